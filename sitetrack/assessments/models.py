@@ -1,0 +1,213 @@
+"""Assessment rounds and site assessments: who is on each site, who came and left, what
+they need, and how services measure against thresholds."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from sitetrack.core.sectors import Sector
+
+# Sex-and-age bands of CCCM site profiles; field names f_<band> / m_<band>.
+AGE_BANDS = ("0_4", "5_11", "12_17", "18_59", "60_plus")
+SAD_FIELDS = tuple(f"{sex}_{band}" for sex in ("f", "m") for band in AGE_BANDS)
+VULNERABLE_FIELDS = ("pregnant_lactating", "disabilities", "uasc", "older_alone", "chronic_illness")
+SHELTER_FIELDS = ("hh_tent", "hh_makeshift", "hh_collective_building", "hh_host_family", "hh_open_air", "hh_other")
+
+
+class RoundKind(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly site needs")
+    MONTHLY = "monthly", _("Monthly site profile")
+    BASELINE = "baseline", _("Baseline")
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Round(models.Model):
+    operation = models.ForeignKey("core.Operation", on_delete=models.PROTECT, related_name="rounds")
+    kind = models.CharField(_("kind"), max_length=20, choices=RoundKind.choices)
+    number = models.PositiveIntegerField(_("number"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(_("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    catalogue_version = models.ForeignKey(
+        "core.CatalogueVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="rounds"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["operation", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "kind", "number"], name="round_number_per_kind"),
+            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="round_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.number} ({self.period_start}–{self.period_end})"
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    VALIDATED = "validated", _("Validated")
+    RETURNED = "returned", _("Returned")
+    LOCKED = "locked", _("Locked")
+
+
+class VisitMethod(models.TextChoices):
+    OBSERVATION = "observation", _("Direct observation")
+    KEY_INFORMANT = "key_informant", _("Key informant interview")
+    FOCUS_GROUP = "focus_group", _("Focus group discussion")
+
+
+class SiteAssessmentQuerySet(models.QuerySet):
+    def validated(self) -> SiteAssessmentQuerySet:
+        """Only validated (or locked after validation) figures feed reports."""
+        return self.filter(status__in=[AssessmentStatus.VALIDATED, AssessmentStatus.LOCKED], was_validated=True)
+
+
+def _count(label: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(label, null=True, blank=True)
+
+
+class SiteAssessment(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="assessments")
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="assessments")
+    catalogue_version = models.ForeignKey(
+        "core.CatalogueVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT, db_index=True
+    )
+    # Set when validated; stays true when the round closes and the status becomes locked.
+    was_validated = models.BooleanField(default=False)
+
+    households = _count(_("households"))
+    individuals = _count(_("individuals"))
+    f_0_4 = _count(_("female 0–4"))
+    f_5_11 = _count(_("female 5–11"))
+    f_12_17 = _count(_("female 12–17"))
+    f_18_59 = _count(_("female 18–59"))
+    f_60_plus = _count(_("female 60+"))
+    m_0_4 = _count(_("male 0–4"))
+    m_5_11 = _count(_("male 5–11"))
+    m_12_17 = _count(_("male 12–17"))
+    m_18_59 = _count(_("male 18–59"))
+    m_60_plus = _count(_("male 60+"))
+
+    arrivals = _count(_("arrivals since last round (individuals)"))
+    departures = _count(_("departures since last round (individuals)"))
+
+    pregnant_lactating = _count(_("pregnant and lactating women"))
+    disabilities = _count(_("persons with disabilities"))
+    uasc = _count(_("unaccompanied and separated children"))
+    older_alone = _count(_("older persons alone"))
+    chronic_illness = _count(_("persons with chronic illness"))
+
+    hh_tent = _count(_("households in tents"))
+    hh_makeshift = _count(_("households in makeshift shelters"))
+    hh_collective_building = _count(_("households in collective buildings"))
+    hh_host_family = _count(_("households with host families"))
+    hh_open_air = _count(_("households in the open air"))
+    hh_other = _count(_("households in other shelter"))
+
+    priority_1 = models.CharField(_("first priority need"), max_length=20, choices=Sector.choices, blank=True)
+    priority_2 = models.CharField(_("second priority need"), max_length=20, choices=Sector.choices, blank=True)
+    priority_3 = models.CharField(_("third priority need"), max_length=20, choices=Sector.choices, blank=True)
+
+    observations = models.TextField(_("observations"), blank=True)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    visit_date = models.DateField(_("visit date"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=20, choices=VisitMethod.choices, blank=True)
+
+    warnings_comment = models.TextField(_("comment on warnings"), blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = SiteAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "site"]
+        constraints = [models.UniqueConstraint(fields=["round", "site"], name="one_assessment_per_site_per_round")]
+        indexes = [models.Index(fields=["round", "status"]), models.Index(fields=["site", "round"])]
+
+    def __str__(self) -> str:
+        return f"{self.site.code} / {self.round}"
+
+
+class SectorNeed(models.Model):
+    assessment = models.ForeignKey(SiteAssessment, on_delete=models.CASCADE, related_name="needs")
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    severity = models.PositiveSmallIntegerField(_("severity (1–5)"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "sector"], name="one_need_per_sector"),
+            models.CheckConstraint(condition=models.Q(severity__gte=1, severity__lte=5), name="severity_1_5"),
+        ]
+        indexes = [models.Index(fields=["sector", "severity"])]
+
+
+class IndicatorValue(models.Model):
+    """A catalogue indicator's value in one assessment. Keyed by indicator code so that
+    figures compare across catalogue versions."""
+
+    assessment = models.ForeignKey(SiteAssessment, on_delete=models.CASCADE, related_name="indicator_values")
+    code = models.SlugField(max_length=80)
+    value_number = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    value_text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "code"], name="one_value_per_indicator")]
+        indexes = [models.Index(fields=["code", "assessment"])]
+
+
+class FlowDirection(models.TextChoices):
+    ARRIVAL = "arrival", _("Arrival")
+    DEPARTURE = "departure", _("Departure")
+
+
+class PopulationFlow(models.Model):
+    """Arrivals from an area of origin / departures to a destination, with the reason."""
+
+    assessment = models.ForeignKey(SiteAssessment, on_delete=models.CASCADE, related_name="flows")
+    direction = models.CharField(max_length=10, choices=FlowDirection.choices)
+    area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    individuals = models.PositiveIntegerField()
+    reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["assessment", "direction"])]
+
+
+class IssueSeverity(models.TextChoices):
+    ERROR = "error", _("Error")
+    WARNING = "warning", _("Warning")
+
+
+class ValidationIssue(models.Model):
+    """A validation rule's finding, recomputed on every save and import."""
+
+    assessment = models.ForeignKey(SiteAssessment, on_delete=models.CASCADE, related_name="issues")
+    rule = models.CharField(max_length=60)
+    severity = models.CharField(max_length=10, choices=IssueSeverity.choices)
+    field = models.CharField(max_length=80, blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["assessment", "severity", "rule"]
