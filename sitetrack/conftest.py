@@ -13,4 +13,3 @@ def _fast_tests(settings, tmp_path_factory):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-

@@ -1,23 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from sitetrack.assessments.models import IndicatorValue, PopulationFlow, Round, SectorNeed, SiteAssessment
+from sitetrack.assessments.models import PopulationFlow, Round, SiteAssessment
 
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
     list_display = ["__str__", "operation", "kind", "number", "status"]
     list_filter = ["operation", "kind", "status"]
-
-
-class NeedInline(admin.TabularInline):
-    model = SectorNeed
-    extra = 0
-
-
-class ValueInline(admin.TabularInline):
-    model = IndicatorValue
-    extra = 0
 
 
 class FlowInline(admin.TabularInline):
@@ -31,4 +21,4 @@ class SiteAssessmentAdmin(SimpleHistoryAdmin):
     list_display = ["site", "round", "status", "individuals", "households"]
     list_filter = ["round__operation", "round__kind", "status"]
     raw_id_fields = ["site", "round", "facilitator", "validated_by"]
-    inlines = [NeedInline, ValueInline, FlowInline]
+    inlines = [FlowInline]

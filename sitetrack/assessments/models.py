@@ -4,6 +4,7 @@ they need, and how services measure against thresholds."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -14,7 +15,14 @@ from sitetrack.core.sectors import Sector
 AGE_BANDS = ("0_4", "5_11", "12_17", "18_59", "60_plus")
 SAD_FIELDS = tuple(f"{sex}_{band}" for sex in ("f", "m") for band in AGE_BANDS)
 VULNERABLE_FIELDS = ("pregnant_lactating", "disabilities", "uasc", "older_alone", "chronic_illness")
-SHELTER_FIELDS = ("hh_tent", "hh_makeshift", "hh_collective_building", "hh_host_family", "hh_open_air", "hh_other")
+SHELTER_FIELDS = (
+    "hh_tent",
+    "hh_makeshift",
+    "hh_collective_building",
+    "hh_host_family",
+    "hh_open_air",
+    "hh_other",
+)
 
 
 class RoundKind(models.TextChoices):
@@ -34,7 +42,9 @@ class Round(models.Model):
     number = models.PositiveIntegerField(_("number"))
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
-    status = models.CharField(_("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
+    )
     catalogue_version = models.ForeignKey(
         "core.CatalogueVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="rounds"
     )
@@ -45,7 +55,9 @@ class Round(models.Model):
         ordering = ["operation", "kind", "number"]
         constraints = [
             models.UniqueConstraint(fields=["operation", "kind", "number"], name="round_number_per_kind"),
-            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="round_period"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="round_period"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -69,11 +81,22 @@ class VisitMethod(models.TextChoices):
 class SiteAssessmentQuerySet(models.QuerySet):
     def validated(self) -> SiteAssessmentQuerySet:
         """Only validated (or locked after validation) figures feed reports."""
-        return self.filter(status__in=[AssessmentStatus.VALIDATED, AssessmentStatus.LOCKED], was_validated=True)
+        return self.filter(
+            status__in=[AssessmentStatus.VALIDATED, AssessmentStatus.LOCKED], was_validated=True
+        )
 
 
 def _count(label: str) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, null=True, blank=True)
+
+
+def _severity(label: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        label, null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+
+NEED_FIELDS = {sector: f"need_{sector}" for sector in Sector.values}
 
 
 class SiteAssessment(models.Model):
@@ -83,7 +106,11 @@ class SiteAssessment(models.Model):
         "core.CatalogueVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT, db_index=True
+        _("status"),
+        max_length=12,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.DRAFT,
+        db_index=True,
     )
     # Set when validated; stays true when the round closes and the status becomes locked.
     was_validated = models.BooleanField(default=False)
@@ -117,9 +144,29 @@ class SiteAssessment(models.Model):
     hh_open_air = _count(_("households in the open air"))
     hh_other = _count(_("households in other shelter"))
 
+    # Severity (1–5) of the need in each sector: one column per sector so that a
+    # 100,000-row import writes one row per assessment and gap lists filter on an index.
+    need_protection = _severity(_("protection need severity"))
+    need_wash = _severity(_("WASH need severity"))
+    need_health = _severity(_("health need severity"))
+    need_food_security = _severity(_("food security need severity"))
+    need_shelter_nfi = _severity(_("shelter/NFI need severity"))
+    need_security = _severity(_("security need severity"))
+    need_education = _severity(_("education need severity"))
+    need_nutrition = _severity(_("nutrition need severity"))
+    need_livelihoods = _severity(_("livelihoods need severity"))
+    need_cccm = _severity(_("CCCM need severity"))
+
     priority_1 = models.CharField(_("first priority need"), max_length=20, choices=Sector.choices, blank=True)
-    priority_2 = models.CharField(_("second priority need"), max_length=20, choices=Sector.choices, blank=True)
+    priority_2 = models.CharField(
+        _("second priority need"), max_length=20, choices=Sector.choices, blank=True
+    )
     priority_3 = models.CharField(_("third priority need"), max_length=20, choices=Sector.choices, blank=True)
+
+    # Service indicator values from the catalogue, keyed by indicator code
+    # ({"water_litres_per_day": 42000, "latrines_functional": 120, ...}). The catalogue is
+    # data: new indicators need no migration; selectors read values in SQL.
+    indicators = models.JSONField(_("indicator values"), default=dict, blank=True)
 
     observations = models.TextField(_("observations"), blank=True)
     facilitator = models.ForeignKey(
@@ -128,6 +175,11 @@ class SiteAssessment(models.Model):
     visit_date = models.DateField(_("visit date"), null=True, blank=True)
     method = models.CharField(_("method"), max_length=20, choices=VisitMethod.choices, blank=True)
 
+    # Findings of the validation rules, recomputed on every save and import:
+    # [{"rule": ..., "severity": "error"|"warning", "field": ..., "message": ...}].
+    issues = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveSmallIntegerField(default=0)
+    warning_count = models.PositiveSmallIntegerField(default=0)
     warnings_comment = models.TextField(_("comment on warnings"), blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -143,38 +195,21 @@ class SiteAssessment(models.Model):
 
     class Meta:
         ordering = ["round", "site"]
-        constraints = [models.UniqueConstraint(fields=["round", "site"], name="one_assessment_per_site_per_round")]
         indexes = [models.Index(fields=["round", "status"]), models.Index(fields=["site", "round"])]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "site"], name="one_assessment_per_site_per_round"),
+            *[
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{field}__gte": 1, f"{field}__lte": 5})
+                    | models.Q(**{f"{field}__isnull": True}),
+                    name=f"{field}_1_5",
+                )
+                for field in (f"need_{s}" for s in Sector.values)
+            ],
+        ]
 
     def __str__(self) -> str:
         return f"{self.site.code} / {self.round}"
-
-
-class SectorNeed(models.Model):
-    assessment = models.ForeignKey(SiteAssessment, on_delete=models.CASCADE, related_name="needs")
-    sector = models.CharField(max_length=20, choices=Sector.choices)
-    severity = models.PositiveSmallIntegerField(_("severity (1–5)"))
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["assessment", "sector"], name="one_need_per_sector"),
-            models.CheckConstraint(condition=models.Q(severity__gte=1, severity__lte=5), name="severity_1_5"),
-        ]
-        indexes = [models.Index(fields=["sector", "severity"])]
-
-
-class IndicatorValue(models.Model):
-    """A catalogue indicator's value in one assessment. Keyed by indicator code so that
-    figures compare across catalogue versions."""
-
-    assessment = models.ForeignKey(SiteAssessment, on_delete=models.CASCADE, related_name="indicator_values")
-    code = models.SlugField(max_length=80)
-    value_number = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
-    value_text = models.TextField(blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "code"], name="one_value_per_indicator")]
-        indexes = [models.Index(fields=["code", "assessment"])]
 
 
 class FlowDirection(models.TextChoices):
@@ -187,27 +222,19 @@ class PopulationFlow(models.Model):
 
     assessment = models.ForeignKey(SiteAssessment, on_delete=models.CASCADE, related_name="flows")
     direction = models.CharField(max_length=10, choices=FlowDirection.choices)
-    area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    area = models.ForeignKey(
+        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     individuals = models.PositiveIntegerField()
     reason = models.CharField(max_length=40, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["assessment", "direction"])]
 
+    def __str__(self) -> str:
+        return f"{self.direction} {self.individuals} ({self.area_id or '?'})"
+
 
 class IssueSeverity(models.TextChoices):
     ERROR = "error", _("Error")
     WARNING = "warning", _("Warning")
-
-
-class ValidationIssue(models.Model):
-    """A validation rule's finding, recomputed on every save and import."""
-
-    assessment = models.ForeignKey(SiteAssessment, on_delete=models.CASCADE, related_name="issues")
-    rule = models.CharField(max_length=60)
-    severity = models.CharField(max_length=10, choices=IssueSeverity.choices)
-    field = models.CharField(max_length=80, blank=True)
-    message = models.TextField()
-
-    class Meta:
-        ordering = ["assessment", "severity", "rule"]

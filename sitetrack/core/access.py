@@ -22,10 +22,31 @@ if TYPE_CHECKING:
 
 # What each role may do. Actions are verbs used by views, APIs and services.
 ROLE_ACTIONS: dict[str, set[str]] = {
-    Role.ADMINISTRATOR: {"read", "edit_site", "create_site", "manage_users", "assess", "validate",
-                         "manage_rounds", "import", "publish", "manage_catalogue", "report_activity"},
-    Role.IMO: {"read", "edit_site", "create_site", "assess", "validate", "manage_rounds", "import",
-               "publish", "manage_catalogue", "report_activity"},
+    Role.ADMINISTRATOR: {
+        "read",
+        "edit_site",
+        "create_site",
+        "manage_users",
+        "assess",
+        "validate",
+        "manage_rounds",
+        "import",
+        "publish",
+        "manage_catalogue",
+        "report_activity",
+    },
+    Role.IMO: {
+        "read",
+        "edit_site",
+        "create_site",
+        "assess",
+        "validate",
+        "manage_rounds",
+        "import",
+        "publish",
+        "manage_catalogue",
+        "report_activity",
+    },
     Role.FACILITATOR: {"read", "edit_site", "assess"},
     Role.PARTNER: {"read", "report_activity"},
     Role.VIEWER: {"read"},
@@ -111,7 +132,12 @@ def access_site(user: AbstractBaseUser, operation: Operation, code: str, *, acti
     """The site with this code, if the user may `action` it; 404 when outside their scope
     (so that a facilitator cannot even learn which codes exist elsewhere)."""
     require(user, operation, action)
-    site = visible_sites(user, operation).select_related("admin_area", "management_agency").filter(code=code).first()
+    site = (
+        visible_sites(user, operation)
+        .select_related("admin_area", "management_agency")
+        .filter(code=code)
+        .first()
+    )
     if site is None:
         raise Http404("No such site in your scope.")
     return site

@@ -26,7 +26,17 @@ class MembershipAdmin(admin.ModelAdmin):
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
-    fields = ["code", "label_en", "label_fr", "type", "sector", "threshold", "threshold_direction", "hxl", "xlsform_name"]
+    fields = [
+        "code",
+        "label_en",
+        "label_fr",
+        "type",
+        "sector",
+        "threshold",
+        "threshold_direction",
+        "hxl",
+        "xlsform_name",
+    ]
 
 
 @admin.register(CatalogueVersion)

@@ -24,7 +24,10 @@ def exception_handler(exc, context):
     field-level messages, like serializer errors."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            detail = {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+            detail = {
+                field: [str(m) for e in errors for m in e.messages]
+                for field, errors in exc.error_dict.items()
+            }
         else:
             detail = {"non_field_errors": [str(m) for m in exc.messages]}
         exc = exceptions.ValidationError(detail)
@@ -53,7 +56,9 @@ def request_operation(request: Request, *, required: bool = True) -> Operation |
     if len(ops) == 1:
         return ops[0]
     if required:
-        raise exceptions.ValidationError({"operation": ["Give ?operation=<slug>: you belong to several operations."]})
+        raise exceptions.ValidationError(
+            {"operation": ["Give ?operation=<slug>: you belong to several operations."]}
+        )
     return None
 
 

@@ -123,7 +123,9 @@ class CatalogueVersion(models.Model):
 
     class Meta:
         ordering = ["operation_id", "-number"]
-        constraints = [models.UniqueConstraint(fields=["operation", "number"], name="catalogue_version_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "number"], name="catalogue_version_number")
+        ]
 
     def __str__(self) -> str:
         scope = self.operation.slug if self.operation_id else "default"

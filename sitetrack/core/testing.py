@@ -20,8 +20,9 @@ from sitetrack.sites.models import Site, SiteType
 
 
 def make_area(pcode: str, name: str, level: int, parent: AdminArea | None = None, **extra) -> AdminArea:
-    return AdminArea.objects.create(pcode=pcode, name_en=name, name_fr=extra.pop("name_fr", ""), level=level,
-                                    parent=parent, **extra)
+    return AdminArea.objects.create(
+        pcode=pcode, name_en=name, name_fr=extra.pop("name_fr", ""), level=level, parent=parent, **extra
+    )
 
 
 class BaseCase(TestCase):
@@ -29,8 +30,16 @@ class BaseCase(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.car = make_area("CF", "Central African Republic", 0, name_fr="République centrafricaine",
-                            min_lon=14.4, min_lat=2.2, max_lon=27.5, max_lat=11.1)
+        cls.car = make_area(
+            "CF",
+            "Central African Republic",
+            0,
+            name_fr="République centrafricaine",
+            min_lon=14.4,
+            min_lat=2.2,
+            max_lon=27.5,
+            max_lat=11.1,
+        )
         cls.bangui = make_area("CF71", "Bangui", 1, cls.car)
         cls.arr1 = make_area("CF711", "1er Arrondissement", 2, cls.bangui)
         cls.arr3 = make_area("CF713", "3e Arrondissement", 2, cls.bangui)
@@ -39,8 +48,9 @@ class BaseCase(TestCase):
         cls.ombella = make_area("CF11", "Ombella M'Poko", 1, cls.car)
         cls.bimbo = make_area("CF111", "Bimbo", 2, cls.ombella)
 
-        cls.operation = Operation.objects.create(slug="car-bangui-2014", name="Central African Republic — Bangui 2014",
-                                                 country=cls.car)
+        cls.operation = Operation.objects.create(
+            slug="car-bangui-2014", name="Central African Republic — Bangui 2014", country=cls.car
+        )
         cls.ngo = Organisation.objects.create(name="Danish Refugee Council", acronym="DRC", kind="ingo")
 
         cls.ada = cls.make_user("ada", Role.ADMINISTRATOR)
@@ -52,17 +62,33 @@ class BaseCase(TestCase):
         Membership.objects.get(user=cls.fatou).areas.add(cls.arr1)
 
         # One site in Fatou's arrondissement, one outside it.
-        cls.mpoko = Site.objects.create(operation=cls.operation, code="CF7111-S001", name="Aéroport M'Poko",
-                                        site_type=SiteType.SPONTANEOUS_SITE, admin_area=cls.arr1_3,
-                                        latitude=4.3986, longitude=18.5189, area_m2=600000, capacity=100000)
-        cls.boy_rabe = Site.objects.create(operation=cls.operation, code="CF7131-S001", name="Monastère Boy-Rabe",
-                                           site_type=SiteType.COLLECTIVE_CENTRE, admin_area=cls.arr3_3,
-                                           latitude=4.4020, longitude=18.5450, area_m2=40000)
+        cls.mpoko = Site.objects.create(
+            operation=cls.operation,
+            code="CF7111-S001",
+            name="Aéroport M'Poko",
+            site_type=SiteType.SPONTANEOUS_SITE,
+            admin_area=cls.arr1_3,
+            latitude=4.3986,
+            longitude=18.5189,
+            area_m2=600000,
+            capacity=100000,
+        )
+        cls.boy_rabe = Site.objects.create(
+            operation=cls.operation,
+            code="CF7131-S001",
+            name="Monastère Boy-Rabe",
+            site_type=SiteType.COLLECTIVE_CENTRE,
+            admin_area=cls.arr3_3,
+            latitude=4.4020,
+            longitude=18.5450,
+            area_m2=40000,
+        )
 
     @classmethod
     def make_user(cls, username: str, role: str, organisation: Organisation | None = None) -> User:
-        user = User.objects.create_user(username, email=f"{username}@example.org", password=cls.password,
-                                        first_name=username.capitalize())
+        user = User.objects.create_user(
+            username, email=f"{username}@example.org", password=cls.password, first_name=username.capitalize()
+        )
         Membership.objects.create(user=user, operation=cls.operation, role=role, organisation=organisation)
         return user
 

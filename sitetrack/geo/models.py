@@ -50,6 +50,10 @@ class AdminArea(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.pcode})"
 
+    def save(self, *args, **kwargs) -> None:
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
+
     @property
     def name(self) -> str:
         if (get_language() or "en").startswith("fr") and self.name_fr:
@@ -62,7 +66,3 @@ class AdminArea(models.Model):
 
     def compute_path(self) -> str:
         return f"{self.parent.path if self.parent_id else '/'}{self.pcode}/"
-
-    def save(self, *args, **kwargs) -> None:
-        self.path = self.compute_path()
-        super().save(*args, **kwargs)

@@ -89,7 +89,10 @@ class Site(models.Model):
         ordering = ["code"]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
-        indexes = [models.Index(fields=["operation", "status"]), models.Index(fields=["operation", "site_type"])]
+        indexes = [
+            models.Index(fields=["operation", "status"]),
+            models.Index(fields=["operation", "site_type"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

@@ -8,7 +8,11 @@ class Command(BaseCommand):
     help = "Print the demo users, their roles and the demo password."
 
     def handle(self, *args, **options) -> None:
-        rows = Membership.objects.filter(operation__slug="car-bangui-2014").select_related("user").order_by("role")
+        rows = (
+            Membership.objects.filter(operation__slug="car-bangui-2014")
+            .select_related("user")
+            .order_by("role")
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for m in rows:
             self.stdout.write(f"  {m.user.username:<12} {m.get_role_display()}")

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Build the demo operation (Bangui and Ombella M'Poko, early 2014) on the real CAR P-codes."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--reset", action="store_true", help="Delete the demo operation first and rebuild it.")
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the demo operation first and rebuild it."
+        )
 
     def handle(self, *args, reset: bool = False, **options) -> None:
         ctx = DemoContext(log=lambda msg: self.stdout.write(f"  {msg}"))
