@@ -2,10 +2,12 @@
 
     def cases(size: str, workdir: pathlib.Path) -> list[Case]
 
-`size` is "small" (CI smoke run) or "national". The runner (bench/run.py) runs every case
-in its own process, several repetitions, measures wall time of `run` (and of
-`baseline_run` in the same process tree, same data) and peak RSS, and writes
-bench/results/latest.json and latest.md. A product adds its benchmark with one module.
+`size` is "small" (CI smoke run) or "national". The runner (bench/run.py) calls `cases()`
+in a fresh process already configured for one database (Django set up, migrated, empty),
+once for SQLite and once for PostgreSQL; it runs each case several repetitions, measures
+the wall time of `run` (and of `baseline_run`, same data, same run) and peak RSS, and
+writes bench/results/latest.json and latest.md. A product adds its benchmark with one
+module.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ class Case:
     baseline_run: Callable[[], None] | None = None
     setup: Callable[[], None] | None = None  # before each repetition of run (not timed)
     baseline_setup: Callable[[], None] | None = None  # before each repetition of baseline_run
-    database: str = "sqlite"  # "sqlite" or "postgresql": the runner prepares the database
+    databases: tuple[str, ...] = ("sqlite", "postgresql")  # where the case makes sense
     repetitions: int = 3
     # Extra figures a case reports (e.g. latency percentiles); filled by run() if it likes.
     extra: dict = field(default_factory=dict)
