@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from sitetrack.sites import apis
+
+urlpatterns = [
+    path("sites/", apis.SiteListApi.as_view(), name="api-sites"),
+    path("sites/<str:code>/", apis.SiteDetailApi.as_view(), name="api-site"),
+]
