@@ -238,3 +238,47 @@ class PopulationFlow(models.Model):
 class IssueSeverity(models.TextChoices):
     ERROR = "error", _("Error")
     WARNING = "warning", _("Warning")
+
+
+class ValidationSettings(models.Model):
+    """Per-operation parameters of the validation rules (defaults in
+    assessments.validation.ValidationRules; see docs/assessments.md for their sources)."""
+
+    operation = models.OneToOneField(
+        "core.Operation", on_delete=models.CASCADE, related_name="validation_settings"
+    )
+    min_household_size = models.DecimalField(
+        _("minimum average household size"), max_digits=5, decimal_places=2, default=2
+    )
+    max_household_size = models.DecimalField(
+        _("maximum average household size"), max_digits=5, decimal_places=2, default=10
+    )
+    outlier_change_pct = models.PositiveIntegerField(
+        _("population change flagged as an outlier (%)"), default=50
+    )
+    flow_tolerance_pct = models.PositiveIntegerField(
+        _("tolerance between flows and population change (% of previous population)"), default=10
+    )
+    flow_tolerance_min = models.PositiveIntegerField(
+        _("tolerance between flows and population change (people, at least)"), default=50
+    )
+    check_priorities = models.BooleanField(
+        _("flag a first priority that contradicts indicators meeting their thresholds"), default=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("validation settings")
+        verbose_name_plural = _("validation settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_household_size__gte=models.F("min_household_size")),
+                name="household_size_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"validation settings {self.operation_id}"
