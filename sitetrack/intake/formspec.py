@@ -1,0 +1,631 @@
+"""The site-assessment form, described once.
+
+The XLSForm generator writes it, the fake-export generator fills it with data, and the
+automatic mapping reads it: a form field's XLSForm name is the key everywhere. Indicator
+fields come from the catalogue (plain dicts, so that this module needs no database).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from sitetrack.assessments.models import AGE_BANDS, SAD_FIELDS, SHELTER_FIELDS, VULNERABLE_FIELDS
+from sitetrack.core.sectors import Sector
+
+FORM_ID = "site_assessment"
+FORM_TITLE_EN = "SiteTrack site assessment"
+FORM_TITLE_FR = "SiteTrack évaluation de site"
+FLOWS_REPEAT = "flows"
+
+# Formulas of derived indicators the form can compute (name in the catalogue → XPath).
+DERIVED_XPATH = {
+    "litres_per_person_day": "if(${individuals} > 0, ${water_litres_per_day} div ${individuals}, '')",
+    "people_per_latrine": "if(${latrines_functional} > 0, ${individuals} div ${latrines_functional}, '')",
+    "female_male_latrine_ratio": "if(${latrines_male} > 0, ${latrines_female} div ${latrines_male}, '')",
+    "people_per_water_point": "if(${water_points} > 0, ${individuals} div ${water_points}, '')",
+    "covered_m2_per_person": "if(${individuals} > 0, ${covered_area_m2} div ${individuals}, '')",
+}
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    type: str  # XLSForm type: integer, decimal, date, text, geopoint, calculate, start, ...
+    label_en: str = ""
+    label_fr: str = ""
+    hint_en: str = ""
+    hint_fr: str = ""
+    required: bool = False
+    constraint: str = ""
+    constraint_en: str = ""
+    constraint_fr: str = ""
+    relevant: str = ""
+    calculation: str = ""
+    choice_filter: str = ""
+    # Where the value lands: an assessment column, "indicator:<code>", "site_code",
+    # "admin1_pcode", "admin2_pcode", "flow:<attr>", or "" (kept only in the raw record).
+    target: str = ""
+
+    @property
+    def list_name(self) -> str:
+        parts = self.type.split()
+        return parts[1] if len(parts) > 1 and parts[0] in ("select_one", "select_multiple") else ""
+
+    @property
+    def base_type(self) -> str:
+        return self.type.split()[0]
+
+
+@dataclass
+class FormGroup:
+    name: str
+    label_en: str
+    label_fr: str
+    items: list[FormField | FormGroup] = field(default_factory=list)
+    repeat: bool = False
+    relevant: str = ""
+
+
+@dataclass
+class Choice:
+    name: str
+    label_en: str
+    label_fr: str
+    extra: dict[str, str] = field(default_factory=dict)  # filter columns (admin1, admin2)
+
+
+@dataclass
+class FormSpec:
+    form_id: str
+    title_en: str
+    title_fr: str
+    items: list[FormField | FormGroup]
+    choices: dict[str, list[Choice]]
+
+    def walk(self, *, include_repeats: bool = False):
+        """(group path, field, repeat name or None) for every field, in form order."""
+
+        def visit(items, path: tuple[str, ...], repeat: str | None):
+            for item in items:
+                if isinstance(item, FormGroup):
+                    if item.repeat and not include_repeats:
+                        continue
+                    yield from visit(item.items, (*path, item.name), item.name if item.repeat else repeat)
+                else:
+                    yield path, item, repeat
+
+        yield from visit(self.items, (), None)
+
+    def main_fields(self) -> list[tuple[tuple[str, ...], FormField]]:
+        return [(p, f) for p, f, _ in self.walk()]
+
+    def repeat_groups(self) -> list[FormGroup]:
+        out: list[FormGroup] = []
+
+        def visit(items):
+            for item in items:
+                if isinstance(item, FormGroup):
+                    if item.repeat:
+                        out.append(item)
+                    visit(item.items)
+
+        visit(self.items)
+        return out
+
+    def fields_by_name(self) -> dict[str, FormField]:
+        return {f.name: f for _, f, _ in self.walk(include_repeats=True)}
+
+
+def default_indicator_dicts() -> list[dict]:
+    """The shipped catalogue as plain dicts (no database needed)."""
+    import sitetrack.core as core
+
+    path = Path(core.__file__).parent / "data" / "catalogue.yaml"
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["indicators"])
+
+
+def indicator_dicts_for(operation=None) -> list[dict]:
+    """The catalogue in force for an operation, as dicts; the shipped one as a fallback."""
+    try:
+        from sitetrack.core.catalogue import catalogue_for
+    except ImportError:  # pragma: no cover - the catalogue module ships with core
+        return default_indicator_dicts()
+    index = catalogue_for(operation)
+    out = []
+    for ind in index.indicators.values():
+        get = lambda k, ind=ind: ind.get(k) if isinstance(ind, dict) else getattr(ind, k, None)  # noqa: E731
+        out.append(
+            {
+                "code": get("code"),
+                "type": get("type"),
+                "xlsform_name": get("xlsform_name") or get("code"),
+                "label_en": get("label_en") or "",
+                "label_fr": get("label_fr") or "",
+                "guidance_en": get("guidance_en") or "",
+                "guidance_fr": get("guidance_fr") or "",
+                "choices": list(get("choices") or []),
+                "derived": get("derived") or "",
+                "sector": get("sector") or "",
+            }
+        )
+    return out
+
+
+def _count(name: str, en: str, fr: str, **kw) -> FormField:
+    return FormField(
+        name,
+        "integer",
+        en,
+        fr,
+        required=kw.pop("required", False),
+        constraint=kw.pop("constraint", ". >= 0"),
+        constraint_en=kw.pop("constraint_en", "Must be 0 or more."),
+        constraint_fr=kw.pop("constraint_fr", "Doit être 0 ou plus."),
+        target=kw.pop("target", name),
+        **kw,
+    )
+
+
+BAND_LABELS = {"0_4": "0–4", "5_11": "5–11", "12_17": "12–17", "18_59": "18–59", "60_plus": "60+"}
+SECTOR_FR = {
+    "protection": "Protection",
+    "wash": "Eau, hygiène et assainissement",
+    "health": "Santé",
+    "food_security": "Sécurité alimentaire",
+    "shelter_nfi": "Abris et articles non alimentaires",
+    "security": "Sécurité",
+    "education": "Éducation",
+    "nutrition": "Nutrition",
+    "livelihoods": "Moyens de subsistance",
+    "cccm": "Coordination et gestion des camps",
+}
+SECTOR_EN = {
+    "protection": "Protection",
+    "wash": "Water, sanitation and hygiene",
+    "health": "Health",
+    "food_security": "Food security",
+    "shelter_nfi": "Shelter and NFI",
+    "security": "Security",
+    "education": "Education",
+    "nutrition": "Nutrition",
+    "livelihoods": "Livelihoods",
+    "cccm": "Camp coordination and camp management",
+}
+VULNERABLE_LABELS = {
+    "pregnant_lactating": ("Pregnant and lactating women", "Femmes enceintes et allaitantes"),
+    "disabilities": ("Persons with disabilities", "Personnes handicapées"),
+    "uasc": ("Unaccompanied and separated children", "Enfants non accompagnés et séparés"),
+    "older_alone": ("Older persons alone", "Personnes âgées seules"),
+    "chronic_illness": ("Persons with chronic illness", "Personnes atteintes de maladies chroniques"),
+}
+SHELTER_LABELS = {
+    "hh_tent": ("Households in tents", "Ménages sous tente"),
+    "hh_makeshift": ("Households in makeshift shelters", "Ménages dans des abris de fortune"),
+    "hh_collective_building": ("Households in collective buildings", "Ménages dans des bâtiments collectifs"),
+    "hh_host_family": ("Households with host families", "Ménages en familles d'accueil"),
+    "hh_open_air": ("Households in the open air", "Ménages à ciel ouvert"),
+    "hh_other": ("Households in other shelter", "Ménages dans un autre abri"),
+}
+
+
+def site_assessment_form(
+    indicators: list[dict] | None = None,
+    *,
+    admin1: list[Choice] | None = None,
+    admin2: list[Choice] | None = None,
+    sites: list[Choice] | None = None,
+) -> FormSpec:
+    """The site-assessment form for a catalogue (the shipped one by default)."""
+    indicators = default_indicator_dicts() if indicators is None else indicators
+    bands = [f for f in SAD_FIELDS]
+    band_sum = " + ".join(f"${{{b}}}" for b in bands[:-1])
+
+    location = FormGroup(
+        "grp_location",
+        "Location",
+        "Localisation",
+        [
+            FormField(
+                "admin1",
+                "select_one admin1",
+                "Region (admin 1)",
+                "Région (admin 1)",
+                required=True,
+                target="admin1_pcode",
+            ),
+            FormField(
+                "admin2",
+                "select_one admin2",
+                "District (admin 2)",
+                "District (admin 2)",
+                required=True,
+                choice_filter="admin1=${admin1}",
+                target="admin2_pcode",
+            ),
+            FormField(
+                "site_code",
+                "select_one site",
+                "Site",
+                "Site",
+                required=True,
+                choice_filter="admin2=${admin2}",
+                target="site_code",
+                hint_en="Only the open sites of the registry in this district are listed.",
+                hint_fr="Seuls les sites ouverts du registre dans ce district sont listés.",
+            ),
+            FormField("site_gps", "geopoint", "GPS position at the site", "Position GPS sur le site"),
+        ],
+    )
+    visit = FormGroup(
+        "grp_visit",
+        "Visit",
+        "Visite",
+        [
+            FormField(
+                "visit_date",
+                "date",
+                "Date of the visit",
+                "Date de la visite",
+                required=True,
+                constraint=". <= today()",
+                constraint_en="The visit date cannot be in the future.",
+                constraint_fr="La date de visite ne peut pas être dans le futur.",
+                target="visit_date",
+            ),
+            FormField("method", "select_one method", "Main method", "Méthode principale", target="method"),
+            FormField(
+                "consent",
+                "select_one yes_no",
+                "The key informant agrees to answer",
+                "L'informateur clé accepte de répondre",
+                required=True,
+            ),
+            FormField("ki_role", "text", "Key informant's role", "Rôle de l'informateur clé"),
+            FormField("ki_sex", "select_one sex", "Key informant's sex", "Sexe de l'informateur clé"),
+            FormField("enumerator_org", "text", "Your organisation", "Votre organisation"),
+            FormField(
+                "ki_name",
+                "text",
+                "Key informant's name",
+                "Nom de l'informateur clé",
+                hint_en="Kept only in the restricted raw record.",
+                hint_fr="Conservé uniquement dans l'enregistrement brut restreint.",
+            ),
+            FormField(
+                "ki_phone",
+                "text",
+                "Key informant's phone",
+                "Téléphone de l'informateur clé",
+                hint_en="Kept only in the restricted raw record.",
+                hint_fr="Conservé uniquement dans l'enregistrement brut restreint.",
+            ),
+        ],
+    )
+    pop_items: list[FormField | FormGroup] = [
+        _count(
+            "households",
+            "Households on the site",
+            "Ménages sur le site",
+            required=True,
+            constraint=". >= 0 and . <= ${individuals}",
+            constraint_en="Households cannot exceed individuals.",
+            constraint_fr="Les ménages ne peuvent pas dépasser les individus.",
+        ),
+        _count(
+            "individuals",
+            "Individuals on the site",
+            "Individus sur le site",
+            required=True,
+            hint_en="Everyone living on the site on the day of the visit.",
+            hint_fr="Toutes les personnes vivant sur le site le jour de la visite.",
+        ),
+    ]
+    for i, name in enumerate(bands):
+        sex, band = name.split("_", 1)
+        en = f"{'Female' if sex == 'f' else 'Male'} {BAND_LABELS[band]}"
+        fr = f"{'Femmes' if sex == 'f' else 'Hommes'} {BAND_LABELS[band]}"
+        if i == len(bands) - 1:
+            pop_items.append(
+                _count(
+                    name,
+                    en,
+                    fr,
+                    required=True,
+                    constraint=f". >= 0 and ({band_sum} + .) = ${{individuals}}",
+                    constraint_en="The sex and age bands must add up to the individuals.",
+                    constraint_fr="Les tranches de sexe et d'âge doivent totaliser les individus.",
+                )
+            )
+        else:
+            pop_items.append(_count(name, en, fr, required=True))
+    pop_items.append(FormField("sadd_total", "calculate", calculation=" + ".join(f"${{{b}}}" for b in bands)))
+    site_info = FormGroup(
+        "grp_site_info",
+        "Site conditions",
+        "Conditions du site",
+        [
+            FormField("site_name_local", "text", "Local name of the site", "Nom local du site"),
+            FormField(
+                "site_type_observed", "select_one site_type", "Type of site observed", "Type de site observé"
+            ),
+            *[
+                FormField(name, "select_one yes_no", en, fr)
+                for name, en, fr in (
+                    ("management_present", "Site management present", "Gestion du site présente"),
+                    (
+                        "land_agreement",
+                        "Agreement with the land owner",
+                        "Accord avec le propriétaire du terrain",
+                    ),
+                    ("flood_risk", "Flood risk", "Risque d'inondation"),
+                    ("fire_risk", "Fire risk", "Risque d'incendie"),
+                    ("road_access", "Access by road", "Accès par la route"),
+                    ("electricity", "Electricity on site", "Électricité sur le site"),
+                )
+            ],
+            *[
+                FormField(
+                    f"distance_{name}_km",
+                    "decimal",
+                    en,
+                    fr,
+                    constraint=". >= 0",
+                    constraint_en="Must be 0 or more.",
+                    constraint_fr="Doit être 0 ou plus.",
+                )
+                for name, en, fr in (
+                    (
+                        "health",
+                        "Distance to the nearest health facility (km)",
+                        "Distance au centre de santé le plus proche (km)",
+                    ),
+                    (
+                        "school",
+                        "Distance to the nearest school (km)",
+                        "Distance à l'école la plus proche (km)",
+                    ),
+                    (
+                        "market",
+                        "Distance to the nearest market (km)",
+                        "Distance au marché le plus proche (km)",
+                    ),
+                )
+            ],
+        ],
+    )
+    population = FormGroup("grp_population", "Population", "Population", pop_items)
+
+    flows = FormGroup(
+        FLOWS_REPEAT,
+        "Arrivals and departures by area",
+        "Arrivées et départs par zone",
+        [
+            FormField(
+                "flow_direction",
+                "select_one direction",
+                "Arrival or departure",
+                "Arrivée ou départ",
+                required=True,
+                target="flow:direction",
+            ),
+            FormField(
+                "flow_area",
+                "select_one admin2",
+                "Area of origin or destination",
+                "Zone d'origine ou de destination",
+                target="flow:area",
+            ),
+            FormField(
+                "flow_individuals",
+                "integer",
+                "Individuals",
+                "Individus",
+                required=True,
+                constraint=". > 0",
+                constraint_en="Must be more than 0.",
+                constraint_fr="Doit être supérieur à 0.",
+                target="flow:individuals",
+            ),
+            FormField(
+                "flow_reason", "select_one reason", "Main reason", "Raison principale", target="flow:reason"
+            ),
+        ],
+        repeat=True,
+        relevant="${arrivals} > 0 or ${departures} > 0",
+    )
+    movements = FormGroup(
+        "grp_movements",
+        "Movements since the last round",
+        "Mouvements depuis le dernier passage",
+        [
+            _count("arrivals", "Arrivals (individuals)", "Arrivées (individus)"),
+            _count("departures", "Departures (individuals)", "Départs (individus)"),
+            flows,
+        ],
+    )
+    vulnerable = FormGroup(
+        "grp_vulnerable",
+        "Vulnerable groups",
+        "Groupes vulnérables",
+        [
+            _count(
+                name,
+                *VULNERABLE_LABELS[name],
+                constraint=". >= 0 and . <= ${individuals}",
+                constraint_en="Cannot exceed the individuals on the site.",
+                constraint_fr="Ne peut pas dépasser les individus du site.",
+            )
+            for name in VULNERABLE_FIELDS
+        ],
+    )
+    shelter_sum = " + ".join(f"${{{n}}}" for n in SHELTER_FIELDS[:-1])
+    shelter_items = []
+    for i, name in enumerate(SHELTER_FIELDS):
+        if i == len(SHELTER_FIELDS) - 1:
+            shelter_items.append(
+                _count(
+                    name,
+                    *SHELTER_LABELS[name],
+                    constraint=f". >= 0 and ({shelter_sum} + .) <= ${{households}}",
+                    constraint_en="Households by shelter cannot exceed the households on the site.",
+                    constraint_fr="Les ménages par abri ne peuvent pas dépasser les ménages du site.",
+                )
+            )
+        else:
+            shelter_items.append(_count(name, *SHELTER_LABELS[name]))
+    shelter = FormGroup("grp_shelter", "Shelter", "Abris", shelter_items)
+
+    need_items: list[FormField | FormGroup] = [
+        FormField(
+            f"need_{s}",
+            "select_one severity",
+            f"{SECTOR_EN[s]}: severity of needs",
+            f"{SECTOR_FR[s]} : sévérité des besoins",
+            required=True,
+            target=f"need_{s}",
+            hint_en="1 = none or minimal … 5 = catastrophic.",
+            hint_fr="1 = nulle ou minimale … 5 = catastrophique.",
+        )
+        for s in Sector.values
+    ]
+    need_items += [
+        FormField(
+            "priority_1",
+            "select_one sector",
+            "First priority need",
+            "Premier besoin prioritaire",
+            required=True,
+            target="priority_1",
+        ),
+        FormField(
+            "priority_2",
+            "select_one sector",
+            "Second priority need",
+            "Deuxième besoin prioritaire",
+            constraint=". != ${priority_1}",
+            constraint_en="Choose a different sector.",
+            constraint_fr="Choisir un autre secteur.",
+            target="priority_2",
+        ),
+        FormField(
+            "priority_3",
+            "select_one sector",
+            "Third priority need",
+            "Troisième besoin prioritaire",
+            constraint=". != ${priority_1} and . != ${priority_2}",
+            constraint_en="Choose a different sector.",
+            constraint_fr="Choisir un autre secteur.",
+            target="priority_3",
+        ),
+    ]
+    needs = FormGroup("grp_needs", "Needs", "Besoins", need_items)
+
+    service_items: list[FormField | FormGroup] = []
+    choices: dict[str, list[Choice]] = {
+        "yes_no": [Choice("yes", "Yes", "Oui"), Choice("no", "No", "Non")],
+        "severity": [
+            Choice("1", "1 — none or minimal", "1 — nulle ou minimale"),
+            Choice("2", "2 — stress", "2 — stress"),
+            Choice("3", "3 — severe", "3 — sévère"),
+            Choice("4", "4 — extreme", "4 — extrême"),
+            Choice("5", "5 — catastrophic", "5 — catastrophique"),
+        ],
+        "sector": [Choice(s, SECTOR_EN[s], SECTOR_FR[s]) for s in Sector.values],
+        "method": [
+            Choice("observation", "Direct observation", "Observation directe"),
+            Choice("key_informant", "Key informant interview", "Entretien avec informateur clé"),
+            Choice("focus_group", "Focus group discussion", "Groupe de discussion"),
+        ],
+        "sex": [Choice("female", "Female", "Femme"), Choice("male", "Male", "Homme")],
+        "site_type": [
+            Choice("planned_camp", "Planned camp", "Camp planifié"),
+            Choice("spontaneous_site", "Spontaneous site", "Site spontané"),
+            Choice("collective_centre", "Collective centre", "Centre collectif"),
+            Choice("transit_centre", "Transit centre", "Centre de transit"),
+        ],
+        "direction": [Choice("arrival", "Arrival", "Arrivée"), Choice("departure", "Departure", "Départ")],
+        "reason": [
+            Choice("conflict", "Conflict or violence", "Conflit ou violence"),
+            Choice("disaster", "Natural disaster", "Catastrophe naturelle"),
+            Choice("services", "Access to services", "Accès aux services"),
+            Choice("return", "Return to area of origin", "Retour dans la zone d'origine"),
+            Choice("relocation", "Relocation", "Relocalisation"),
+            Choice("other", "Other", "Autre"),
+        ],
+        "admin1": admin1 or [Choice("placeholder", "-", "-")],
+        "admin2": admin2 or [Choice("placeholder", "-", "-", {"admin1": "placeholder"})],
+        "site": sites or [Choice("placeholder", "-", "-", {"admin2": "placeholder"})],
+    }
+    calc_items = []
+    for ind in indicators:
+        name = ind.get("xlsform_name") or ind["code"]
+        kind = ind["type"]
+        if ind.get("derived"):
+            formula = DERIVED_XPATH.get(ind["derived"])
+            if formula:
+                calc_items.append(FormField(name, "calculate", calculation=formula))
+            continue
+        if kind in ("select_one", "select_multiple"):
+            list_name = f"ind_{ind['code']}"
+            choices[list_name] = [
+                Choice(
+                    str(c["name"]), c.get("label_en", c["name"]), c.get("label_fr") or c.get("label_en", "")
+                )
+                for c in ind.get("choices") or []
+            ]
+            xls_type = f"{kind} {list_name}"
+        elif kind == "yes_no":
+            xls_type = "select_one yes_no"
+        elif kind in ("integer", "decimal", "text"):
+            xls_type = kind
+        else:
+            xls_type = "text"
+        constraint = ". >= 0" if kind in ("integer", "decimal") else ""
+        service_items.append(
+            FormField(
+                name,
+                xls_type,
+                ind.get("label_en", name),
+                ind.get("label_fr", ""),
+                hint_en=ind.get("guidance_en", ""),
+                hint_fr=ind.get("guidance_fr", ""),
+                constraint=constraint,
+                constraint_en="Must be 0 or more." if constraint else "",
+                constraint_fr="Doit être 0 ou plus." if constraint else "",
+                target=f"indicator:{ind['code']}",
+            )
+        )
+    services = FormGroup("grp_services", "Services", "Services", service_items + calc_items)
+    comments = FormGroup(
+        "grp_comments",
+        "Comments",
+        "Commentaires",
+        [
+            FormField(f"comment_{s}", "text", f"Comment: {SECTOR_EN[s]}", f"Commentaire : {SECTOR_FR[s]}")
+            for s in Sector.values
+        ]
+        + [FormField("observations", "text", "Observations", "Observations", target="observations")],
+    )
+    items: list[FormField | FormGroup] = [
+        FormField("start", "start"),
+        FormField("end", "end"),
+        FormField("today", "today"),
+        FormField("deviceid", "deviceid"),
+        location,
+        visit,
+        site_info,
+        population,
+        movements,
+        vulnerable,
+        shelter,
+        needs,
+        services,
+        comments,
+    ]
+    return FormSpec(FORM_ID, FORM_TITLE_EN, FORM_TITLE_FR, items, choices)
+
+
+__all__ = ["AGE_BANDS", "FormField", "FormGroup", "FormSpec", "Choice", "site_assessment_form"]

@@ -1,0 +1,74 @@
+"""File readers: every export becomes the same stream of normalised submissions."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from sitetrack.intake.formspec import FormSpec
+from sitetrack.intake.readers.base import IntakeFileError, Submission
+from sitetrack.intake.readers.kobo_csv import KoboCsvReader
+from sitetrack.intake.readers.kobo_json import KoboJsonReader
+from sitetrack.intake.readers.kobo_xlsx import KoboXlsxReader
+from sitetrack.intake.readers.labels import LabelTranslator
+from sitetrack.intake.readers.odk import OdkCsvReader
+from sitetrack.intake.readers.safety import OLE_MAGIC
+
+__all__ = ["IntakeFileError", "Submission", "open_reader"]
+
+
+def _csv_header(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return fh.readline(64 * 1024).decode("utf-8", "replace")
+
+
+def open_reader(
+    path: Path | str, *, name: str | None = None, form: FormSpec | None = None, encoding: str | None = None
+):
+    """The right reader for a file, chosen by its content (and extension as a hint)."""
+    path = Path(path)
+    name = name or path.name
+    if not path.exists() or path.stat().st_size == 0:
+        raise IntakeFileError(_("The file is empty or missing."), file=name, rule="empty")
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    suffix = path.suffix.lower()
+    if head == OLE_MAGIC or suffix in (".xlsx", ".xlsm"):
+        reader = KoboXlsxReader(path, name=name)
+        if form is not None:
+            labels = LabelTranslator(form)
+            if labels.matches(reader.headers) > 0.5:
+                reader = KoboXlsxReader(path, name=name, labels=labels)
+        return reader
+    if head.startswith(b"PK"):
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as zf:
+                names = zf.namelist()
+            if "xl/workbook.xml" in names:
+                return open_reader_xlsx(path, name=name, form=form)
+            return OdkCsvReader(path, name=name)
+        raise IntakeFileError(
+            _("The archive is truncated or damaged."), file=name, rule="truncated_or_damaged"
+        )
+    if suffix == ".json" or head.lstrip()[:1] in (b"{", b"["):
+        return KoboJsonReader(path, name=name)
+    header = _csv_header(path)
+    if "SubmissionDate" in header and "KEY" in header:
+        return OdkCsvReader(path, name=name)
+    reader = KoboCsvReader(path, name=name, encoding=encoding)
+    if form is not None:
+        labels = LabelTranslator(form)
+        if labels.matches(reader.raw_headers) > 0.5:
+            reader = KoboCsvReader(path, name=name, labels=labels, encoding=reader.encoding)
+    return reader
+
+
+def open_reader_xlsx(path: Path, *, name: str, form: FormSpec | None):
+    reader = KoboXlsxReader(path, name=name)
+    if form is not None:
+        labels = LabelTranslator(form)
+        if labels.matches(reader.headers) > 0.5:
+            reader = KoboXlsxReader(path, name=name, labels=labels)
+    return reader

@@ -1,0 +1,132 @@
+"""KoboToolbox CSV exports: `group/field` or `group.field` headers, `;` or `,`, UTF-8
+(with or without BOM) or Windows-1252. CSV exports leave repeat groups out."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from sitetrack.intake.readers.base import IntakeFileError, Submission, clean_cell, field_keys, strip_uuid
+from sitetrack.intake.readers.labels import LabelTranslator
+
+
+def detect_encoding(path: Path, *, name: str) -> str:
+    """utf-8-sig when the whole file is valid UTF-8, else cp1252 when it plausibly is;
+    anything else is refused (a wrong guess would silently corrupt names)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+            raise IntakeFileError(
+                _("The CSV file is in UTF-16; export it again as UTF-8 (KoboToolbox's default)."),
+                file=name,
+                rule="encoding",
+            )
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        offset = 0
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+            return "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            bad_at = offset + exc.start
+    with open(path, "rb") as fh:
+        data = fh.read()
+    row = data[:bad_at].count(b"\n") + 1
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text or any("\x80" <= ch <= "\x9f" for ch in text):
+        raise IntakeFileError(
+            _("The CSV file is not in UTF-8 or Windows-1252: re-export it as UTF-8."),
+            file=name,
+            row=row,
+            value=data[bad_at : bad_at + 8].hex(" "),
+            rule="encoding",
+        )
+    return "cp1252"
+
+
+class KoboCsvReader:
+    format = "kobo_csv"
+
+    def __init__(
+        self, path: Path, *, name: str, labels: LabelTranslator | None = None, encoding: str | None = None
+    ) -> None:
+        self.path, self.name, self.labels = path, name, labels
+        self.encoding = encoding or detect_encoding(path, name=name)
+        with open(path, encoding=self.encoding, newline="") as fh:
+            sample = fh.read(64 * 1024)
+        first = sample.splitlines()[0] if sample else ""
+        if not first.strip():
+            raise IntakeFileError(_("The CSV file is empty."), file=name, rule="empty")
+        self.delimiter = ";" if first.count(";") > first.count(",") else ","
+        if first.count("\t") > max(first.count(";"), first.count(",")):
+            self.delimiter = "\t"
+        headers = next(csv.reader(io.StringIO(first), delimiter=self.delimiter))
+        self.raw_headers = [h.strip() for h in headers]
+        if labels is not None:
+            headers = labels.headers(self.raw_headers)
+        else:
+            headers = list(self.raw_headers)
+        self.sep = "/" if any("/" in h for h in headers) else ("." if any("." in h for h in headers) else "/")
+        self.headers = headers
+        self.keys = field_keys(headers, self.sep)
+        self.columns = dict(zip(self.keys, self.raw_headers, strict=False))
+        self.sheet = ""
+        # Counting lines is cheap next to parsing them; a quoted newline makes it an estimate.
+        with open(path, "rb") as fh:
+            self.total = max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1)
+
+    def __iter__(self) -> Iterator[Submission]:
+        headers, keys = self.headers, self.keys
+        value = self.labels.value if self.labels is not None else None
+        if "_uuid" not in headers and "meta/instanceID" not in headers and "meta.instanceID" not in headers:
+            raise IntakeFileError(
+                _("The CSV file has no _uuid column: is it a KoboToolbox export?"),
+                file=self.name,
+                row=1,
+                column="_uuid",
+                rule="missing_required_column",
+            )
+        uuid_i = headers.index("_uuid") if "_uuid" in headers else None
+        inst_i = next(
+            (headers.index(h) for h in ("meta/instanceID", "meta.instanceID") if h in headers), None
+        )
+        time_i = headers.index("_submission_time") if "_submission_time" in headers else None
+        raw_headers = self.raw_headers
+        with open(self.path, encoding=self.encoding, newline="") as fh:
+            reader = csv.reader(fh, delimiter=self.delimiter)
+            next(reader, None)
+            for line, row in enumerate(reader, start=2):
+                fields, raw = {}, {}
+                for k, h, v in zip(keys, raw_headers, row, strict=False):
+                    if not v:
+                        continue
+                    v = clean_cell(v)
+                    if v is None:
+                        continue
+                    raw[h] = v
+                    fields[k] = value(k, v) if value else v
+                if not raw:
+                    continue
+                uid = strip_uuid(row[uuid_i]) if uuid_i is not None and uuid_i < len(row) else ""
+                if not uid and inst_i is not None and inst_i < len(row):
+                    uid = strip_uuid(row[inst_i])
+                yield Submission(
+                    uuid=uid,
+                    submitted_at=(row[time_i] or None) if time_i is not None and time_i < len(row) else None,
+                    fields=fields,
+                    repeats=None,
+                    raw=raw,
+                    row=line,
+                    sheet="",
+                )
