@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from sitetrack.geo.apis import AdminAreaViewSet
+
+router = SimpleRouter()
+router.register("admin-areas", AdminAreaViewSet, basename="admin-area")
+
+urlpatterns = router.urls
