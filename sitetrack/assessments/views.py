@@ -1,0 +1,449 @@
+"""Pages for rounds and assessments: rounds list, round board, the assessment form (phone
+friendly), the assessment page with the validation actions, and the catalogue page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sitetrack.assessments import services
+from sitetrack.assessments.forms import (
+    AssessmentForm,
+    CatalogueNotesForm,
+    FlowFormSet,
+    ReturnForm,
+    RoundForm,
+    ThresholdFormSet,
+    ValidationSettingsForm,
+    indicator_field_name,
+)
+from sitetrack.assessments.models import (
+    AssessmentStatus,
+    Round,
+    RoundStatus,
+    SiteAssessment,
+    ValidationSettings,
+)
+from sitetrack.assessments.selectors import (
+    BOARD_STATES,
+    annotate_gaps,
+    assessments_for,
+    flows_for,
+    previous_round,
+    round_board,
+    round_totals,
+    rounds_for,
+)
+from sitetrack.assessments.validation import validation_rules_for
+from sitetrack.core.access import access_site, can, require
+from sitetrack.core.catalogue import catalogue_for, catalogue_for_version, catalogue_version_create
+from sitetrack.core.models import CatalogueVersion, Operation
+
+
+def current_operation(request: HttpRequest) -> Operation:
+    operation = getattr(request, "operation", None)
+    if operation is None:
+        raise Http404(_("You are not a member of any operation."))
+    return operation
+
+
+def _round(request: HttpRequest, pk: int) -> Round:
+    operation = current_operation(request)
+    require(request.user, operation, "read")
+    return get_object_or_404(Round, pk=pk, operation=operation)
+
+
+def _assessment(request: HttpRequest, pk: int) -> SiteAssessment:
+    operation = current_operation(request)
+    require(request.user, operation, "read")
+    assessment = assessments_for(request.user, operation).filter(pk=pk).first()
+    if assessment is None:
+        raise Http404(_("No such assessment in your scope."))
+    return assessment
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Service errors onto the form: indicator errors on their field, the rest non-field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.message_dict.items():
+        if name.startswith("indicators."):
+            name = indicator_field_name(name.split(".", 1)[1])
+        form.add_error(name if name in form.fields else None, errors)
+
+
+# --- rounds -----------------------------------------------------------------------------------
+
+
+@login_required
+def rounds_view(request: HttpRequest) -> HttpResponse:
+    operation = current_operation(request)
+    require(request.user, operation, "read")
+    may_manage = can(request.user, operation, "manage_rounds")
+    form = RoundForm(request.POST or None) if may_manage else None
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created = services.round_create(operation=operation, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Round created: %(round)s") % {"round": created})
+                return redirect("assessments:board", pk=created.pk)
+    return render(
+        request,
+        "assessments/rounds.html",
+        {"rounds": rounds_for(operation), "form": form, "may_manage": may_manage},
+    )
+
+
+@login_required
+def board_view(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round(request, pk)
+    board = round_board(round, request.user)
+    state = request.GET.get("state", "")
+    sites = board["sites"].filter(state=state) if state in BOARD_STATES else board["sites"]
+    return render(
+        request,
+        "assessments/board.html",
+        {
+            "round": round,
+            "board": board,
+            "sites": sites,
+            "state": state,
+            "states": BOARD_STATES,
+            "totals": round_totals(round),
+            "previous": previous_round(round),
+            "may_manage": can(request.user, round.operation, "manage_rounds"),
+            "may_assess": can(request.user, round.operation, "assess") and round.status == RoundStatus.OPEN,
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round(request, pk)
+    try:
+        services.round_close(round=round, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The round is closed and its assessments are locked."))
+    return redirect("assessments:board", pk=round.pk)
+
+
+# --- the assessment form ----------------------------------------------------------------------
+
+
+@login_required
+def assessment_form_view(request: HttpRequest, round_pk: int, code: str) -> HttpResponse:
+    """Create or edit the site's assessment for the round. With `?correct=1`, an IMO
+    corrects a submitted or validated one (a reason is required)."""
+    round = _round(request, round_pk)
+    operation = round.operation
+    site = access_site(request.user, operation, code, action="assess")
+    assessment = SiteAssessment.objects.filter(round=round, site=site).first()
+    correcting = bool(request.GET.get("correct")) and assessment is not None
+    catalogue = (
+        catalogue_for_version(assessment.catalogue_version, operation)
+        if assessment and assessment.catalogue_version_id
+        else catalogue_for(operation)
+    )
+    prefix_flows = "flows"
+    if request.method == "POST":
+        form = AssessmentForm(request.POST, catalogue=catalogue)
+        flow_set = FlowFormSet(request.POST, prefix=prefix_flows)
+        reason = request.POST.get("correction_reason", "")
+        if form.is_valid() and flow_set.is_valid():
+            flows = [
+                {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+                for f in flow_set.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            try:
+                if correcting:
+                    saved = services.assessment_correct(
+                        assessment=assessment,
+                        user=request.user,
+                        values=form.values(),
+                        flows=flows,
+                        reason=reason,
+                    )
+                else:
+                    saved = services.assessment_save(
+                        site=site, round=round, user=request.user, values=form.values(), flows=flows
+                    )
+                    if "submit" in request.POST:
+                        saved = services.assessment_submit(assessment=saved, user=request.user)
+            except ValidationError as error:
+                _add_errors(form, error)
+                assessment = SiteAssessment.objects.filter(round=round, site=site).first()
+            else:
+                if "submit" in request.POST:
+                    messages.success(request, _("Assessment submitted for validation."))
+                    return redirect("assessments:detail", pk=saved.pk)
+                messages.success(
+                    request,
+                    _("Saved. %(errors)s error(s), %(warnings)s warning(s).")
+                    % {
+                        "errors": saved.error_count,
+                        "warnings": saved.warning_count,
+                    },
+                )
+                return redirect(request.get_full_path())
+    else:
+        form = AssessmentForm(initial=AssessmentForm.initial_from(assessment), catalogue=catalogue)
+        flow_set = FlowFormSet(initial=flows_for(assessment) if assessment else None, prefix=prefix_flows)
+    issues: dict[str, list[dict]] = {}
+    for issue in assessment.issues if assessment else []:
+        name = issue["field"]
+        if name.startswith("indicators."):
+            name = indicator_field_name(name.split(".", 1)[1])
+        issues.setdefault(name if name in form.fields else "__all__", []).append(issue)
+    sections = [
+        (title, [{"field": form[name], "issues": issues.get(name, [])} for name in names])
+        for title, names in form.sections()
+    ]
+    return render(
+        request,
+        "assessments/assessment_form.html",
+        {
+            "round": round,
+            "site": site,
+            "assessment": assessment,
+            "form": form,
+            "flow_set": flow_set,
+            "sections": sections,
+            "general_issues": issues.get("__all__", []),
+            "correcting": correcting,
+            "catalogue": catalogue,
+            "editable": round.status == RoundStatus.OPEN
+            and (
+                correcting
+                or assessment is None
+                or assessment.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+                or (
+                    assessment.status == AssessmentStatus.SUBMITTED
+                    and can(request.user, operation, "validate")
+                )
+            ),
+        },
+    )
+
+
+# --- the assessment page and its actions ------------------------------------------------------
+
+
+def derived_rows(assessment: SiteAssessment) -> list[dict[str, Any]]:
+    """Derived indicators and gaps of one assessment, computed by the SQL selectors against
+    the catalogue version it was collected with (what the site page and the API show)."""
+    catalogue = catalogue_for_version(assessment.catalogue_version, assessment.round.operation)
+    row = annotate_gaps(SiteAssessment.objects.filter(pk=assessment.pk), catalogue).values()[0]
+    return [
+        {
+            "indicator": d,
+            "value": row.get(d.derived),
+            "gap": row.get(f"{d.code}_gap") if d.has_threshold else None,
+            "met": row.get(f"{d.code}_met") if d.has_threshold else None,
+        }
+        for d in catalogue.derived()
+    ]
+
+
+@login_required
+def assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    operation = assessment.round.operation
+    catalogue = catalogue_for_version(assessment.catalogue_version, operation)
+    indicator_values = [
+        {"indicator": d, "value": assessment.indicators.get(d.code)}
+        for d in catalogue.collected()
+        if d.code in assessment.indicators
+    ]
+    round_open = assessment.round.status == RoundStatus.OPEN
+    may_validate = can(request.user, operation, "validate") and round_open
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "derived": derived_rows(assessment),
+            "indicator_values": indicator_values,
+            "flows": assessment.flows.select_related("area").order_by("pk"),
+            "history": assessment.history.select_related("history_user").order_by("-history_date")[:20],
+            "return_form": ReturnForm(),
+            "may_validate": may_validate and assessment.status == AssessmentStatus.SUBMITTED,
+            "may_return": may_validate
+            and assessment.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.VALIDATED),
+            "may_correct": may_validate
+            and assessment.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.VALIDATED),
+            "may_submit": can(request.user, operation, "assess")
+            and round_open
+            and assessment.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED),
+        },
+    )
+
+
+def _action(request: HttpRequest, pk: int, action) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    try:
+        action(assessment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("assessments:detail", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(assessment):
+        services.assessment_submit(
+            assessment=assessment, user=request.user, warnings_comment=request.POST.get("warnings_comment")
+        )
+        messages.success(request, _("Assessment submitted for validation."))
+
+    return _action(request, pk, act)
+
+
+@login_required
+@require_POST
+def validate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(assessment):
+        services.assessment_validate(
+            assessment=assessment, user=request.user, warnings_comment=request.POST.get("warnings_comment")
+        )
+        messages.success(request, _("Assessment validated."))
+
+    return _action(request, pk, act)
+
+
+@login_required
+@require_POST
+def return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(assessment):
+        services.assessment_return(
+            assessment=assessment, user=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Assessment returned to the facilitator."))
+
+    return _action(request, pk, act)
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+
+@login_required
+def catalogue_view(request: HttpRequest) -> HttpResponse:
+    """The operation's indicator catalogue; IMOs adjust thresholds or add indicators, which
+    writes a new catalogue version (assessments keep the version they were collected with)."""
+    operation = current_operation(request)
+    require(request.user, operation, "read")
+    catalogue = catalogue_for(operation)
+    may_manage = can(request.user, operation, "manage_catalogue")
+    initial = [
+        {
+            "code": d.code,
+            "threshold": d.threshold,
+            "threshold_direction": d.threshold_direction,
+            "threshold_source": d.threshold_source,
+        }
+        for d in catalogue.derived()
+    ]
+    settings_obj = ValidationSettings.objects.filter(operation=operation).first() or ValidationSettings(
+        operation=operation
+    )
+    thresholds = ThresholdFormSet(initial=initial, prefix="t")
+    notes_form = CatalogueNotesForm()
+    settings_form = ValidationSettingsForm(instance=settings_obj)
+    yaml_text = ""
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        if "save_settings" in request.POST:
+            settings_form = ValidationSettingsForm(request.POST, instance=settings_obj)
+            if settings_form.is_valid():
+                services.validation_settings_update(
+                    operation=operation, user=request.user, **settings_form.cleaned_data
+                )
+                messages.success(request, _("Validation settings saved."))
+                return redirect("assessments:catalogue")
+        else:
+            thresholds = ThresholdFormSet(request.POST, initial=initial, prefix="t")
+            notes_form = CatalogueNotesForm(request.POST)
+            yaml_text = request.POST.get("changes_yaml", "")
+            changes, problem = _changes_from(thresholds, catalogue, yaml_text)
+            if problem:
+                notes_form.add_error(None, problem)
+            elif notes_form.is_valid() and changes:
+                try:
+                    version = catalogue_version_create(
+                        operation=operation,
+                        user=request.user,
+                        changes=changes,
+                        notes=notes_form.cleaned_data["notes"],
+                    )
+                except ValidationError as error:
+                    for name, errors in error.message_dict.items():
+                        notes_form.add_error(None, [f"{name}: {e}" for e in errors])
+                else:
+                    messages.success(request, _("New catalogue version: %(version)s") % {"version": version})
+                    return redirect("assessments:catalogue")
+            elif not changes:
+                notes_form.add_error(None, _("Nothing changed."))
+    rows = list(zip(catalogue.derived(), thresholds.forms, strict=False))
+    return render(
+        request,
+        "assessments/catalogue.html",
+        {
+            "catalogue": catalogue,
+            "collected": catalogue.collected(),
+            "rows": rows,
+            "thresholds": thresholds,
+            "notes_form": notes_form,
+            "settings_form": settings_form,
+            "rules": validation_rules_for(operation),
+            "yaml_text": yaml_text,
+            "may_manage": may_manage,
+            "versions": CatalogueVersion.objects.filter(operation=operation).order_by("-number"),
+        },
+    )
+
+
+def _changes_from(thresholds, catalogue, yaml_text: str) -> tuple[dict, str | None]:
+    changes: dict[str, Any] = {}
+    if not thresholds.is_valid():
+        return {}, _("Check the thresholds.")
+    for data in thresholds.cleaned_data:
+        definition = catalogue.get(data.get("code", ""))
+        if definition is None:
+            continue
+        update = {}
+        if data["threshold"] != definition.threshold:
+            update["threshold"] = data["threshold"]
+        if (data["threshold_direction"] or "") != definition.threshold_direction:
+            update["threshold_direction"] = data["threshold_direction"]
+        if (data["threshold_source"] or "") != definition.threshold_source:
+            update["threshold_source"] = data["threshold_source"]
+        if update:
+            changes[definition.code] = update
+    if yaml_text.strip():
+        try:
+            extra = yaml.safe_load(yaml_text)
+        except yaml.YAMLError as error:
+            return {}, _("The YAML could not be read: %(error)s") % {"error": error}
+        if not isinstance(extra, dict):
+            return {}, _("The YAML must map indicator codes to their fields (or to null to remove one).")
+        changes.update(extra)
+    return changes, None
