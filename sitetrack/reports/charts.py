@@ -1,0 +1,54 @@
+"""Charts for the reports, drawn with matplotlib as SVG (sharp in print, small in email).
+
+Bars carry hatch patterns as well as shades of grey so that a black-and-white printout
+still tells the ranks apart.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from django.utils.translation import gettext as _  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from sitetrack.reports.selectors import PRIORITY_WEIGHTS, PriorityRank  # noqa: E402
+
+
+def priority_chart_svg(priorities: list[PriorityRank], limit: int = 8) -> str:
+    """A horizontal stacked bar per sector: weighted score split by priority rank."""
+    shown = list(reversed(priorities[:limit]))
+    if not shown:
+        return ""
+    figure = Figure(figsize=(5.2, 0.35 * len(shown) + 1.0), dpi=100)
+    ax = figure.add_subplot()
+    labels = [p.sector.label for p in shown]
+    left = [0] * len(shown)
+    parts = [
+        (_("1st priority"), [p.first * PRIORITY_WEIGHTS[0] for p in shown], "#222222", ""),
+        (_("2nd priority"), [p.second * PRIORITY_WEIGHTS[1] for p in shown], "#888888", "///"),
+        (_("3rd priority"), [p.third * PRIORITY_WEIGHTS[2] for p in shown], "#ffffff", "..."),
+    ]
+    for label, values, colour, hatch in parts:
+        ax.barh(
+            labels, values, left=left, color=colour, edgecolor="#000000", hatch=hatch, label=label, height=0.6
+        )
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_xlabel(_("Weighted score (1st = 3, 2nd = 2, 3rd = 1)"), fontsize=8)
+    ax.tick_params(labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=7, loc="lower right", frameon=False)
+    figure.tight_layout()
+    out = io.StringIO()
+    figure.savefig(out, format="svg", metadata={"Date": None})
+    return out.getvalue()
+
+
+def svg_data_uri(svg: str) -> str:
+    if not svg:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

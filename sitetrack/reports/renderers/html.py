@@ -1,0 +1,42 @@
+"""The weekly report as HTML: the context every HTML-based format shares, and the
+standalone document (the HTML download and the source of the PDF)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from sitetrack.reports.charts import priority_chart_svg, svg_data_uri
+from sitetrack.reports.selectors import WeeklyReport
+
+
+def report_context(report: WeeklyReport, *, sector: str = "", chart: bool = True) -> dict:
+    """What the templates need. With a sector, only that sector's gap list is shown
+    (a sector subscriber's summary) and the site tables are left out."""
+    gap_lists = [g for g in report.sector_gaps if not sector or g.sector.code == sector]
+    sector_label = next((s.label for s in report.sectors if s.code == sector), "")
+    round_label = _("Round %(number)s · %(start)s – %(end)s") % {
+        "number": report.round.number,
+        "start": date_format(report.round.period_start, "j M Y"),
+        "end": date_format(report.round.period_end, "j M Y"),
+    }
+    return {
+        "report": report,
+        "gap_lists": gap_lists,
+        "sector": sector,
+        "sector_label": sector_label,
+        "show_sites": not sector,
+        "short": {s.code: s.short for s in report.sectors},
+        "chart_uri": svg_data_uri(priority_chart_svg(report.priorities)) if chart else "",
+        "round_label": round_label,
+        "page_label": _("Page"),
+        "footer_label": _("SiteTrack · Weekly Site Needs Report · generated %(when)s")
+        % {"when": date_format(report.generated_at, "j M Y H:i")},
+    }
+
+
+def render_document(report: WeeklyReport, *, sector: str = "") -> str:
+    with translation.override(report.language):
+        return render_to_string("reports/weekly_document.html", report_context(report, sector=sector))

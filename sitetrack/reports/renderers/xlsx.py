@@ -1,0 +1,222 @@
+"""The weekly report as an XLSX workbook: one sheet for the whole report, one per sector.
+
+Figures are written as numbers (not text) so that analysts can sort and sum them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from sitetrack.reports.selectors import SiteRow, WeeklyReport
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+# A hatched fill reads in black and white, like the PDF.
+SEVERE_FILL = PatternFill("lightUp", fgColor="888888")
+
+
+def sheet_title(text: str, used: set[str]) -> str:
+    """An Excel-safe, unique sheet name (31 characters, none of []:*?/\\)."""
+    name = re.sub(r"[\[\]:*?/\\]", "-", text)[:31].strip() or "Sheet"
+    base, n = name, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+class _Sheet:
+    def __init__(self, ws) -> None:
+        self.ws = ws
+
+    def cell(self, value, font=None, fill=None):
+        c = WriteOnlyCell(self.ws, value=value)
+        if font:
+            c.font = font
+        if fill:
+            c.fill = fill
+        return c
+
+    def row(self, *values) -> None:
+        self.ws.append(list(values))
+
+    def header(self, *labels) -> None:
+        self.ws.append([self.cell(label, BOLD, HEADER_FILL) for label in labels])
+
+    def title(self, text: str, font=BOLD) -> None:
+        self.ws.append([self.cell(text, font)])
+
+    def blank(self) -> None:
+        self.ws.append([])
+
+
+def _widths(ws, widths: list[int]) -> None:
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _site_values(report: WeeklyReport, row: SiteRow, labels: dict[str, str]) -> list:
+    values = [
+        row.code,
+        row.name,
+        row.admin1_pcode,
+        row.admin1_name,
+        row.admin2_pcode,
+        row.admin2_name,
+        row.individuals,
+        row.households,
+        row.previous_individuals,
+        row.change_individuals,
+        row.arrivals,
+        row.departures,
+    ]
+    values += [row.severities[s.code] for s in report.sectors]
+    priorities = row.priorities + [""] * (3 - len(row.priorities))
+    values += [labels.get(p, "") for p in priorities]
+    values += [
+        row.critical_gap_count,
+        "; ".join(
+            f"{g.label}: {g.value:g} ({g.threshold_text})" if g.value is not None else g.label
+            for g in row.gaps
+        ),
+    ]
+    return values
+
+
+def render_xlsx(report: WeeklyReport, *, sector: str = "") -> bytes:
+    """The workbook; with a sector, the report sheet keeps only the key figures and
+    priorities and the only other sheet is that sector's gap list."""
+    with translation.override(report.language):
+        return _render(report, sector)
+
+
+def _render(report: WeeklyReport, sector: str) -> bytes:
+    wb = Workbook(write_only=True)
+    used: set[str] = set()
+    labels = {s.code: s.label for s in report.sectors}
+    kf = report.key_figures
+
+    ws = wb.create_sheet(sheet_title(_("Weekly report"), used))
+    _widths(
+        ws,
+        [16, 30, 12, 20, 12, 20, 12, 12, 12, 12, 12, 12] + [10] * len(report.sectors) + [20, 20, 20, 10, 60],
+    )
+    ws.freeze_panes = "A2"
+    s = _Sheet(ws)
+    s.title(report.title, TITLE)
+    s.row(_("Operation"), report.operation.name)
+    s.row(_("Round"), report.round.number, str(report.round.period_start), str(report.round.period_end))
+    s.row(_("Previous round"), report.previous_round.number if report.previous_round else None)
+    s.row(_("Only validated assessments are counted."))
+    s.blank()
+    s.title(_("Key figures"))
+    s.row(_("Sites assessed"), kf.sites_assessed)
+    s.row(_("People (individuals)"), kf.individuals)
+    s.row(_("Households"), kf.households)
+    s.row(_("Change in people since the previous round"), kf.change_individuals)
+    s.row(_("Change in households since the previous round"), kf.change_households)
+    s.row(_("Arrivals"), kf.arrivals)
+    s.row(_("Departures"), kf.departures)
+    s.row(_("Sites with critical gaps"), kf.sites_with_critical_gaps)
+    s.row(_("Open sites not assessed"), kf.sites_not_assessed)
+    s.row(_("People in sites not assessed (last known)"), kf.individuals_not_assessed_last_known)
+    s.blank()
+    s.title(_("Most frequent priority needs (score: first = 3, second = 2, third = 1)"))
+    s.header(_("Rank"), _("Sector"), _("Score"), _("1st"), _("2nd"), _("3rd"), _("Sites"))
+    for rank, p in enumerate(report.priorities, start=1):
+        s.row(rank, p.sector.label, p.score, p.first, p.second, p.third, p.sites)
+    if not sector:
+        site_header = [
+            _("Site code"),
+            _("Site"),
+            _("Admin 1 P-code"),
+            _("Admin 1"),
+            _("Admin 2 P-code"),
+            _("Admin 2"),
+            _("People"),
+            _("Households"),
+            _("People, previous round"),
+            _("Change"),
+            _("Arrivals"),
+            _("Departures"),
+            *[_("Severity: %(sector)s") % {"sector": x.label} for x in report.sectors],
+            _("Priority 1"),
+            _("Priority 2"),
+            _("Priority 3"),
+            _("Thresholds missed"),
+            _("Gaps against thresholds"),
+        ]
+        first_sev = 12
+        s.blank()
+        s.title(_("Sites assessed this round"))
+        s.header(*site_header)
+        for row in report.sites:
+            values = _site_values(report, row, labels)
+            cells = []
+            for i, v in enumerate(values):
+                severe = (
+                    first_sev <= i < first_sev + len(report.sectors)
+                    and v is not None
+                    and v >= report.severe_from
+                )
+                critical = i == 0 and row.has_critical_gap
+                cells.append(
+                    s.cell(v, BOLD if (severe or critical) else None, SEVERE_FILL if severe else None)
+                )
+            ws.append(cells)
+        s.blank()
+        s.title(_("Open sites not assessed this round — LAST KNOWN FIGURES, not counted in the totals"))
+        s.header(*site_header[:8], _("From round"), _("Round ended"))
+        for row in report.not_assessed:
+            s.row(
+                *_site_values(report, row, labels)[:8],
+                row.source_round_number,
+                str(row.source_round_end) if row.source_round_end else _("never assessed"),
+            )
+
+    gap_header = [
+        _("Site code"),
+        _("Site"),
+        _("Admin 1"),
+        _("Admin 2"),
+        _("People"),
+        _("Severity"),
+        _("Indicator"),
+        _("Value"),
+        _("Threshold"),
+        _("Gap"),
+        _("Partners present"),
+    ]
+    for g in report.sector_gaps:
+        if sector and g.sector.code != sector:
+            continue
+        ws = wb.create_sheet(sheet_title(g.sector.label, used))
+        _widths(ws, [16, 30, 20, 20, 12, 10, 40, 12, 14, 12, 30])
+        s = _Sheet(ws)
+        s.title(f"{g.sector.label} — {report.title}", BOLD)
+        s.row(_("Sites"), g.sites, _("People"), g.people)
+        s.row(_("Partners present: the site's management agency until 3W data is available."))
+        s.header(*gap_header)
+        for r in g.rows:
+            site = r.site
+            values = [site.code, site.name, site.admin1_name, site.admin2_name, site.individuals, r.severity]
+            if r.gap:
+                values += [r.gap.label, r.gap.value, r.gap.threshold_text, r.gap.gap]
+            else:
+                values += [_("severe need"), None, None, None]
+            values.append(site.partners)
+            s.row(*values)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

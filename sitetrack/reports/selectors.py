@@ -1,0 +1,577 @@
+"""The Weekly Site Needs Report: every figure of it, computed in the database.
+
+`weekly_report(round, language=...)` returns one `WeeklyReport` that the web page, the
+PDF, the XLSX workbook, the HXL CSV and the subscribers' emails all render, so every
+format shows the same figures. Figures come from aggregates and annotations (SQL); Python
+only arranges the rows it is given into the tables to render.
+
+The number of queries does not depend on the number of sites (see
+tests/test_selectors.py): one query per table, whatever the size of the operation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone, translation
+
+from sitetrack.assessments.models import NEED_FIELDS, Round, RoundKind, SiteAssessment
+from sitetrack.core.models import Operation
+from sitetrack.core.sectors import SECTOR_HXL, Sector
+from sitetrack.geo.models import AdminArea
+from sitetrack.reports import indicators as ind
+from sitetrack.sites.models import Site
+
+# A sector's need counts as severe from this severity (1–5) on; an operation can lower
+# or raise it with the SITETRACK_SEVERE_NEED setting or per call.
+DEFAULT_SEVERE_NEED = 4
+
+# Priority ranking: a first priority weighs 3, a second 2, a third 1; the counts per rank
+# are shown beside the score.
+PRIORITY_WEIGHTS = (3, 2, 1)
+
+
+def severe_need_default() -> int:
+    return int(getattr(settings, "SITETRACK_SEVERE_NEED", DEFAULT_SEVERE_NEED))
+
+
+@dataclass(frozen=True)
+class SectorInfo:
+    code: str
+    label: str
+    short: str
+    hxl: str
+
+
+@dataclass
+class IndicatorGap:
+    """One service indicator that misses its threshold on one site."""
+
+    code: str
+    label: str
+    sector: str
+    unit: str
+    value: float | None
+    threshold: float
+    direction: str  # "min" (at least) or "max" (at most)
+    threshold_text: str
+    gap: float | None  # how far from the threshold, always positive when missed
+
+
+@dataclass
+class SiteRow:
+    code: str
+    name: str
+    admin1_pcode: str
+    admin1_name: str
+    admin2_pcode: str
+    admin2_name: str
+    individuals: int | None
+    households: int | None
+    arrivals: int | None
+    departures: int | None
+    previous_individuals: int | None
+    change_individuals: int | None
+    severities: dict[str, int | None]
+    priorities: list[str]
+    gaps: list[IndicatorGap]
+    critical_gap_count: int
+    severe_sectors: list[str]
+    partners: str
+    assessed: bool = True
+    # For sites not assessed this round: the round their last validated figures come from.
+    source_round_number: int | None = None
+    source_round_kind: str = ""
+    source_round_end: date | None = None
+
+    @property
+    def has_critical_gap(self) -> bool:
+        return self.critical_gap_count > 0
+
+
+@dataclass
+class SectorGapRow:
+    site: SiteRow
+    severity: int | None
+    severe: bool
+    gap: IndicatorGap | None
+
+
+@dataclass
+class SectorGapList:
+    sector: SectorInfo
+    sites: int
+    people: int
+    rows: list[SectorGapRow]
+    indicators: list[ind.IndicatorColumn]
+
+
+@dataclass
+class PriorityRank:
+    sector: SectorInfo
+    first: int
+    second: int
+    third: int
+    sites: int
+    score: int
+
+
+@dataclass
+class KeyFigures:
+    sites_assessed: int
+    individuals: int
+    households: int
+    arrivals: int
+    departures: int
+    previous_sites_assessed: int | None
+    previous_individuals: int | None
+    previous_households: int | None
+    change_individuals: int | None
+    change_households: int | None
+    sites_not_assessed: int
+    individuals_not_assessed_last_known: int
+    sites_with_critical_gaps: int
+
+
+@dataclass
+class WeeklyReport:
+    operation: Operation
+    round: Round
+    previous_round: Round | None
+    language: str
+    generated_at: datetime
+    severe_from: int
+    key_figures: KeyFigures
+    sectors: list[SectorInfo]
+    indicators: list[ind.IndicatorColumn]
+    sites: list[SiteRow]
+    not_assessed: list[SiteRow]
+    priorities: list[PriorityRank]
+    sector_gaps: list[SectorGapList]
+    chart_svg: str = field(default="", repr=False)
+
+    def gaps_for(self, sector: str) -> SectorGapList:
+        return next(g for g in self.sector_gaps if g.sector.code == sector)
+
+    @property
+    def title(self) -> str:
+        with translation.override(self.language):
+            from django.utils.translation import gettext
+
+            return gettext("Weekly Site Needs Report — round %(number)s") % {"number": self.round.number}
+
+
+# Short sector names for narrow table columns and sheet names (legend shows full names).
+def sector_infos() -> list[SectorInfo]:
+    from django.utils.translation import pgettext
+
+    short = {
+        Sector.PROTECTION: pgettext("sector short", "PROT"),
+        Sector.WASH: pgettext("sector short", "WASH"),
+        Sector.HEALTH: pgettext("sector short", "HEAL"),
+        Sector.FOOD_SECURITY: pgettext("sector short", "FOOD"),
+        Sector.SHELTER_NFI: pgettext("sector short", "SHEL"),
+        Sector.SECURITY: pgettext("sector short", "SECU"),
+        Sector.EDUCATION: pgettext("sector short", "EDUC"),
+        Sector.NUTRITION: pgettext("sector short", "NUTR"),
+        Sector.LIVELIHOODS: pgettext("sector short", "LIVE"),
+        Sector.CCCM: pgettext("sector short", "CCCM"),
+    }
+    return [SectorInfo(s.value, str(s.label), str(short[s]), SECTOR_HXL[s]) for s in Sector]
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def previous_weekly_round(round: Round) -> Round | None:
+    """The weekly round just before this one in the same operation."""
+    return (
+        Round.objects.filter(operation_id=round.operation_id, kind=round.kind, number__lt=round.number)
+        .order_by("-number")
+        .first()
+    )
+
+
+def weekly_rounds(operation: Operation) -> QuerySet[Round]:
+    return Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY).order_by("-number")
+
+
+def _path_codes(path: str) -> tuple[str, str]:
+    """Admin1 and admin2 P-codes from a materialised path "/CF/CF71/CF711/CF7111/"."""
+    parts = [p for p in path.split("/") if p]
+    return (parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else "")
+
+
+def _admin_names(paths: set[str], language: str) -> dict[str, str]:
+    codes = {c for p in paths for c in _path_codes(p) if c}
+    names = {}
+    for pcode, en, fr in AdminArea.objects.filter(pcode__in=codes).values_list("pcode", "name_en", "name_fr"):
+        names[pcode] = fr if language.startswith("fr") and fr else en
+    return names
+
+
+SITE_VALUES = [
+    "site__code",
+    "site__name",
+    "site__admin_area__path",
+    "site__management_agency__name",
+    "site__management_agency__acronym",
+    "individuals",
+    "households",
+    "arrivals",
+    "departures",
+    "priority_1",
+    "priority_2",
+    "priority_3",
+    "critical_gap_count",
+    "severe_sector_count",
+    *NEED_FIELDS.values(),
+]
+
+
+def _annotate_flags(qs: QuerySet, columns: list[ind.IndicatorColumn], severe_from: int) -> QuerySet:
+    """Add the indicator values, gaps and `met` flags, then count (in SQL) how many
+    thresholds each site misses and how many sectors are severe."""
+    qs = ind.annotate_indicators(qs, columns)
+    missed = [When(Q(**{col.met_key: False}), then=Value(1)) for col in columns]
+    critical = sum(
+        (Case(w, default=Value(0), output_field=IntegerField()) for w in missed),
+        start=Value(0, output_field=IntegerField()),
+    )
+    severe = sum(
+        (
+            Case(When(Q(**{f"{need}__gte": severe_from}), then=Value(1)), default=Value(0))
+            for need in NEED_FIELDS.values()
+        ),
+        start=Value(0, output_field=IntegerField()),
+    )
+    return qs.annotate(critical_gap_count=critical, severe_sector_count=severe)
+
+
+def _site_row(
+    values: dict,
+    columns: list[ind.IndicatorColumn],
+    admin_names: dict[str, str],
+    severe_from: int,
+) -> SiteRow:
+    adm1, adm2 = _path_codes(values["site__admin_area__path"])
+    severities = {sector: values[need] for sector, need in NEED_FIELDS.items()}
+    gaps = [
+        IndicatorGap(
+            code=col.code,
+            label=col.label,
+            sector=col.sector,
+            unit=col.unit,
+            value=values.get(col.value_key),
+            threshold=col.threshold,
+            direction=col.direction,
+            threshold_text=col.threshold_text,
+            gap=values.get(col.gap_key),
+        )
+        for col in columns
+        if values.get(col.met_key) is False
+    ]
+    agency = values.get("site__management_agency__acronym") or values.get("site__management_agency__name")
+    return SiteRow(
+        code=values["site__code"],
+        name=values["site__name"],
+        admin1_pcode=adm1,
+        admin1_name=admin_names.get(adm1, ""),
+        admin2_pcode=adm2,
+        admin2_name=admin_names.get(adm2, ""),
+        individuals=values["individuals"],
+        households=values["households"],
+        arrivals=values["arrivals"],
+        departures=values["departures"],
+        previous_individuals=values.get("previous_individuals"),
+        change_individuals=values.get("change_individuals"),
+        severities=severities,
+        priorities=[p for p in (values["priority_1"], values["priority_2"], values["priority_3"]) if p],
+        gaps=gaps,
+        critical_gap_count=values["critical_gap_count"] or 0,
+        severe_sectors=[s for s, v in severities.items() if v is not None and v >= severe_from],
+        partners=agency or "",
+    )
+
+
+def _sector_q(sector: str, columns: list[ind.IndicatorColumn], severe_from: int) -> Q:
+    q = Q(**{f"{NEED_FIELDS[sector]}__gte": severe_from})
+    for col in columns:
+        if col.sector == sector:
+            q |= Q(**{col.met_key: False})
+    return q
+
+
+# --- the report ----------------------------------------------------------------------
+
+
+def key_figures_for(round: Round, previous: Round | None) -> dict:
+    """Totals of this round and the previous weekly round in one aggregate query."""
+    this = Q(round_id=round.pk)
+    ids = [round.pk] + ([previous.pk] if previous else [])
+    aggregates = {
+        "sites_assessed": Count("pk", filter=this),
+        "individuals": Sum("individuals", filter=this, default=0),
+        "households": Sum("households", filter=this, default=0),
+        "arrivals": Sum("arrivals", filter=this, default=0),
+        "departures": Sum("departures", filter=this, default=0),
+    }
+    if previous is not None:
+        prev = Q(round_id=previous.pk)
+        aggregates |= {
+            "previous_sites_assessed": Count("pk", filter=prev),
+            "previous_individuals": Sum("individuals", filter=prev, default=0),
+            "previous_households": Sum("households", filter=prev, default=0),
+            # This round's total minus the previous round's, in one pass.
+            "change_individuals": Sum(
+                Case(
+                    When(this, then=F("individuals")),
+                    When(prev, then=Value(0) - F("individuals")),
+                    output_field=IntegerField(),
+                ),
+                default=0,
+            ),
+            "change_households": Sum(
+                Case(
+                    When(this, then=F("households")),
+                    When(prev, then=Value(0) - F("households")),
+                    output_field=IntegerField(),
+                ),
+                default=0,
+            ),
+        }
+    # Aliases may not shadow the fields they sum: prefix them, then strip the prefix.
+    result = (
+        SiteAssessment.objects.validated()
+        .filter(round_id__in=ids)
+        .aggregate(**{f"kf_{name}": agg for name, agg in aggregates.items()})
+    )
+    figures = {name[3:]: value for name, value in result.items()}
+    for name in (
+        "previous_sites_assessed",
+        "previous_individuals",
+        "previous_households",
+        "change_individuals",
+        "change_households",
+    ):
+        figures.setdefault(name, None)
+    return figures
+
+
+def priority_ranking(qs: QuerySet, sectors: list[SectorInfo]) -> list[PriorityRank]:
+    """How often each sector is named a priority need: counts per rank and a weighted
+    score (first = 3, second = 2, third = 1), in one aggregate query."""
+    aggregates = {}
+    for s in sectors:
+        c = s.code
+        aggregates[f"{c}__1"] = Count("pk", filter=Q(priority_1=c))
+        aggregates[f"{c}__2"] = Count("pk", filter=Q(priority_2=c))
+        aggregates[f"{c}__3"] = Count("pk", filter=Q(priority_3=c))
+        aggregates[f"{c}__sites"] = Count("pk", filter=Q(priority_1=c) | Q(priority_2=c) | Q(priority_3=c))
+        aggregates[f"{c}__score"] = Sum(
+            Case(
+                When(priority_1=c, then=Value(PRIORITY_WEIGHTS[0])),
+                When(priority_2=c, then=Value(PRIORITY_WEIGHTS[1])),
+                When(priority_3=c, then=Value(PRIORITY_WEIGHTS[2])),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            default=0,
+        )
+    counts = qs.aggregate(**aggregates)
+    ranks = [
+        PriorityRank(
+            sector=s,
+            first=counts[f"{s.code}__1"],
+            second=counts[f"{s.code}__2"],
+            third=counts[f"{s.code}__3"],
+            sites=counts[f"{s.code}__sites"],
+            score=counts[f"{s.code}__score"],
+        )
+        for s in sectors
+    ]
+    ranks = [r for r in ranks if r.score]
+    ranks.sort(key=lambda r: (-r.score, -r.first, r.sector.code))
+    return ranks
+
+
+def weekly_report(round: Round, *, language: str = "en", severe_from: int | None = None) -> WeeklyReport:
+    """The whole weekly report of one round, in one language."""
+    severe_from = severe_from or severe_need_default()
+    operation = round.operation
+    with translation.override(language):
+        sectors = sector_infos()
+        columns = ind.threshold_columns(operation, language)
+        previous = previous_weekly_round(round)
+
+        figures = key_figures_for(round, previous)
+
+        # Every validated assessment of this round, with its change since the previous
+        # round and its gaps against thresholds.
+        validated = SiteAssessment.objects.validated()
+        assessed = validated.filter(round=round)
+        annotated = _annotate_flags(assessed, columns, severe_from)
+        if previous is not None:
+            prev = validated.filter(round=previous, site=OuterRef("site"))
+            annotated = annotated.annotate(
+                previous_individuals=Subquery(prev.values("individuals")[:1]),
+            ).annotate(
+                change_individuals=F("individuals") - F("previous_individuals"),
+            )
+        value_names = SITE_VALUES + ind.value_names(columns)
+        if previous is not None:
+            value_names += ["previous_individuals", "change_individuals"]
+        site_values = list(annotated.order_by("site__code").values(*value_names))
+
+        # Per-sector totals and the count of sites with critical gaps (one query).
+        sector_aggs: dict = {"critical_sites": Count("pk", filter=Q(critical_gap_count__gt=0))}
+        for s in sectors:
+            q = _sector_q(s.code, columns, severe_from)
+            sector_aggs[f"{s.code}__sites"] = Count("pk", filter=q)
+            sector_aggs[f"{s.code}__people"] = Sum("individuals", filter=q, default=0)
+        sector_totals = annotated.aggregate(**sector_aggs)
+
+        # Open sites without a validated assessment this round, with their last known
+        # validated figures (any earlier round of the operation).
+        last_known = (
+            validated.filter(site=OuterRef("pk"), round__operation=operation)
+            .filter(round__period_end__lte=round.period_end)
+            .exclude(round=round)
+            .order_by("-round__period_end", "-round__number", "-pk")
+            .values("pk")[:1]
+        )
+        missing_sites = (
+            Site.objects.open()
+            .for_operation(operation)
+            .filter(~Exists(assessed.filter(site=OuterRef("pk"))))
+            .annotate(last_assessment=Subquery(last_known))
+        )
+        missing = list(
+            missing_sites.order_by("code").values(
+                "pk",
+                "code",
+                "name",
+                "admin_area__path",
+                "management_agency__name",
+                "management_agency__acronym",
+                "last_assessment",
+            )
+        )
+        last_qs = _annotate_flags(
+            validated.filter(pk__in=missing_sites.values("last_assessment")), columns, severe_from
+        )
+        last_values = {
+            v["site__code"]: v
+            for v in last_qs.values(
+                *SITE_VALUES, *ind.value_names(columns), "round__number", "round__kind", "round__period_end"
+            )
+        }
+        not_assessed_people = last_qs.aggregate(total=Sum("individuals", default=0))["total"]
+
+        paths = {v["site__admin_area__path"] for v in site_values} | {m["admin_area__path"] for m in missing}
+        names = _admin_names(paths, language)
+
+        site_rows = [_site_row(v, columns, names, severe_from) for v in site_values]
+        not_assessed_rows = []
+        for m in missing:
+            last = last_values.get(m["code"])
+            if last is not None:
+                row = _site_row(last, columns, names, severe_from)
+                row.source_round_number = last["round__number"]
+                row.source_round_kind = last["round__kind"]
+                row.source_round_end = last["round__period_end"]
+            else:
+                row = _site_row(
+                    {
+                        "site__code": m["code"],
+                        "site__name": m["name"],
+                        "site__admin_area__path": m["admin_area__path"],
+                        "site__management_agency__name": m["management_agency__name"],
+                        "site__management_agency__acronym": m["management_agency__acronym"],
+                        "individuals": None,
+                        "households": None,
+                        "arrivals": None,
+                        "departures": None,
+                        "priority_1": "",
+                        "priority_2": "",
+                        "priority_3": "",
+                        "critical_gap_count": 0,
+                        **{need: None for need in NEED_FIELDS.values()},
+                    },
+                    columns,
+                    names,
+                    severe_from,
+                )
+            row.assessed = False
+            not_assessed_rows.append(row)
+
+        priorities = priority_ranking(assessed, sectors)
+
+        sector_gaps = []
+        for s in sectors:
+            rows: list[SectorGapRow] = []
+            sector_columns = [c for c in columns if c.sector == s.code]
+            for site in site_rows:
+                severity = site.severities[s.code]
+                severe = severity is not None and severity >= severe_from
+                missed = [g for g in site.gaps if g.sector == s.code]
+                if missed:
+                    rows.extend(SectorGapRow(site, severity, severe, g) for g in missed)
+                elif severe:
+                    rows.append(SectorGapRow(site, severity, severe, None))
+            sector_gaps.append(
+                SectorGapList(
+                    sector=s,
+                    sites=sector_totals[f"{s.code}__sites"],
+                    people=sector_totals[f"{s.code}__people"],
+                    rows=rows,
+                    indicators=sector_columns,
+                )
+            )
+
+        key = KeyFigures(
+            sites_assessed=figures["sites_assessed"],
+            individuals=figures["individuals"],
+            households=figures["households"],
+            arrivals=figures["arrivals"],
+            departures=figures["departures"],
+            previous_sites_assessed=figures["previous_sites_assessed"],
+            previous_individuals=figures["previous_individuals"],
+            previous_households=figures["previous_households"],
+            change_individuals=figures["change_individuals"],
+            change_households=figures["change_households"],
+            sites_not_assessed=len(not_assessed_rows),
+            individuals_not_assessed_last_known=not_assessed_people,
+            sites_with_critical_gaps=sector_totals["critical_sites"],
+        )
+        return WeeklyReport(
+            operation=operation,
+            round=round,
+            previous_round=previous,
+            language=language,
+            generated_at=timezone.now(),
+            severe_from=severe_from,
+            key_figures=key,
+            sectors=sectors,
+            indicators=columns,
+            sites=site_rows,
+            not_assessed=not_assessed_rows,
+            priorities=priorities,
+            sector_gaps=sector_gaps,
+        )
