@@ -165,7 +165,7 @@ class AdminAreaViewSet(
         serializer = AdminAreaCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        parent = data.get("parent")
+        parent = data.setdefault("parent", None)
         if parent is None and not request.user.is_superuser:
             raise PermissionDenied(_("Only a superuser can create a country (an area without a parent)."))
         if parent is not None and not admin_area_editable_by(request.user, parent.country_pcode):
