@@ -1,0 +1,1171 @@
+"""Imports of field submissions into site assessments.
+
+An import runs in two phases:
+
+1. **Checking** (no writes but the progress counter): the file is read as a stream, each
+   submission mapped, typed, matched to its site and validated with the same rules as
+   the web form (assessments.validation), and compared by content hash with what is
+   already stored. What must be written is spooled to a temporary file, so memory stays
+   flat whatever the file's size. Progress (processed/total) is committed as it goes, so
+   the web page and the CLI can show it.
+2. **Saving**: everything spooled is written in ONE transaction, with bulk inserts. The
+   batch is the whole import: it lands whole or leaves nothing (a killed process, a
+   database error, a power cut). Submissions are idempotent by UUID: a re-import skips
+   unchanged ones by hash, updates changed ones (recorded in the assessment history).
+
+Rows that cannot be used (unknown site or P-code, wrong type, future date, no UUID) are
+rejected into the cleaning log with file/sheet/row/column/value/rule; the rest lands,
+unless the import was asked to be all-or-nothing. A file that cannot be read at all
+(truncated, encrypted, zip bomb, wrong encoding, another form, missing columns) fails
+with one clear message and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from sitetrack.assessments.models import (
+    AssessmentStatus,
+    FlowDirection,
+    PopulationFlow,
+    Round,
+    RoundStatus,
+    SiteAssessment,
+)
+from sitetrack.assessments.selectors import previous_round
+from sitetrack.assessments.validation import (
+    BLOCKING_RULES,
+    COUNT_FIELDS,
+    PRIORITY_FIELDS,
+    SEVERITY_FIELDS,
+    clean_values,
+    summarise,
+    validate,
+    validation_rules_for,
+)
+from sitetrack.core.access import require
+from sitetrack.core.catalogue import catalogue_for
+from sitetrack.geo.models import AdminArea
+from sitetrack.intake.formspec import FLOWS_REPEAT, indicator_dicts_for, site_assessment_form
+from sitetrack.intake.mapping import Mapping, automatic_mapping, mapping_from_dict
+from sitetrack.intake.models import (
+    ChangeType,
+    CleaningLogEntry,
+    DuplicateHold,
+    FieldMapping,
+    HoldStatus,
+    ImportRun,
+    ImportSource,
+    ImportStatus,
+    RawSubmission,
+)
+from sitetrack.intake.readers import IntakeFileError, Submission, open_reader
+from sitetrack.sites.models import Site
+
+CHUNK = 2000
+PROGRESS_EVERY = 1000
+FORMS = ("site-assessment",)
+ASSESSMENT_SCALARS = (
+    *COUNT_FIELDS,
+    *SEVERITY_FIELDS,
+    *PRIORITY_FIELDS,
+    "visit_date",
+    "method",
+    "observations",
+)
+
+Progress = Callable[[int, int, str], None]
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return _json(value)
+    return str(value)
+
+
+class _Spool:
+    """Items to write, pickled to a temporary file between the two phases."""
+
+    def __init__(self) -> None:
+        fd, self.path = tempfile.mkstemp(prefix="sitetrack-import-", suffix=".spool")
+        self.fh = os.fdopen(fd, "wb")
+        self.count = 0
+
+    def add(self, item: tuple) -> None:
+        pickle.dump(item, self.fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def items(self) -> Iterable[tuple]:
+        self.fh.close()
+        with open(self.path, "rb") as fh:
+            while True:
+                try:
+                    yield pickle.load(fh)
+                except EOFError:
+                    return
+
+    def close(self) -> None:
+        if not self.fh.closed:
+            self.fh.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+
+def _columns(model, names: Iterable[str]) -> list[str]:
+    return [model._meta.get_field(n).column for n in names]
+
+
+def _insert(model, names: list[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(c) for c in _columns(model, names))
+    marks = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({cols}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            cursor.executemany(sql, rows[start : start + CHUNK])
+
+
+def _update(model, names: list[str], rows: list[tuple]) -> None:
+    """rows: (values..., pk)"""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(c)} = %s" for c in _columns(model, names))
+    sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn(model._meta.pk.column)} = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _prep(model, name: str) -> Callable[[Any], Any]:
+    field = model._meta.get_field(name)
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+# --- creating and running imports -------------------------------------------------------------
+
+
+def _mapping_for(run: ImportRun, form, catalogue) -> Mapping:
+    if run.mapping_id is None:
+        return automatic_mapping(form, catalogue)
+    codes = set(catalogue.indicators)
+    return mapping_from_dict(
+        {"name": run.mapping.name, "fields": run.mapping.fields, "repeats": run.mapping.repeats},
+        indicator_codes=codes,
+    )
+
+
+@transaction.atomic
+def import_run_create(
+    *,
+    operation,
+    round: Round,
+    user,
+    path: Path | str,
+    file_name: str = "",
+    form: str = "site-assessment",
+    mapping: FieldMapping | None = None,
+    all_or_nothing: bool = False,
+    source: str = ImportSource.FILE,
+) -> ImportRun:
+    """Record an import to run (by the task or directly); checks rights and the round."""
+    if user is not None:
+        require(user, operation, "import")
+    if round.operation_id != operation.pk:
+        raise ValidationError({"round": [_("This round belongs to another operation.")]})
+    if form not in FORMS:
+        raise ValidationError({"form": [_("Unknown form %(form)s.") % {"form": form}]})
+    if mapping is not None and mapping.operation_id not in (None, operation.pk):
+        raise ValidationError({"mapping": [_("This mapping belongs to another operation.")]})
+    path = Path(path)
+    digest = hashlib.sha256()
+    if path.exists():
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    return ImportRun.objects.create(
+        operation=operation,
+        round=round,
+        form=form,
+        mapping=mapping,
+        source=source,
+        file_name=file_name or path.name,
+        file_path=str(path),
+        file_sha256=digest.hexdigest() if path.exists() else "",
+        all_or_nothing=all_or_nothing,
+        created_by=user,
+    )
+
+
+def _set_progress(run: ImportRun, **fields) -> None:
+    for key, value in fields.items():
+        setattr(run, key, value)
+    ImportRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def import_run_execute(
+    *, run: ImportRun, progress: Progress | None = None, records: Iterable[dict] | None = None
+) -> ImportRun:
+    """Run an import (phase 1 then phase 2, see the module docstring). Never raises for
+    bad input: the run ends `failed` with its error, or `done` with its summary."""
+    _set_progress(run, status=ImportStatus.CHECKING, started_at=timezone.now(), processed=0)
+    spool = _Spool()
+    try:
+        try:
+            if run.round.status != RoundStatus.OPEN:
+                raise IntakeFileError(
+                    _("%(round)s is closed: its assessments are locked.") % {"round": run.round},
+                    file=run.file_name,
+                    rule="round_closed",
+                )
+            if records is not None:
+                from sitetrack.intake.readers.kobo_json import KoboJsonReader
+
+                reader = KoboJsonReader(None, name=run.file_name, records=records)
+            else:
+                reader = open_reader(
+                    run.file_path,
+                    name=run.file_name,
+                    form=site_assessment_form(indicator_dicts_for(run.operation)),
+                )
+            _set_progress(run, total=reader.total, file_format=reader.format)
+            checker = _Checker(run, reader, spool, progress)
+            checker.check()
+        except IntakeFileError as exc:
+            if not exc.file:
+                exc.file = run.file_name
+            _set_progress(run, status=ImportStatus.FAILED, error=exc.as_dict(), finished_at=timezone.now())
+            return run
+        if run.all_or_nothing and checker.rejected:
+            _set_progress(
+                run,
+                status=ImportStatus.FAILED,
+                rejected=checker.rejected,
+                error={
+                    "message": _(
+                        "%(n)s submissions were rejected and the import was asked to be all-or-nothing: "
+                        "nothing was written. See the cleaning log."
+                    )
+                    % {"n": checker.rejected},
+                    "file": run.file_name,
+                    "rule": "all_or_nothing",
+                },
+                finished_at=timezone.now(),
+            )
+            # The cleaning log of a refused import still tells what to fix.
+            CleaningLogEntry.objects.bulk_create(
+                [
+                    CleaningLogEntry(run=run, **e)
+                    for e in checker.log
+                    if e["change_type"] == ChangeType.REJECTED
+                ],
+                batch_size=CHUNK,
+            )
+            return run
+        _set_progress(run, status=ImportStatus.SAVING, processed=checker.processed)
+        if progress:
+            progress(checker.processed, checker.processed, "saving")
+        _Saver(run, checker, spool).save()
+    finally:
+        spool.close()
+    run.refresh_from_db()
+    return run
+
+
+def import_file(
+    *,
+    operation,
+    round: Round,
+    user,
+    path: Path | str,
+    file_name: str = "",
+    form: str = "site-assessment",
+    mapping: FieldMapping | None = None,
+    all_or_nothing: bool = False,
+    progress: Progress | None = None,
+) -> ImportRun:
+    """Create and run an import in this process (the CLI and tests; the web enqueues)."""
+    run = import_run_create(
+        operation=operation,
+        round=round,
+        user=user,
+        path=path,
+        file_name=file_name,
+        form=form,
+        mapping=mapping,
+        all_or_nothing=all_or_nothing,
+    )
+    return import_run_execute(run=run, progress=progress)
+
+
+# --- phase 1: read, map, type, validate, compare --------------------------------------------------
+
+
+class _Checker:
+    def __init__(self, run: ImportRun, reader, spool: _Spool, progress: Progress | None) -> None:
+        self.run, self.reader, self.spool, self.progress = run, reader, spool, progress
+        operation = run.operation
+        self.catalogue = catalogue_for(operation)
+        self.rules = validation_rules_for(operation)
+        self.form = site_assessment_form(indicator_dicts_for(operation))
+        self.mapping = _mapping_for(run, self.form, self.catalogue)
+        self.log: list[dict] = []
+        self.processed = self.rejected = self.unchanged = self.new = self.updated = self.held = 0
+        self.warnings = 0
+        self.today = timezone.localdate()
+        # Everything looked up per row is loaded once into dicts.
+        self.sites: dict[str, tuple] = {}
+        for sid, code, area_m2, path in Site.objects.filter(operation=operation).values_list(
+            "id", "code", "area_m2", "admin_area__path"
+        ):
+            self.sites[code.upper()] = (sid, code, area_m2, set(path.strip("/").split("/")))
+        self.areas = dict(AdminArea.objects.values_list("pcode", "id"))
+        self.raw: dict[str, tuple] = {
+            u: (i, h, a)
+            for i, u, h, a in RawSubmission.objects.filter(operation=operation).values_list(
+                "id", "uuid", "content_hash", "assessment_id"
+            )
+        }
+        self.assessments: dict[int, tuple] = {
+            s: (i, st)
+            for i, s, st in SiteAssessment.objects.filter(round=run.round).values_list(
+                "id", "site_id", "status"
+            )
+        }
+        by_assessment = {a: u for u, (_i, _h, a) in self.raw.items() if a}
+        self.assessment_uuid = {sid: by_assessment.get(aid) for sid, (aid, _st) in self.assessments.items()}
+        before = previous_round(run.round)
+        self.previous: dict[int, dict] = {}
+        if before is not None:
+            for sid, people in (
+                SiteAssessment.objects.filter(round=before)
+                .exclude(status=AssessmentStatus.DRAFT)
+                .values_list("site_id", "individuals")
+            ):
+                self.previous[sid] = {"individuals": people}
+        self.seen_sites: dict[int, str] = {}
+
+    # The cleaning log ------------------------------------------------------------------------
+    def _entry(
+        self,
+        sub: Submission | None,
+        change_type: str,
+        *,
+        field="",
+        old="",
+        new="",
+        rule="",
+        severity="",
+        issue="",
+        site="",
+    ):
+        column = self.reader.columns.get(field, field) if field else ""
+        self.log.append(
+            {
+                "row": sub.row if sub else None,
+                "sheet": (sub.sheet if sub else "") or getattr(self.reader, "sheet", ""),
+                "uuid": sub.uuid if sub else "",
+                "site_code": site,
+                "field": field,
+                "column": column,
+                "old_value": _text(old),
+                "new_value": _text(new),
+                "change_type": change_type,
+                "rule": rule,
+                "severity": severity,
+                "issue": str(issue),
+            }
+        )
+
+    def _reject(
+        self, sub: Submission, *, field: str, value: Any, rule: str, issue: str, site: str = ""
+    ) -> None:
+        self.rejected += 1
+        self._entry(
+            sub,
+            ChangeType.REJECTED,
+            field=field,
+            old=value,
+            rule=rule,
+            severity="error",
+            issue=issue,
+            site=site,
+        )
+
+    # Checking the file as a whole ------------------------------------------------------------
+    def _check_columns(self) -> None:
+        keys = set(self.reader.columns)
+        mapped = {src for src in self.mapping.fields if src in keys}
+        site_sources = [s for s, t in self.mapping.fields.items() if t.target == "site_code"]
+        meaningful = [s for s, t in self.mapping.fields.items() if t.target not in ("ignore",)]
+        if not any(s in keys for s in site_sources) and len(mapped) < max(3, len(meaningful) // 5):
+            raise IntakeFileError(
+                _(
+                    "This looks like an export of another form: none of its columns match the %(form)s form "
+                    "or the chosen mapping. Choose the right form or create a field mapping."
+                )
+                % {"form": self.run.form},
+                file=self.run.file_name,
+                sheet=getattr(self.reader, "sheet", ""),
+                row=1,
+                rule="other_form",
+            )
+        if not any(s in keys for s in site_sources):
+            raise IntakeFileError(
+                _("The required column %(column)s (the site code) is missing.")
+                % {"column": " / ".join(site_sources)},
+                file=self.run.file_name,
+                sheet=getattr(self.reader, "sheet", ""),
+                row=1,
+                column=" / ".join(site_sources),
+                rule="missing_required_column",
+            )
+
+    def check(self) -> None:
+        self._check_columns()
+        total = self.reader.total
+        for sub in self.reader:
+            self.processed += 1
+            self._one(sub)
+            if self.processed % PROGRESS_EVERY == 0:
+                _set_progress(self.run, processed=self.processed)
+                if self.progress:
+                    self.progress(self.processed, total, "checking")
+        _set_progress(self.run, processed=self.processed)
+        if self.progress:
+            self.progress(self.processed, max(total, self.processed), "checking")
+
+    # One submission ------------------------------------------------------------------------
+    def _map(self, sub: Submission) -> tuple[dict, dict, list | None]:
+        """(assessment values, location values, flows or None)."""
+        values: dict[str, Any] = {}
+        indicators: dict[str, Any] = {}
+        location: dict[str, Any] = {}
+        fields = self.mapping.fields
+        for key, value in sub.fields.items():
+            target = fields.get(key)
+            if target is None:
+                continue
+            name = target.target
+            if target.values:
+                mapped = target.values.get(str(value), value) if name != "priorities" else value
+                if mapped != value:
+                    self._entry(
+                        sub,
+                        ChangeType.CHANGED,
+                        field=key,
+                        old=value,
+                        new=mapped,
+                        rule="mapping_value",
+                        issue=_("Value translated by mapping %(name)s.") % {"name": self.mapping.name},
+                    )
+                value = mapped
+            if name.startswith("indicator:"):
+                indicators[name[10:]] = value
+            elif name in ("site_code", "admin1_pcode", "admin2_pcode"):
+                location[name] = value
+                location[f"{name}__field"] = key
+            elif name == "priorities":
+                items = [target.values.get(v, v) for v in str(value).replace(",", " ").split()]
+                for slot, item in zip(PRIORITY_FIELDS, items, strict=False):
+                    values[slot] = item
+            elif name == "ignore" or name.startswith("flow:"):
+                continue
+            else:
+                values[name] = value
+        values["indicators"] = indicators
+        flows = None
+        if sub.repeats is not None:
+            flows = []
+            for rname, rows in sub.repeats.items():
+                if self.mapping.repeats.get(rname, rname if rname == FLOWS_REPEAT else None) != FLOWS_REPEAT:
+                    continue
+                for row in rows:
+                    flow: dict[str, Any] = {}
+                    for key, value in row.items():
+                        target = fields.get(key)
+                        if target is not None and target.target.startswith("flow:"):
+                            flow[target.target[5:]] = (
+                                target.values.get(str(value), value) if target.values else value
+                            )
+                    if flow:
+                        flows.append(flow)
+        return values, location, flows
+
+    def _one(self, sub: Submission) -> None:
+        if not sub.uuid:
+            self._reject(
+                sub, field="_uuid", value="", rule="missing_uuid", issue=_("The submission has no UUID.")
+            )
+            return
+        values, location, flows = self._map(sub)
+        code = location.get("site_code")
+        code_field = location.get("site_code__field", "site_code")
+        if code in (None, ""):
+            self._reject(sub, field=code_field, value="", rule="missing_site", issue=_("No site code."))
+            return
+        code_text = str(code).strip()
+        site = self.sites.get(code_text.upper())
+        if site is None:
+            self._reject(
+                sub,
+                field=code_field,
+                value=code,
+                rule="unknown_site",
+                issue=_("Site code %(code)s is not in the registry of this operation.") % {"code": code_text},
+                site=code_text,
+            )
+            return
+        site_id, site_code, area_m2, area_path = site
+        if site_code != code_text:
+            self._entry(
+                sub,
+                ChangeType.CHANGED,
+                field=code_field,
+                old=code,
+                new=site_code,
+                rule="site_code_case",
+                issue=_("Site code written as in the registry."),
+                site=site_code,
+            )
+        for key in ("admin1_pcode", "admin2_pcode"):
+            pcode = location.get(key)
+            if pcode in (None, ""):
+                continue
+            pcode = str(pcode).strip()
+            fname = location.get(f"{key}__field", key)
+            if pcode not in self.areas:
+                self._reject(
+                    sub,
+                    field=fname,
+                    value=pcode,
+                    rule="unknown_pcode",
+                    issue=_("P-code %(pcode)s is not a known admin area.") % {"pcode": pcode},
+                    site=site_code,
+                )
+                return
+            if pcode not in area_path:
+                self._entry(
+                    sub,
+                    ChangeType.FLAGGED,
+                    field=fname,
+                    old=pcode,
+                    rule="pcode_mismatch",
+                    severity="warning",
+                    issue=_("Site %(site)s is not in admin area %(pcode)s; the registry's area is kept.")
+                    % {"site": site_code, "pcode": pcode},
+                    site=site_code,
+                )
+        # Dates: parse, and refuse the future.
+        visit = values.get("visit_date")
+        if visit not in (None, ""):
+            parsed = visit if isinstance(visit, date) else None
+            if parsed is None:
+                text = str(visit).strip()
+                parsed = parse_date(text[:10]) if len(text) >= 10 else None
+                if parsed is None:
+                    dt = parse_datetime(text)
+                    parsed = dt.date() if dt else None
+            if isinstance(parsed, datetime):
+                parsed = parsed.date()
+            if parsed is None:
+                self._reject(
+                    sub,
+                    field="visit_date",
+                    value=visit,
+                    rule="type",
+                    issue=_("%(value)s is not a date (YYYY-MM-DD).") % {"value": visit},
+                    site=site_code,
+                )
+                return
+            if parsed > self.today:
+                self._reject(
+                    sub,
+                    field="visit_date",
+                    value=visit,
+                    rule="future_date",
+                    issue=_("The visit date %(value)s is in the future.") % {"value": parsed},
+                    site=site_code,
+                )
+                return
+            values["visit_date"] = parsed.isoformat()
+        method = values.get("method")
+        if method not in (None, "") and method not in ("observation", "key_informant", "focus_group"):
+            self._entry(
+                sub,
+                ChangeType.CHANGED,
+                field="method",
+                old=method,
+                new="",
+                rule="unknown_choice",
+                severity="warning",
+                issue=_("Unknown method dropped."),
+                site=site_code,
+            )
+            values["method"] = ""
+        # Types, by the same cleaning the web form uses.
+        cleaned, type_findings = clean_values(values, self.catalogue)
+        if type_findings:
+            f = type_findings[0]
+            fname = f.field.split(".", 1)[-1] if f.field.startswith("indicators.") else f.field
+            src = next(
+                (k for k, t in self.mapping.fields.items() if t.target in (f.field, f"indicator:{fname}")),
+                fname,
+            )
+            raw_value = values.get(f.field, values["indicators"].get(fname))
+            self._reject(sub, field=src, value=raw_value, rule=f.rule, issue=f.message, site=site_code)
+            return
+        clean_flows = None
+        if flows is not None:
+            clean_flows = []
+            for n, flow in enumerate(flows, start=1):
+                direction = flow.get("direction")
+                try:
+                    people = int(float(flow.get("individuals")))
+                    if people < 0:
+                        raise ValueError
+                except (TypeError, ValueError):
+                    self._reject(
+                        sub,
+                        field="flow_individuals",
+                        value=flow.get("individuals"),
+                        rule="type",
+                        issue=_("Flow %(n)s: not a whole number ≥ 0.") % {"n": n},
+                        site=site_code,
+                    )
+                    return
+                if direction not in FlowDirection.values:
+                    self._reject(
+                        sub,
+                        field="flow_direction",
+                        value=direction,
+                        rule="flow_direction",
+                        issue=_("Flow %(n)s: direction must be arrival or departure.") % {"n": n},
+                        site=site_code,
+                    )
+                    return
+                area = flow.get("area")
+                area_id = None
+                if area not in (None, ""):
+                    area_id = self.areas.get(str(area).strip())
+                    if area_id is None:
+                        self._reject(
+                            sub,
+                            field="flow_area",
+                            value=area,
+                            rule="unknown_pcode",
+                            issue=_("P-code %(pcode)s is not a known admin area.") % {"pcode": area},
+                            site=site_code,
+                        )
+                        return
+                clean_flows.append(
+                    {
+                        "direction": direction,
+                        "area": str(area).strip() if area_id else None,
+                        "area_id": area_id,
+                        "individuals": people,
+                        "reason": str(flow.get("reason") or "")[:40],
+                    }
+                )
+        # Same content as stored? Then nothing to do.
+        content = _json([site_code, cleaned, clean_flows])
+        digest = hashlib.blake2b(content.encode("utf-8"), digest_size=16).hexdigest()
+        existing = self.raw.get(sub.uuid)
+        if existing is not None and existing[1] == digest:
+            self.unchanged += 1
+            return
+        # Validation rules (warnings and errors that do not block storage).
+        full = dict(cleaned)
+        full["site_area_m2"] = area_m2
+        if clean_flows is not None:
+            full["flows"] = [
+                {"direction": f["direction"], "area": f["area"], "individuals": f["individuals"]}
+                for f in clean_flows
+            ]
+        findings = validate(
+            full, previous=self.previous.get(site_id), catalogue=self.catalogue, rules=self.rules
+        )
+        blocking = [f for f in findings if f.rule in BLOCKING_RULES]
+        if blocking:
+            f = blocking[0]
+            self._reject(
+                sub, field=f.field, value=full.get(f.field), rule=f.rule, issue=f.message, site=site_code
+            )
+            return
+        issues, errors, warnings = summarise(findings)
+        for f in findings:
+            self._entry(
+                sub,
+                ChangeType.FLAGGED,
+                field=f.field,
+                old=full.get(f.field, ""),
+                rule=f.rule,
+                severity=f.severity,
+                issue=f.message,
+                site=site_code,
+            )
+        self.warnings += warnings
+        raw_text = _json(sub.raw)
+        record = (
+            sub.uuid,
+            sub.submitted_at or "",
+            raw_text,
+            digest,
+            site_id,
+            site_code,
+            cleaned,
+            clean_flows,
+            issues,
+            errors,
+            warnings,
+            sub.row,
+            sub.sheet,
+        )
+        # Duplicates: the site already has this round's assessment from another submission
+        # (or from the web form), or is validated, or came twice in this file.
+        current = self.assessments.get(site_id)
+        holder = self.assessment_uuid.get(site_id)
+        reason = ""
+        if site_id in self.seen_sites and self.seen_sites[site_id] != sub.uuid:
+            reason = _("Another submission in this file is for the same site and round (%(uuid)s).") % {
+                "uuid": self.seen_sites[site_id]
+            }
+        elif current is not None and holder != sub.uuid:
+            reason = _("The site already has an assessment for this round from another source.")
+        elif current is not None and current[1] in (AssessmentStatus.VALIDATED, AssessmentStatus.LOCKED):
+            reason = _("The site's assessment for this round is already validated.")
+        if reason:
+            self.held += 1
+            self._entry(
+                sub,
+                ChangeType.HELD,
+                field="site_code",
+                old=site_code,
+                rule="duplicate",
+                severity="warning",
+                issue=reason,
+                site=site_code,
+            )
+            self.spool.add(("hold", record, current[0] if current else None, reason, existing))
+            return
+        self.seen_sites[site_id] = sub.uuid
+        if current is None:
+            self.new += 1
+            self.spool.add(("new", record, None, "", existing))
+            self.assessments[site_id] = (None, AssessmentStatus.SUBMITTED)
+            self.assessment_uuid[site_id] = sub.uuid
+        else:
+            self.updated += 1
+            self.spool.add(("update", record, current[0], "", existing))
+
+
+# --- phase 2: write everything in one transaction ----------------------------------------------------
+
+SCALAR_COLUMNS = (*COUNT_FIELDS, *SEVERITY_FIELDS, *PRIORITY_FIELDS)
+
+
+class _Saver:
+    def __init__(self, run: ImportRun, checker: _Checker, spool: _Spool) -> None:
+        self.run, self.checker, self.spool = run, checker, spool
+        self.now = timezone.now()
+        self.json_prep = _prep(SiteAssessment, "indicators")
+        self.dt = _prep(SiteAssessment, "created_at")(self.now)
+        self.history = SiteAssessment.history.model
+        self.reason = (_("Import %(file)s (#%(run)s)") % {"file": run.file_name, "run": run.pk})[:100]
+
+    def _row(self, record, status: str) -> dict:
+        (
+            _uuid,
+            submitted_at,
+            _raw,
+            _digest,
+            site_id,
+            _code,
+            cleaned,
+            _flows,
+            issues,
+            errors,
+            warnings,
+            *_rest,
+        ) = record
+        row = {name: cleaned.get(name) for name in SCALAR_COLUMNS}
+        for name in PRIORITY_FIELDS:
+            row[name] = row[name] or ""
+        sub_dt = parse_datetime(submitted_at) if submitted_at else None
+        if sub_dt is not None and timezone.is_naive(sub_dt):
+            sub_dt = timezone.make_aware(sub_dt, timezone.get_default_timezone())
+        row.update(
+            round_id=self.run.round_id,
+            site_id=site_id,
+            catalogue_version_id=self.checker.catalogue.version.pk,
+            status=status,
+            was_validated=False,
+            indicators=self.json_prep(cleaned.get("indicators") or {}),
+            observations=str(cleaned.get("observations") or ""),
+            facilitator_id=None,
+            visit_date=cleaned.get("visit_date") or None,
+            method=cleaned.get("method") or "",
+            issues=self.json_prep(issues),
+            error_count=errors,
+            warning_count=warnings,
+            warnings_comment="",
+            return_reason="",
+            submitted_at=_prep(SiteAssessment, "submitted_at")(sub_dt or self.now),
+            validated_at=None,
+            validated_by_id=None,
+            created_at=self.dt,
+            updated_at=self.dt,
+        )
+        return row
+
+    @transaction.atomic
+    def save(self) -> None:
+        run, checker = self.run, self.checker
+        assessment_cols = [f.attname for f in SiteAssessment._meta.concrete_fields if f.attname != "id"]
+        hist_fields = [f.attname for f in self.history._meta.concrete_fields if f.attname != "history_id"]
+        get_assessment = itemgetter(*assessment_cols)
+        new_rows: list[tuple] = []
+        new_records: list[tuple] = []
+        updates: list[tuple] = []  # (record, assessment id)
+        holds: list[tuple] = []
+        for kind, record, assessment_id, reason, existing in self.spool.items():
+            if kind == "new":
+                status = AssessmentStatus.SUBMITTED if record[9] == 0 else AssessmentStatus.DRAFT
+                new_rows.append(get_assessment(self._row(record, status)))
+                new_records.append((record, existing))
+                if len(new_rows) >= CHUNK:
+                    self._write_new(assessment_cols, new_rows, new_records, hist_fields)
+                    new_rows, new_records = [], []
+            elif kind == "update":
+                updates.append((record, assessment_id, existing))
+            else:
+                holds.append((record, assessment_id, reason, existing))
+        self._write_new(assessment_cols, new_rows, new_records, hist_fields)
+        self._write_updates(updates, assessment_cols, hist_fields)
+        self._write_holds(holds)
+        for start in range(0, len(checker.log), CHUNK):
+            CleaningLogEntry.objects.bulk_create(
+                [CleaningLogEntry(run_id=run.pk, **e) for e in checker.log[start : start + CHUNK]]
+            )
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportStatus.DONE,
+            processed=checker.processed,
+            new=checker.new,
+            updated=checker.updated,
+            unchanged=checker.unchanged,
+            rejected=checker.rejected,
+            held=checker.held,
+            warnings=checker.warnings,
+            finished_at=timezone.now(),
+        )
+
+    def _history_rows(self, hist_fields: list[str], rows: list[dict], history_type: str) -> list[tuple]:
+        extra = {
+            "history_date": self.dt,
+            "history_change_reason": self.reason,
+            "history_type": history_type,
+            "history_user_id": self.run.created_by_id,
+        }
+        getter = itemgetter(*hist_fields)
+        return [getter({**row, **extra}) for row in rows]
+
+    def _write_new(self, cols, rows, records, hist_fields) -> None:
+        if not rows:
+            return
+        _insert(SiteAssessment, cols, rows)
+        site_ids = [r[0][4] for r in records]
+        ids = dict(
+            SiteAssessment.objects.filter(round_id=self.run.round_id, site_id__in=site_ids).values_list(
+                "site_id", "id"
+            )
+        )
+        row_dicts = []
+        for row in rows:
+            d = dict(zip(cols, row, strict=True))
+            d["id"] = ids[d["site_id"]]
+            row_dicts.append(d)
+        _insert(self.history, hist_fields, self._history_rows(hist_fields, row_dicts, "+"))
+        flows = []
+        for record, _existing in records:
+            for f in record[7] or ():
+                flows.append((ids[record[4]], f["direction"], f["area_id"], f["individuals"], f["reason"]))
+        _insert(PopulationFlow, ["assessment_id", "direction", "area_id", "individuals", "reason"], flows)
+        self._write_raw([(record, ids[record[4]], existing) for record, existing in records])
+
+    def _write_raw(self, items: list[tuple]) -> None:
+        inserts, updates = [], []
+        for record, assessment_id, existing in items:
+            uuid, submitted_at, raw_text, digest = record[0], record[1], record[2], record[3]
+            if existing is None:
+                inserts.append(
+                    (
+                        self.run.operation_id,
+                        uuid,
+                        self.run.form,
+                        submitted_at,
+                        raw_text,
+                        digest,
+                        assessment_id,
+                        self.run.pk,
+                        self.run.pk,
+                        self.dt,
+                    )
+                )
+            else:
+                updates.append(
+                    (submitted_at, raw_text, digest, assessment_id, self.run.pk, self.dt, existing[0])
+                )
+        _insert(
+            RawSubmission,
+            [
+                "operation_id",
+                "uuid",
+                "form",
+                "submitted_at",
+                "data",
+                "content_hash",
+                "assessment_id",
+                "first_run_id",
+                "last_run_id",
+                "updated_at",
+            ],
+            inserts,
+        )
+        _update(
+            RawSubmission,
+            ["submitted_at", "data", "content_hash", "assessment_id", "last_run_id", "updated_at"],
+            updates,
+        )
+
+    def _write_updates(self, updates, cols, hist_fields) -> None:
+        if not updates:
+            return
+        ids = [a for _r, a, _e in updates]
+        old = {}
+        for start in range(0, len(ids), CHUNK):
+            for row in SiteAssessment.objects.filter(pk__in=ids[start : start + CHUNK]).values():
+                old[row["id"]] = row
+        set_cols = [
+            c
+            for c in cols
+            if c
+            not in (
+                "round_id",
+                "site_id",
+                "created_at",
+                "status",
+                "was_validated",
+                "validated_at",
+                "validated_by_id",
+                "facilitator_id",
+                "warnings_comment",
+                "return_reason",
+            )
+        ]
+        update_rows, hist_rows, flows, flow_ids = [], [], [], []
+        for record, assessment_id, _existing in updates:
+            before = old[assessment_id]
+            status = before["status"]
+            if record[9] and status == AssessmentStatus.SUBMITTED:
+                status = AssessmentStatus.DRAFT
+            row = self._row(record, status)
+            row["created_at"] = before["created_at"]
+            row["facilitator_id"] = before["facilitator_id"]
+            row["warnings_comment"] = before["warnings_comment"]
+            row["return_reason"] = before["return_reason"]
+            row["was_validated"] = before["was_validated"]
+            row["validated_at"] = before["validated_at"]
+            row["validated_by_id"] = before["validated_by_id"]
+            update_rows.append(tuple(row[c] for c in set_cols) + (assessment_id,))
+            hist_rows.append({**row, "id": assessment_id})
+            for name in (*SCALAR_COLUMNS, "visit_date", "method", "observations"):
+                was, now = before.get(name), record[6].get(name, before.get(name))
+                if name == "visit_date" and was is not None:
+                    was = was.isoformat()
+                if (was or None) != (now or None):
+                    self.checker._entry(
+                        None,
+                        ChangeType.UPDATED,
+                        field=name,
+                        old=was,
+                        new=now,
+                        rule="resubmitted",
+                        issue=_("Changed by a new version of submission %(uuid)s.") % {"uuid": record[0]},
+                        site=record[5],
+                    )
+                    self.checker.log[-1].update(uuid=record[0], row=record[11], sheet=record[12])
+            was_ind, now_ind = before.get("indicators") or {}, record[6].get("indicators") or {}
+            for code in sorted(set(was_ind) | set(now_ind)):
+                if was_ind.get(code) != now_ind.get(code):
+                    self.checker._entry(
+                        None,
+                        ChangeType.UPDATED,
+                        field=f"indicators.{code}",
+                        old=was_ind.get(code),
+                        new=now_ind.get(code),
+                        rule="resubmitted",
+                        issue=_("Changed by a new version of submission %(uuid)s.") % {"uuid": record[0]},
+                        site=record[5],
+                    )
+                    self.checker.log[-1].update(uuid=record[0], row=record[11], sheet=record[12])
+            if record[7] is not None:
+                flow_ids.append(assessment_id)
+                for f in record[7]:
+                    flows.append((assessment_id, f["direction"], f["area_id"], f["individuals"], f["reason"]))
+        _update(SiteAssessment, set_cols, update_rows)
+        _insert(self.history, hist_fields, self._history_rows(hist_fields, hist_rows, "~"))
+        for start in range(0, len(flow_ids), CHUNK):
+            PopulationFlow.objects.filter(assessment_id__in=flow_ids[start : start + CHUNK]).delete()
+        _insert(PopulationFlow, ["assessment_id", "direction", "area_id", "individuals", "reason"], flows)
+        self._write_raw([(record, assessment_id, existing) for record, assessment_id, existing in updates])
+
+    def _write_holds(self, holds) -> None:
+        if not holds:
+            return
+        objs = []
+        for record, assessment_id, reason, _existing in holds:
+            objs.append(
+                DuplicateHold(
+                    operation_id=self.run.operation_id,
+                    round_id=self.run.round_id,
+                    site_id=record[4],
+                    assessment_id=assessment_id,
+                    run_id=self.run.pk,
+                    uuid=record[0],
+                    reason=reason[:200],
+                    values={
+                        "values": record[6],
+                        "flows": record[7],
+                        "issues": record[8],
+                        "submitted_at": record[1],
+                    },
+                )
+            )
+        DuplicateHold.objects.bulk_create(objs, batch_size=CHUNK)
+        self._write_raw([(record, None, existing) for record, _a, _r, existing in holds])
+
+
+# --- held duplicates ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def duplicate_hold_resolve(*, hold: DuplicateHold, user, take_new: bool) -> DuplicateHold:
+    """An IMO keeps the existing assessment or applies the held submission instead."""
+    require(user, hold.operation, "validate")
+    hold = DuplicateHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.status != HoldStatus.OPEN:
+        raise ValidationError({"status": [_("This duplicate has already been resolved.")]})
+    if take_new:
+        from sitetrack.assessments.services import assessment_save
+
+        values = dict(hold.values.get("values") or {})
+        allowed = {*ASSESSMENT_SCALARS, "indicators"}
+        values = {k: v for k, v in values.items() if k in allowed}
+        flows = hold.values.get("flows")
+        site = hold.site
+        assessment = SiteAssessment.objects.filter(round=hold.round, site=site).first()
+        if assessment is not None and assessment.status in (
+            AssessmentStatus.VALIDATED,
+            AssessmentStatus.LOCKED,
+        ):
+            from sitetrack.assessments.services import assessment_correct
+
+            assessment = assessment_correct(
+                assessment=assessment,
+                user=user,
+                values=values,
+                reason=_("Duplicate %(uuid)s chosen by an IMO") % {"uuid": hold.uuid},
+            )
+        else:
+            if assessment is not None and assessment.status == AssessmentStatus.SUBMITTED:
+                pass  # an IMO may edit submitted assessments
+            assessment = assessment_save(
+                site=site,
+                round=hold.round,
+                user=user,
+                values=values,
+                flows=[{k: f[k] for k in ("direction", "area", "individuals", "reason")} for f in flows]
+                if flows is not None
+                else None,
+            )
+        RawSubmission.objects.filter(operation=hold.operation, uuid=hold.uuid).update(assessment=assessment)
+        RawSubmission.objects.filter(operation=hold.operation, assessment=assessment).exclude(
+            uuid=hold.uuid
+        ).update(assessment=None)
+        hold.status = HoldStatus.TOOK_NEW
+        hold.assessment = assessment
+    else:
+        hold.status = HoldStatus.KEPT_EXISTING
+    hold.resolved_by = user
+    hold.resolved_at = timezone.now()
+    hold.save()
+    return hold
+
+
+# --- mappings ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def field_mapping_save(
+    *, operation, user, data: dict[str, Any], mapping: FieldMapping | None = None
+) -> FieldMapping:
+    """Create or replace a mapping from a document {name, description, form_id, fields, repeats}."""
+    require(user, operation, "import")
+    codes = set(catalogue_for(operation).indicators)
+    parsed = mapping_from_dict(data, indicator_codes=codes)
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("Give the mapping a name.")]})
+    if mapping is None:
+        mapping = FieldMapping.objects.filter(operation=operation, name=name).first() or FieldMapping(
+            operation=operation, created_by=user
+        )
+    mapping.name = name
+    mapping.description = str(data.get("description") or "")
+    mapping.form_id = str(data.get("form_id") or "")
+    mapping.fields = {
+        k: (t.target if not t.values else {"target": t.target, "values": t.values})
+        for k, t in parsed.fields.items()
+    }
+    mapping.repeats = parsed.repeats
+    mapping.full_clean(exclude=["created_by", "operation"])
+    mapping.save()
+    return mapping
+
+
+def field_mapping_install_shipped(*, operation, user) -> list[FieldMapping]:
+    """Copy the shipped mappings (DTM codes) into the operation, if not already there."""
+    from sitetrack.intake.mapping import shipped_mappings
+
+    out = []
+    for name, data in shipped_mappings().items():
+        existing = FieldMapping.objects.filter(operation=operation, name=name).first()
+        out.append(existing or field_mapping_save(operation=operation, user=user, data=data))
+    return out
