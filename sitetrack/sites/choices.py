@@ -15,7 +15,13 @@ def normalise(text: str) -> str:
     "monastere boy rabe"."""
     decomposed = unicodedata.normalize("NFKD", str(text))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", plain.lower()).strip()
+    plain = re.sub(r"['’`]", "", plain.lower())  # M'Poko and Mpoko are one name
+    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
+
+
+def name_key(text: str) -> str:
+    """A site name reduced for duplicate detection: "Boy-Rabe" = "Boy Rabe" = "BoyRabe"."""
+    return normalise(text).replace(" ", "")
 
 
 # Words field teams and other tools use for the same thing (normalised).

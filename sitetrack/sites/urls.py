@@ -1,12 +1,15 @@
 from django.urls import path
 
-from sitetrack.web.views import home
+from sitetrack.sites import views
 
 app_name = "sites"
-urlpatterns: list = []
-# Placeholder until the app's pages land; replaced by the app's own views.
-
-# Placeholder until the app's pages land; replaced by the app's own views.
-
-urlpatterns.append(path("list-placeholder/", home, name="list"))
-urlpatterns.append(path("map-placeholder/", home, name="map"))
+urlpatterns = [
+    path("", views.site_list_view, name="list"),
+    path("map/", views.site_map_view, name="map"),
+    path("map/data.json", views.site_map_data_view, name="map-data"),
+    path("new/", views.site_create_view, name="create"),
+    path("import/", views.sites_import_view, name="import"),
+    path("<str:code>/", views.site_detail_view, name="detail"),
+    path("<str:code>/edit/", views.site_edit_view, name="edit"),
+    path("<str:code>/status/", views.site_status_view, name="status"),
+]
