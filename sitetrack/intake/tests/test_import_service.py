@@ -58,3 +58,69 @@ class ImportTests(IntakeCase):
         )
         self.assertIn("water_points", a.indicators)
         self.assertEqual(a.history.count(), 1)
+
+    def test_reimporting_the_same_file_changes_nothing(self):
+        path = self.xlsx()
+        self.run_import(path)
+        before = snapshot()
+        history = SiteAssessment.history.count()
+        raw = list(RawSubmission.objects.values_list("uuid", "content_hash", "data"))
+        run = self.run_import(path)
+        self.assertEqual((run.new, run.updated, run.unchanged), (0, 0, 7))
+        self.assertEqual(snapshot(), before)
+        self.assertEqual(SiteAssessment.history.count(), history)
+        self.assertEqual(list(RawSubmission.objects.values_list("uuid", "content_hash", "data")), raw)
+
+    def test_xlsx_and_csv_exports_of_the_same_data_import_to_identical_assessments(self):
+        self.run_import(self.xlsx())
+        from_xlsx = snapshot()
+        SiteAssessment.objects.all().delete()
+        RawSubmission.objects.all().delete()
+        csv_path = write_kobo_csv(
+            self.tmp / "export.csv", submissions=7, sites=self.sites_for_export(), seed=1
+        )
+        run = self.run_import(csv_path)
+        self.assertEqual(run.new, 7, run.error)
+        self.assertEqual(snapshot(), from_xlsx)
+
+    def test_a_changed_submission_updates_its_assessment_with_history_and_a_log_line(self):
+        path = self.xlsx()
+        self.run_import(path)
+        # The same export with one figure edited (as after an edit in KoboToolbox).
+        import python_calamine as pc
+
+        from sitetrack.intake.xlsxwrite import write_xlsx
+
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        main = wb.get_sheet_by_name(wb.sheet_names[0]).to_python()
+        rep = wb.get_sheet_by_name(wb.sheet_names[1]).to_python()
+        col = main[0].index("grp_services/water_points")
+        uuid = main[1][main[0].index("_uuid")]
+        main[1][col] = 999
+        edited = self.tmp / "edited.xlsx"
+        write_xlsx(edited, [(wb.sheet_names[0], main), (wb.sheet_names[1], rep)])
+        run = self.run_import(edited)
+        self.assertEqual((run.updated, run.unchanged), (1, 6))
+        raw = RawSubmission.objects.get(uuid=uuid)
+        self.assertEqual(raw.assessment.indicators["water_points"], 999)
+        self.assertEqual(raw.assessment.history.count(), 2)
+        line = CleaningLogEntry.objects.get(
+            run=run, change_type=ChangeType.UPDATED, field="indicators.water_points"
+        )
+        self.assertEqual(line.new_value, "999")
+        self.assertEqual(line.uuid, uuid)
+
+    def test_a_second_submission_for_the_same_site_is_held_for_an_imo(self):
+        from sitetrack.intake.models import DuplicateHold, HoldStatus
+        from sitetrack.intake.services import duplicate_hold_resolve
+
+        run = self.run_import(self.xlsx(n=9))  # 7 sites: two sites get two submissions
+        self.assertEqual((run.new, run.held), (7, 2))
+        hold = DuplicateHold.objects.filter(run=run).first()
+        self.assertEqual(hold.status, HoldStatus.OPEN)
+        individuals = hold.values["values"]["individuals"]
+        duplicate_hold_resolve(hold=hold, user=self.imani, take_new=True)
+        self.assertEqual(
+            SiteAssessment.objects.get(round=self.round, site=hold.site).individuals, individuals
+        )
+        self.assertEqual(RawSubmission.objects.get(uuid=hold.uuid).assessment.site, hold.site)

@@ -1,0 +1,103 @@
+"""sitetrack import FILE --operation SLUG --round KIND:NUMBER [--form site-assessment] [--mapping NAME]"""
+
+from __future__ import annotations
+
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from sitetrack.assessments.models import Round
+from sitetrack.core.models import Operation
+from sitetrack.intake.models import FieldMapping, ImportStatus
+from sitetrack.intake.services import import_file
+
+
+def find_round(operation: Operation, text: str) -> Round:
+    """`weekly:3`, `3` (when one kind has that number) or a round id `#12`."""
+    qs = Round.objects.filter(operation=operation)
+    if text.startswith("#"):
+        found = qs.filter(pk=text[1:]).first()
+    elif ":" in text:
+        kind, number = text.split(":", 1)
+        found = qs.filter(kind=kind, number=number).first()
+    else:
+        matches = list(qs.filter(number=text)) if text.isdigit() else []
+        if len(matches) > 1:
+            raise CommandError(f"Several rounds have number {text}: write KIND:NUMBER, e.g. weekly:{text}.")
+        found = matches[0] if matches else None
+    if found is None:
+        raise CommandError(f"No round {text!r} in {operation.slug}.")
+    return found
+
+
+class Command(BaseCommand):
+    help = "Import a KoboToolbox/ODK export (XLSX, CSV, JSON, ODK zip) into a round."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--operation", required=True)
+        parser.add_argument("--round", required=True, help="KIND:NUMBER (weekly:3), NUMBER, or #ID")
+        parser.add_argument("--form", default="site-assessment")
+        parser.add_argument("--mapping", default="", help="name of a saved field mapping")
+        parser.add_argument("--user", default="", help="username recorded as the importer")
+        parser.add_argument(
+            "--all-or-nothing", action="store_true", help="write nothing if any row is rejected"
+        )
+        parser.add_argument("--cleaning-log", default="", help="write the cleaning log XLSX here")
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args, **opts):
+        operation = Operation.objects.filter(slug=opts["operation"]).first()
+        if operation is None:
+            raise CommandError(f"No operation {opts['operation']!r}.")
+        round = find_round(operation, opts["round"])
+        mapping = None
+        if opts["mapping"]:
+            mapping = FieldMapping.objects.filter(operation=operation, name=opts["mapping"]).first()
+            if mapping is None:
+                raise CommandError(f"No mapping {opts['mapping']!r} in {operation.slug}.")
+        user = None
+        if opts["user"]:
+            user = get_user_model().objects.filter(username=opts["user"]).first()
+            if user is None:
+                raise CommandError(f"No user {opts['user']!r}.")
+        quiet = opts["quiet"]
+        tty = sys.stderr.isatty()
+
+        def progress(done: int, total: int, phase: str) -> None:
+            if quiet:
+                return
+            pct = int(done * 100 / total) if total else 100
+            bar = "#" * (pct // 4) + "-" * (25 - pct // 4)
+            line = f"{phase:9s} [{bar}] {pct:3d}% {done}/{total}"
+            self.stderr.write(("\r" + line) if tty else line, ending="" if tty else "\n")
+
+        run = import_file(
+            operation=operation,
+            round=round,
+            user=user,
+            path=opts["file"],
+            form=opts["form"],
+            mapping=mapping,
+            all_or_nothing=opts["all_or_nothing"],
+            progress=progress,
+        )
+        if tty and not quiet:
+            self.stderr.write("")
+        if opts["cleaning_log"]:
+            from sitetrack.intake.cleaning_log import write_cleaning_log
+
+            write_cleaning_log(run, opts["cleaning_log"])
+        if run.status != ImportStatus.DONE:
+            err = run.error or {}
+            where = ", ".join(
+                f"{k} {err[k]}"
+                for k in ("file", "sheet", "row", "column", "value")
+                if err.get(k) not in (None, "")
+            )
+            raise CommandError(f"{err.get('message', 'Import failed.')} ({where}) [{err.get('rule', '')}]")
+        self.stdout.write(
+            f"import #{run.pk}: {run.new} new, {run.updated} updated, {run.unchanged} unchanged, "
+            f"{run.rejected} rejected, {run.held} held as duplicates, {run.warnings} warnings"
+        )
