@@ -825,7 +825,9 @@ def _fill(area: AdminArea, planned: Planned, parent: AdminArea | None, plan: _Pl
         values["min_lon"], values["min_lat"], values["max_lon"], values["max_lat"] = planned.bbox
     elif planned.extent and area.boundary is None and area.min_lon is None:
         values["min_lon"], values["min_lat"], values["max_lon"], values["max_lat"] = planned.extent
-    if planned.own and planned.source:
+    # The source names where the area (and its boundary) came from: a table without
+    # boundaries does not take over the source of an area whose boundary came from elsewhere.
+    if planned.own and planned.source and (planned.boundary is not None or area.boundary is None):
         values["source"] = planned.source[:250]
     elif created:
         values["source"] = (planned.origin.file or "")[:250]
