@@ -643,7 +643,9 @@ class _Plan:
                 if origin.row is None:  # both sides in the database: not this import's doing
                     code, origin, first_code, first_origin = first_code, first_origin, code, origin
                 where = (
-                    f"{first_origin.file} row {first_origin.row}" if first_origin.row else first_origin.file
+                    _("%(file)s row %(row)s") % {"file": first_origin.file, "row": first_origin.row}
+                    if first_origin.row
+                    else first_origin.file
                 )
                 self.find(
                     origin,

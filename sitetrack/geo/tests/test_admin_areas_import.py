@@ -299,3 +299,12 @@ class BadInputTests(TempFilesMixin, TestCase):
     def test_it_refuses_a_malformed_pcode(self) -> None:
         path = self.write("adm1.csv", "Adm1_pcode,Adm1_name\nCF 11 bis!,Ombella\n")
         self.assertFatal([path], Rule.INVALID_CODE, "adm1.csv:2")
+
+
+class TranslationTests(TempFilesMixin, TestCase):
+    def test_messages_come_in_french(self) -> None:
+        from django.utils import translation
+
+        with translation.override("fr"), self.assertRaises(AdminAreaImportError) as caught:
+            admin_areas_import(paths=[self.tmp / "absent.csv"])
+        self.assertIn("Fichier introuvable", str(caught.exception.problems[0]))
