@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from sitetrack.assessments.models import PopulationFlow, Round, SiteAssessment
+from sitetrack.assessments.models import PopulationFlow, Round, SiteAssessment, ValidationSettings
 
 
 @admin.register(Round)
@@ -22,3 +22,8 @@ class SiteAssessmentAdmin(SimpleHistoryAdmin):
     list_filter = ["round__operation", "round__kind", "status"]
     raw_id_fields = ["site", "round", "facilitator", "validated_by"]
     inlines = [FlowInline]
+
+
+@admin.register(ValidationSettings)
+class ValidationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["operation", "min_household_size", "max_household_size", "outlier_change_pct"]
