@@ -61,6 +61,7 @@ from sitetrack.assessments.validation import (
 from sitetrack.core.access import require
 from sitetrack.core.catalogue import catalogue_for
 from sitetrack.geo.models import AdminArea
+from sitetrack.intake.fastclean import FastCleaner, fast_catalogue
 from sitetrack.intake.formspec import FLOWS_REPEAT, indicator_dicts_for, site_assessment_form
 from sitetrack.intake.mapping import Mapping, automatic_mapping, mapping_from_dict
 from sitetrack.intake.models import (
@@ -332,7 +333,8 @@ class _Checker:
     def __init__(self, run: ImportRun, reader, spool: _Spool, progress: Progress | None) -> None:
         self.run, self.reader, self.spool, self.progress = run, reader, spool, progress
         operation = run.operation
-        self.catalogue = catalogue_for(operation)
+        self.catalogue = fast_catalogue(catalogue_for(operation))
+        self.cleaner = FastCleaner(self.catalogue)
         self.rules = validation_rules_for(operation)
         self.form = site_assessment_form(indicator_dicts_for(operation))
         self.mapping = _mapping_for(run, self.form, self.catalogue)
@@ -631,7 +633,10 @@ class _Checker:
             )
             values["method"] = ""
         # Types, by the same cleaning the web form uses.
-        cleaned, type_findings = clean_values(values, self.catalogue)
+        cleaned = self.cleaner.clean(values)
+        type_findings = []
+        if cleaned is None:
+            cleaned, type_findings = clean_values(values, self.catalogue)
         if type_findings:
             f = type_findings[0]
             fname = f.field.split(".", 1)[-1] if f.field.startswith("indicators.") else f.field
