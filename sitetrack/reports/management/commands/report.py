@@ -1,0 +1,76 @@
+"""`sitetrack report weekly --round N [--operation SLUG] --format pdf,xlsx,hxl,html --out DIR [--lang fr]`"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sitetrack.assessments.models import Round, RoundKind
+from sitetrack.core.models import Operation
+from sitetrack.core.sectors import Sector
+from sitetrack.reports.files import FORMATS, render_file
+from sitetrack.reports.selectors import weekly_report
+
+
+class Command(BaseCommand):
+    help = "Write a report's files (the Weekly Site Needs Report of a round)."
+
+    def add_arguments(self, parser) -> None:
+        products = parser.add_subparsers(dest="product", required=True, metavar="PRODUCT")
+        weekly = products.add_parser("weekly", help="The Weekly Site Needs Report of a weekly round.")
+        weekly.add_argument("--round", type=int, required=True, help="Number of the weekly round.")
+        weekly.add_argument("--operation", help="Operation slug (needed when there are several).")
+        weekly.add_argument(
+            "--format", default="pdf,xlsx,hxl", help=f"Comma-separated formats: {', '.join(FORMATS)}."
+        )
+        weekly.add_argument("--out", default=".", help="Folder to write the files into (created if needed).")
+        weekly.add_argument("--lang", default="en", choices=["en", "fr"], help="Language of the report.")
+        weekly.add_argument("--sector", default="", help="Only this sector's gap list (pdf, xlsx, html).")
+
+    def handle(self, *args, **options) -> None:
+        formats = [f.strip().lower() for f in options["format"].split(",") if f.strip()]
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown or not formats:
+            raise CommandError(
+                f"Unknown format {', '.join(unknown) or '(none)'}: use one or more of {', '.join(FORMATS)}."
+            )
+        sector = options["sector"]
+        if sector and sector not in Sector.values:
+            raise CommandError(f"Unknown sector {sector!r}: use one of {', '.join(Sector.values)}.")
+        operation = self._operation(options["operation"])
+        number = options["round"]
+        round = Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY, number=number).first()
+        if round is None:
+            known = list(
+                Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY)
+                .order_by("number")
+                .values_list("number", flat=True)
+            )
+            raise CommandError(
+                f"No weekly round {number} in operation {operation.slug}. "
+                f"Weekly rounds: {', '.join(map(str, known)) or 'none'}."
+            )
+        out = Path(options["out"])
+        out.mkdir(parents=True, exist_ok=True)
+        report = weekly_report(round, language=options["lang"])
+        for fmt in formats:
+            file = render_file(report, fmt, sector=sector)
+            path = out / file.name
+            path.write_bytes(file.content)
+            self.stdout.write(f"{fmt}: {path} ({len(file.content):,} bytes)")
+
+    def _operation(self, slug: str | None) -> Operation:
+        if slug:
+            operation = Operation.objects.filter(slug=slug).first()
+            if operation is None:
+                known = ", ".join(Operation.objects.values_list("slug", flat=True)) or "none"
+                raise CommandError(f"No operation {slug!r}. Operations: {known}.")
+            return operation
+        operations = list(Operation.objects.all()[:2])
+        if not operations:
+            raise CommandError("There is no operation yet.")
+        if len(operations) > 1:
+            known = ", ".join(Operation.objects.values_list("slug", flat=True))
+            raise CommandError(f"Several operations: give --operation (one of {known}).")
+        return operations[0]
