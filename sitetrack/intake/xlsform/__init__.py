@@ -1,0 +1,1 @@
+"""XLSForms generated from the indicator catalogue and the site registry."""
