@@ -8,6 +8,12 @@ once for SQLite and once for PostgreSQL; it runs each case several repetitions, 
 the wall time of `run` (and of `baseline_run`, same data, same run) and peak RSS, and
 writes bench/results/latest.json and latest.md. A product adds its benchmark with one
 module.
+
+Each case runs in its own child process on its own fresh database, so `cases()` is called
+once per case: keep it cheap (build closures) and put data generation in `prepare`, which
+runs once, untimed, before the repetitions. `workdir` (bench/data/<size>/) is shared by
+every case and both databases and kept between runs: write generated files there under
+names that say what they contain and reuse them when present.
 """
 
 from __future__ import annotations
@@ -29,3 +35,7 @@ class Case:
     repetitions: int = 3
     # Extra figures a case reports (e.g. latency percentiles); filled by run() if it likes.
     extra: dict = field(default_factory=dict)
+    # Once before the first repetition (not timed): generate data, start a server.
+    prepare: Callable[[], None] | None = None
+    # Once after the last repetition, even after a failure: stop what prepare started.
+    teardown: Callable[[], None] | None = None

@@ -259,7 +259,13 @@ def _sites(operation: Operation, admin3: list[AdminArea], count: int, rng: np.ra
     management = list(ManagementType.values)
     tenure = list(LandTenure.values)
     agency = Organisation.objects.get(name="Benchmark Camp Management Agency")
+    # Codes like CF7111-S001 (the area's P-code, then a number); numbering goes on after
+    # the sites other operations already have in the area (codes are unique overall).
     numbers: dict[str, int] = {}
+    for code in Site.objects.filter(admin_area__in=admin3).values_list("code", flat=True):
+        prefix, _, number = code.rpartition("-S")
+        if number.isdigit():
+            numbers[prefix] = max(numbers.get(prefix, 0), int(number))
     sites = []
     for index in range(count):
         area = admin3[int(order[index % len(admin3)])]
@@ -269,7 +275,7 @@ def _sites(operation: Operation, admin3: list[AdminArea], count: int, rng: np.ra
         sites.append(
             Site(
                 operation=operation,
-                code=f"{operation.pk:03d}-{area.pcode}-S{number:03d}",
+                code=f"{area.pcode}-S{number:03d}",
                 name=f"{word} {area.name_en} {number}",
                 site_type=SITE_TYPES[int(types[index])][0],
                 admin_area=area,
@@ -521,7 +527,12 @@ def _insert(cursor, table: str, sql_columns: str, width: int, rows: list[tuple])
 
 
 def write_kobo_export(
-    path: Path, *, operation: Operation, submissions: int, seed: int = SCENARIO_SEED
+    path: Path,
+    *,
+    operation: Operation,
+    submissions: int,
+    seed: int = SCENARIO_SEED,
+    visit_date: dt.date | None = None,
 ) -> Path:
     """A KoboToolbox XLSX export of `submissions` new weekly-needs submissions for the
     operation's sites, written by the intake app's export generator."""
@@ -530,7 +541,14 @@ def write_kobo_export(
     except ImportError as error:  # the intake app ships the generator
         raise ValueError("the intake app's KoboToolbox export generator is not installed") from error
     path = Path(path)
+    if visit_date is None:  # the week after the operation's last round
+        last = Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY).order_by("-number").first()
+        visit_date = (last.period_end + dt.timedelta(days=2)) if last else FIRST_MONDAY
     path.parent.mkdir(parents=True, exist_ok=True)
-    codes = list(Site.objects.filter(operation=operation).order_by("code").values_list("code", flat=True))
-    write_kobo_xlsx(path, submissions=submissions, sites=codes, seed=seed)
+    sites = list(
+        Site.objects.filter(operation=operation)
+        .order_by("code")
+        .values_list("code", "admin_area__parent__parent__pcode", "admin_area__parent__pcode")
+    )
+    write_kobo_xlsx(path, submissions=submissions, sites=sites, seed=seed, visit_date=visit_date)
     return path

@@ -1,0 +1,128 @@
+"""API under concurrent load: the site list and the assessment list on gunicorn (4 worker
+processes) against `/health/` (one trivial query) on the same server in the same run.
+
+Each case generates the scenario (small: 200 sites x 12 rounds; national: 5,000 sites x
+52 rounds = 260,000 assessments), starts gunicorn on a free loopback port against the
+case's database, warms every worker up, then sends a fixed number of authenticated GETs
+(Token) at 8, 32 and 64 concurrent keep-alive clients. `run` is the endpoint, `baseline_run`
+the same load on `/health/`; the ratio says how much each request costs over the floor of
+the stack (gunicorn + Django + one query). Percentiles and requests per second go in the
+results; any failed request (non-200, reset, timeout) fails the case.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.harness import Case
+from bench.loadgen import Gunicorn, LoadResult, load, percentile
+
+CLIENTS = (8, 32, 64)
+# Requests per concurrency level: enough for stable percentiles, bounded in time.
+REQUESTS = {"small": 200, "national": 320}
+PAGES = 10  # requests cycle over the first pages (page size 100)
+
+
+def endpoints(slug: str) -> dict[str, list[str]]:
+    return {
+        "api-sites": [f"/api/sites/?operation={slug}&page={p}" for p in range(1, PAGES + 1)],
+        "api-assessments": [f"/api/assessments/?operation={slug}&page={p}" for p in range(1, PAGES + 1)],
+    }
+
+
+class LoadCase:
+    """State shared by prepare / run / baseline_run / teardown of one endpoint's case."""
+
+    def __init__(self, name: str, size: str, workdir: Path, extra: dict) -> None:
+        self.name = name
+        self.size = size
+        self.workdir = workdir
+        self.extra = extra
+        self.server = Gunicorn(workers=4, threads=2, logfile=workdir / f"gunicorn-{name}.log")
+        self.paths: list[str] = []
+        self.headers: dict[str, str] = {}
+        self.pooled: dict[tuple[str, int], list[LoadResult]] = {}
+
+    def prepare(self) -> None:
+        from sitetrack.demo.scenario import generate_scenario
+
+        scenario = generate_scenario(size=self.size, operation_slug=f"bench-api-{self.size}")
+        self.paths = endpoints(scenario.operation.slug)[self.name]
+        self.headers = {"Authorization": f"Token {scenario.token}", "Accept": "application/json"}
+        self.extra.update(sites=scenario.sites, assessments=scenario.assessments)
+        # The server must not hold the case's connection open state: close ours first.
+        from django.db import connections
+
+        connections.close_all()
+        self.server.start()
+        # Warm up every worker (imports, first queries) before measuring anything.
+        for paths in (self.paths, ["/health/"]):
+            warm = load("127.0.0.1", self.server.port, paths, clients=8, requests=48, headers=self.headers)
+            if warm.errors:
+                raise RuntimeError(f"warm-up failed: {warm.first_error}")
+
+    def _load(self, kind: str, paths: list[str]) -> None:
+        errors = []
+        for clients in CLIENTS:
+            requests = max(REQUESTS[self.size], clients * 4)
+            result = load(
+                "127.0.0.1", self.server.port, paths, clients=clients, requests=requests, headers=self.headers
+            )
+            self.pooled.setdefault((kind, clients), []).append(result)
+            if result.errors:
+                errors.append(f"{result.errors} errors at {clients} clients ({result.first_error})")
+        self._summarise()
+        if errors:
+            raise RuntimeError(f"{kind}: " + "; ".join(errors))
+
+    def run(self) -> None:
+        self._load("endpoint", self.paths)
+
+    def baseline_run(self) -> None:
+        self._load("health", ["/health/"])
+
+    def _summarise(self) -> None:
+        levels = []
+        for clients in CLIENTS:
+            level: dict = {"clients": clients}
+            for kind, prefix in (("endpoint", ""), ("health", "health_")):
+                results = self.pooled.get((kind, clients), [])
+                if not results:
+                    continue
+                latencies = [x for r in results for x in r.latencies]
+                level[f"{prefix}p50_ms"] = round(percentile(latencies, 50) * 1000, 2)
+                level[f"{prefix}p95_ms"] = round(percentile(latencies, 95) * 1000, 2)
+                level[f"{prefix}p99_ms"] = round(percentile(latencies, 99) * 1000, 2)
+                level[f"{prefix}rps"] = round(sum(r.rps for r in results) / len(results), 1)
+                level[f"{prefix}requests"] = sum(r.requests for r in results)
+                level[f"{prefix}errors"] = sum(r.errors for r in results)
+            level["errors"] = level.get("errors", 0) + level.get("health_errors", 0)
+            levels.append(level)
+        self.extra["latency"] = levels
+        self.extra["server"] = "gunicorn sitetrack.wsgi, 4 workers x 2 threads (gthread), loopback"
+
+    def teardown(self) -> None:
+        self.server.stop()
+
+
+def cases(size: str, workdir: Path) -> list[Case]:
+    scale = "5,000 sites x 52 rounds" if size == "national" else "200 sites x 12 rounds"
+    out = []
+    for name, label in (("api-sites", "site list"), ("api-assessments", "assessment list")):
+        extra: dict = {}
+        state = LoadCase(name, size, Path(workdir), extra)
+        requests = ", ".join(str(max(REQUESTS[size], c * 4)) for c in CLIENTS)
+        out.append(
+            Case(
+                name=name,
+                size=f"{label}, {scale}; {requests} GETs at {'/'.join(map(str, CLIENTS))} clients",
+                run=state.run,
+                baseline="/health/ on the same server, same load",
+                baseline_run=state.baseline_run,
+                prepare=state.prepare,
+                teardown=state.teardown,
+                repetitions=3,
+                extra=extra,
+            )
+        )
+    return out
