@@ -46,7 +46,9 @@ class DemoAssessmentsTests(BaseCase):
         self.assertEqual(Round.objects.filter(kind=RoundKind.WEEKLY).count(), 12)
         self.assertEqual(Round.objects.filter(kind=RoundKind.MONTHLY).count(), 3)
         weekly = Round.objects.filter(kind=RoundKind.WEEKLY).order_by("number")
-        self.assertEqual((str(weekly[0].period_start), str(weekly[11].period_end)), ("2014-01-06", "2014-03-30"))
+        self.assertEqual(
+            (str(weekly[0].period_start), str(weekly[11].period_end)), ("2014-01-06", "2014-03-30")
+        )
         # Every site in every round but the last weekly one, which is still being filled.
         self.assertEqual(SiteAssessment.objects.exclude(round=weekly[11]).count(), 14 * len(self.sites))
 
@@ -68,7 +70,9 @@ class DemoAssessmentsTests(BaseCase):
         late = SiteAssessment.objects.filter(round__kind=RoundKind.WEEKLY, round__number=11)
         early_first = set(first.values_list("priority_1", flat=True))
         late_first = list(late.values_list("priority_1", flat=True))
-        self.assertTrue(early_first <= {"shelter_nfi", "food_security", "security", "protection"}, early_first)
+        self.assertTrue(
+            early_first <= {"shelter_nfi", "food_security", "security", "protection"}, early_first
+        )
         self.assertGreater(sum(p in ("wash", "health") for p in late_first), len(late_first) / 2)
 
     def test_stored_findings_are_what_validate_says(self):
@@ -103,8 +107,11 @@ class DemoAssessmentsTests(BaseCase):
 
     def test_it_is_safe_to_run_twice(self):
         self.build()
-        first = list(SiteAssessment.objects.order_by("round_id", "site_id").values_list("individuals", "status"))
+        first = list(
+            SiteAssessment.objects.order_by("round_id", "site_id").values_list("individuals", "status")
+        )
         self.build()
         self.assertEqual(
-            list(SiteAssessment.objects.order_by("round_id", "site_id").values_list("individuals", "status")), first
+            list(SiteAssessment.objects.order_by("round_id", "site_id").values_list("individuals", "status")),
+            first,
         )
