@@ -17,6 +17,7 @@ Run on its own (SQLite file in a temporary folder):
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import resource
 import sys
@@ -135,7 +136,7 @@ def _import(path: Path, operation, round_) -> None:
         operation=operation.slug,
         round=f"#{round_.pk}",
         quiet=True,
-        stdout=open(os.devnull, "w"),
+        stdout=io.StringIO(),
     )
 
 

@@ -161,6 +161,9 @@ class CleaningLogEntry(models.Model):
         ordering = ["run", "id"]
         indexes = [models.Index(fields=["run", "change_type"])]
 
+    def __str__(self) -> str:
+        return f"{self.uuid} {self.field} {self.change_type}"
+
 
 class HoldStatus(models.TextChoices):
     OPEN = "open", _("Waiting for a decision")
@@ -198,6 +201,9 @@ class DuplicateHold(models.Model):
             models.UniqueConstraint(fields=["run", "uuid"], name="one_hold_per_submission_per_run")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.uuid} ({self.get_status_display()})"
+
 
 class KoboPullState(models.Model):
     """Where the last pull of a KoboToolbox asset stopped, so the next one resumes."""
@@ -217,3 +223,6 @@ class KoboPullState(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["operation", "server", "asset_uid"], name="one_state_per_asset")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.server} {self.asset_uid}"

@@ -22,6 +22,7 @@ with one clear message and writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -132,10 +133,8 @@ class _Spool:
     def close(self) -> None:
         if not self.fh.closed:
             self.fh.close()
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(self.path)
-        except OSError:
-            pass
 
 
 def _columns(model, names: Iterable[str]) -> list[str]:

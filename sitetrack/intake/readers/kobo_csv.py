@@ -73,10 +73,7 @@ class KoboCsvReader:
             self.delimiter = "\t"
         headers = next(csv.reader(io.StringIO(first), delimiter=self.delimiter))
         self.raw_headers = [h.strip() for h in headers]
-        if labels is not None:
-            headers = labels.headers(self.raw_headers)
-        else:
-            headers = list(self.raw_headers)
+        headers = labels.headers(self.raw_headers) if labels is not None else list(self.raw_headers)
         self.sep = "/" if any("/" in h for h in headers) else ("." if any("." in h for h in headers) else "/")
         self.headers = headers
         self.keys = field_keys(headers, self.sep)
