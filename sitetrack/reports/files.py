@@ -51,4 +51,5 @@ def render_file(report: WeeklyReport, fmt: str, *, sector: str = "") -> ReportFi
         from sitetrack.reports.renderers.html import render_document
 
         content = render_document(report, sector=sector).encode("utf-8")
-    return ReportFile(file_name(report, fmt, sector=sector), content, content_type)
+    # The HXL CSV is always the whole site table, whoever it is for.
+    return ReportFile(file_name(report, fmt, sector="" if fmt == "hxl" else sector), content, content_type)

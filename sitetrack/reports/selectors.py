@@ -11,7 +11,7 @@ tests/test_selectors.py): one query per table, whatever the size of the operatio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -164,7 +164,6 @@ class WeeklyReport:
     not_assessed: list[SiteRow]
     priorities: list[PriorityRank]
     sector_gaps: list[SectorGapList]
-    chart_svg: str = field(default="", repr=False)
 
     def gaps_for(self, sector: str) -> SectorGapList:
         return next(g for g in self.sector_gaps if g.sector.code == sector)

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from sitetrack.reports.charts import priority_chart_svg, svg_data_uri
+from sitetrack.reports.charts import png_data_uri, priority_chart_png
 from sitetrack.reports.selectors import WeeklyReport
 
 
@@ -29,7 +29,7 @@ def report_context(report: WeeklyReport, *, sector: str = "", chart: bool = True
         "sector_label": sector_label,
         "show_sites": not sector,
         "short": {s.code: s.short for s in report.sectors},
-        "chart_uri": svg_data_uri(priority_chart_svg(report.priorities)) if chart else "",
+        "chart_uri": png_data_uri(priority_chart_png(report.priorities)) if chart else "",
         "round_label": round_label,
         "page_label": _("Page"),
         "footer_label": _("SiteTrack · Weekly Site Needs Report · generated %(when)s")
