@@ -134,6 +134,14 @@ class ImportBehaviourTests(TempFilesMixin, TestCase):
         self.assertEqual((lake.name_en, lake.name_fr, lake.population), ("Lake", "Lac", 433790))
         self.assertEqual(lake.parent.name_en, "Chad")
 
+    def test_it_skips_an_hxl_hashtag_row(self) -> None:
+        path = self.write(
+            "hxl.csv", "Adm1_pcode,Adm1_name,T_TL\n#adm1+code,#adm1+name,#population\nCF11,Ombella,1 234\n"
+        )
+        report = admin_areas_import(paths=[path])
+        self.assertEqual(report.level(1).created, 1)
+        self.assertEqual(AdminArea.objects.get(pcode="CF11").population, 1234)
+
     def test_it_asks_for_a_country_name_it_does_not_know(self) -> None:
         path = self.write("zz.csv", "adm1_pcode,adm1_name\nZZ01,North\n")
         report = admin_areas_import(paths=[path])
