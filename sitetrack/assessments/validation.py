@@ -50,6 +50,10 @@ SEVERITY_FIELDS = tuple(NEED_FIELDS.values())
 
 # Rules whose findings mean the value cannot be stored at all (wrong type, negative,
 # severity outside 1–5): services refuse them as field errors instead of recording them.
+SECTORS = frozenset(Sector.values)
+INTEGER, DECIMAL = IndicatorType.INTEGER.value, IndicatorType.DECIMAL.value
+YES_NO, SELECT_ONE = IndicatorType.YES_NO.value, IndicatorType.SELECT_ONE.value
+SELECT_MULTIPLE = IndicatorType.SELECT_MULTIPLE.value
 BLOCKING_RULES = frozenset({"type", "negative", "severity_range", "priority_choice"})
 
 
@@ -175,6 +179,8 @@ def clean_values(
         if name not in values:
             continue
         raw = values[name]
+        if type(raw) is int:  # the common case, kept fast for large imports
+            continue
         if _is_blank(raw):
             cleaned[name] = None
             continue
@@ -191,7 +197,7 @@ def clean_values(
         if name in values:
             raw = values[name]
             cleaned[name] = "" if _is_blank(raw) else str(raw).strip()
-            if cleaned[name] and cleaned[name] not in Sector.values:
+            if cleaned[name] and cleaned[name] not in SECTORS:
                 findings.append(
                     Finding(
                         "priority_choice",
@@ -239,24 +245,28 @@ def _quote(value: Any) -> str:
 
 
 def _clean_indicator(definition, raw: Any) -> tuple[Any, str | None]:
+    # Labels are looked up only when there is a problem: this runs on every value of
+    # every imported row.
     kind = definition.type
-    label = definition.label
-    if kind in (IndicatorType.INTEGER, IndicatorType.DECIMAL):
+    if kind == INTEGER or kind == DECIMAL:
         number = _as_number(raw)
         if number is None:
-            return None, _("%(label)s: %(value)s is not a number.") % {"label": label, "value": _quote(raw)}
-        if kind == IndicatorType.INTEGER and not number.is_integer():
+            return None, _("%(label)s: %(value)s is not a number.") % {
+                "label": definition.label,
+                "value": _quote(raw),
+            }
+        if kind == INTEGER and not number.is_integer():
             return None, _("%(label)s: %(value)s is not a whole number.") % {
-                "label": label,
+                "label": definition.label,
                 "value": _quote(raw),
             }
         if number < 0:
             return None, _("%(label)s cannot be negative (%(value)s).") % {
-                "label": label,
+                "label": definition.label,
                 "value": fmt(number),
             }
-        return (int(number) if kind == IndicatorType.INTEGER else number), None
-    if kind == IndicatorType.YES_NO:
+        return (int(number) if kind == INTEGER else number), None
+    if kind == YES_NO:
         if isinstance(raw, bool):
             return raw, None
         text = str(raw).strip().lower()
@@ -264,27 +274,30 @@ def _clean_indicator(definition, raw: Any) -> tuple[Any, str | None]:
             return True, None
         if text in _NO:
             return False, None
-        return None, _("%(label)s: %(value)s is not yes or no.") % {"label": label, "value": _quote(raw)}
-    if kind == IndicatorType.SELECT_ONE:
+        return None, _("%(label)s: %(value)s is not yes or no.") % {
+            "label": definition.label,
+            "value": _quote(raw),
+        }
+    if kind == SELECT_ONE:
         text = str(raw).strip()
         if text not in definition.choice_names:
             return None, _("%(label)s: %(value)s is not one of %(choices)s.") % {
-                "label": label,
+                "label": definition.label,
                 "value": _quote(raw),
                 "choices": ", ".join(definition.choice_names),
             }
         return text, None
-    if kind == IndicatorType.SELECT_MULTIPLE:
+    if kind == SELECT_MULTIPLE:
         items = raw.split() if isinstance(raw, str) else list(raw) if isinstance(raw, (list, tuple)) else None
         if items is None:
             return None, _("%(label)s: %(value)s is not a list of choices.") % {
-                "label": label,
+                "label": definition.label,
                 "value": _quote(raw),
             }
         wrong = [str(i) for i in items if str(i) not in definition.choice_names]
         if wrong:
             return None, _("%(label)s: %(value)s is not one of %(choices)s.") % {
-                "label": label,
+                "label": definition.label,
                 "value": _quote(" ".join(wrong)),
                 "choices": ", ".join(definition.choice_names),
             }
