@@ -248,7 +248,7 @@ def _clean_indicator(definition, raw: Any) -> tuple[Any, str | None]:
     # Labels are looked up only when there is a problem: this runs on every value of
     # every imported row.
     kind = definition.type
-    if kind == INTEGER or kind == DECIMAL:
+    if kind in (INTEGER, DECIMAL):
         number = _as_number(raw)
         if number is None:
             return None, _("%(label)s: %(value)s is not a number.") % {

@@ -115,7 +115,7 @@ class IndicatorDef:
         return self.guidance_fr if _is_french() and self.guidance_fr else self.guidance_en
 
     @property
-    def choice_names(self) -> frozenset[str] | tuple[str, ...]:
+    def choice_names(self) -> tuple[str, ...]:
         return tuple(c["name"] for c in self.choices)
 
     def choice_label(self, name: str) -> str:
