@@ -150,6 +150,7 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "sitetrack" / "locale"]
 TIME_ZONE = os.getenv("TIME_ZONE", "UTC")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["sitetrack.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
