@@ -204,6 +204,10 @@ EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "sitetrack@localhost")
 
+# Map background tiles (e.g. an OSM tile server URL template). Empty: no tiles; the map
+# still draws our own boundaries, so it works offline.
+MAP_TILES_URL = os.getenv("MAP_TILES_URL", "")
+
 KOBO_API_TOKEN = os.getenv("KOBO_API_TOKEN", "")
 KOBO_SERVER = os.getenv("KOBO_SERVER", "")
 
