@@ -1,15 +1,18 @@
 from django.http import HttpRequest
 
 from sitetrack.core.access import operations_for, role_in
+from sitetrack.core.models import Role
 
 
 def operation(request: HttpRequest) -> dict:
     op = getattr(request, "operation", None)
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"operation": None, "operations": [], "role": None}
+        return {"operation": None, "operations": [], "role": None, "role_label": ""}
+    role = role_in(user, op) if op else None
     return {
         "operation": op,
         "operations": list(operations_for(user)),
-        "role": role_in(user, op) if op else None,
+        "role": role,
+        "role_label": Role(role).label if role else "",
     }
