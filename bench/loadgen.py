@@ -28,6 +28,7 @@ class LoadResult:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)  # seconds
     first_error: str = ""
+    truncated: bool = False  # stopped at the time limit before sending every request
 
     @property
     def rps(self) -> float:
@@ -86,9 +87,13 @@ async def _client(
     budget: list[int],
     result: LoadResult,
     timeout: float,
+    deadline: float,
 ) -> None:
     reader = writer = None
     while budget[0] > 0:
+        if time.perf_counter() > deadline:
+            result.truncated = True
+            break
         budget[0] -= 1
         path = paths[budget[0] % len(paths)]
         request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{headers}\r\n".encode()
@@ -127,18 +132,25 @@ def load(
     requests: int,
     headers: dict[str, str] | None = None,
     timeout: float = 60.0,
+    max_seconds: float = 120.0,
 ) -> LoadResult:
-    """Send `requests` GETs (cycling over `paths`) from `clients` concurrent connections."""
+    """Send `requests` GETs (cycling over `paths`) from `clients` concurrent connections;
+    stop sending after `max_seconds` (the result says it was truncated)."""
     header_text = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items()) + "Connection: keep-alive\r\n"
     result = LoadResult(clients=clients)
     budget = [requests]
 
+    started = time.perf_counter()
+    deadline = started + max_seconds
+
     async def main() -> None:
         await asyncio.gather(
-            *(_client(host, port, paths, header_text, budget, result, timeout) for _ in range(clients))
+            *(
+                _client(host, port, paths, header_text, budget, result, timeout, deadline)
+                for _ in range(clients)
+            )
         )
 
-    started = time.perf_counter()
     asyncio.run(main())
     result.seconds = time.perf_counter() - started
     return result

@@ -38,8 +38,9 @@ README = BENCH_DIR / "README.md"
 MARK_START = "<!-- bench:latest:start -->"
 MARK_END = "<!-- bench:latest:end -->"
 DEFAULT_PG = "postgres://sitetrack:sitetrack@127.0.0.1:5432/sitetrack"
-TEMPLATE_DB = "sitetrack_bench_tpl"
-CASE_DB = "sitetrack_bench"
+# Named per runner process, so that two runs on one machine do not drop each other's.
+TEMPLATE_DB = f"sitetrack_bench_tpl_{os.getpid()}"
+CASE_DB = f"sitetrack_bench_{os.getpid()}"
 # Beyond this a case is killed and reported (a hung server must not stall CI).
 CASE_TIMEOUT = {"small": 600, "national": 1500}
 # Worse than linear: cost per unit at k x more than this many times the cost at 1x.
@@ -92,8 +93,8 @@ class SQLite(Database):
     name = "sqlite"
 
     def __init__(self, size: str) -> None:
-        self.template = DATA / f"template-{size}.sqlite3"
-        self.path = DATA / f"case-{size}.sqlite3"
+        self.template = DATA / f"template-{size}-{os.getpid()}.sqlite3"
+        self.path = DATA / f"case-{size}-{os.getpid()}.sqlite3"
 
     @staticmethod
     def _remove(path: Path) -> None:

@@ -12,21 +12,34 @@ results; any failed request (non-200, reset, timeout) fails the case.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from bench.harness import Case
 from bench.loadgen import Gunicorn, LoadResult, load, percentile
 
 CLIENTS = (8, 32, 64)
-# Requests per concurrency level: enough for stable percentiles, bounded in time.
-REQUESTS = {"small": 200, "national": 320}
+# Requests per concurrency level: at least REQUESTS, and PER_CLIENT per client, so that
+# the figures are stable while a run stays bounded; MAX_SECONDS caps a level whatever the
+# server does (a truncated level is reported).
+REQUESTS = {"small": 32, "national": 96}
+PER_CLIENT = {"small": 2, "national": 3}
+MAX_SECONDS = {"small": 30, "national": 90}
+REPETITIONS = {"small": 2, "national": 3}
 PAGES = 10  # requests cycle over the first pages (page size 100)
 
 
-def endpoints(slug: str) -> dict[str, list[str]]:
+def level_requests(size: str, clients: int) -> int:
+    return max(REQUESTS[size], clients * PER_CLIENT[size])
+
+
+def endpoints(slug: str, sites: int, assessments: int) -> dict[str, list[str]]:
+    def pages(rows: int) -> range:
+        return range(1, min(PAGES, max(1, math.ceil(rows / 100))) + 1)
+
     return {
-        "api-sites": [f"/api/sites/?operation={slug}&page={p}" for p in range(1, PAGES + 1)],
-        "api-assessments": [f"/api/assessments/?operation={slug}&page={p}" for p in range(1, PAGES + 1)],
+        "api-sites": [f"/api/sites/?operation={slug}&page={p}" for p in pages(sites)],
+        "api-assessments": [f"/api/assessments/?operation={slug}&page={p}" for p in pages(assessments)],
     }
 
 
@@ -47,7 +60,7 @@ class LoadCase:
         from sitetrack.demo.scenario import generate_scenario
 
         scenario = generate_scenario(size=self.size, operation_slug=f"bench-api-{self.size}")
-        self.paths = endpoints(scenario.operation.slug)[self.name]
+        self.paths = endpoints(scenario.operation.slug, scenario.sites, scenario.assessments)[self.name]
         self.headers = {"Authorization": f"Token {scenario.token}", "Accept": "application/json"}
         self.extra.update(sites=scenario.sites, assessments=scenario.assessments)
         # The server must not hold the case's connection open state: close ours first.
@@ -64,11 +77,18 @@ class LoadCase:
     def _load(self, kind: str, paths: list[str]) -> None:
         errors = []
         for clients in CLIENTS:
-            requests = max(REQUESTS[self.size], clients * 4)
             result = load(
-                "127.0.0.1", self.server.port, paths, clients=clients, requests=requests, headers=self.headers
+                "127.0.0.1",
+                self.server.port,
+                paths,
+                clients=clients,
+                requests=level_requests(self.size, clients),
+                headers=self.headers,
+                max_seconds=MAX_SECONDS[self.size],
             )
             self.pooled.setdefault((kind, clients), []).append(result)
+            if result.truncated:
+                self.extra.setdefault("truncated", []).append(f"{kind} at {clients} clients")
             if result.errors:
                 errors.append(f"{result.errors} errors at {clients} clients ({result.first_error})")
         self._summarise()
@@ -111,7 +131,7 @@ def cases(size: str, workdir: Path) -> list[Case]:
     for name, label in (("api-sites", "site list"), ("api-assessments", "assessment list")):
         extra: dict = {}
         state = LoadCase(name, size, Path(workdir), extra)
-        requests = ", ".join(str(max(REQUESTS[size], c * 4)) for c in CLIENTS)
+        requests = ", ".join(str(level_requests(size, c)) for c in CLIENTS)
         out.append(
             Case(
                 name=name,
@@ -121,7 +141,7 @@ def cases(size: str, workdir: Path) -> list[Case]:
                 baseline_run=state.baseline_run,
                 prepare=state.prepare,
                 teardown=state.teardown,
-                repetitions=3,
+                repetitions=REPETITIONS[size],
                 extra=extra,
             )
         )
