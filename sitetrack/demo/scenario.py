@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 
 from sitetrack.assessments.models import AssessmentStatus, Round, RoundKind, RoundStatus, SiteAssessment
+from sitetrack.core.catalogue import catalogue_ensure_default
 from sitetrack.core.models import Membership, Operation, Organisation, Role
 from sitetrack.core.sectors import Sector
 from sitetrack.geo.models import AdminArea
@@ -97,6 +98,7 @@ def generate_scenario(
     rng = np.random.default_rng(seed)
     with transaction.atomic():
         tick = time.perf_counter()
+        catalogue = catalogue_ensure_default()
         replicas = max(1, math.ceil(dims.sites / SITES_PER_REPLICA))
         country, admin3 = ensure_admin_areas(replicas=replicas)
         timings["admin_areas"] = time.perf_counter() - tick
@@ -109,7 +111,7 @@ def generate_scenario(
         log(f"sites: {len(site_rows)}")
 
         tick = time.perf_counter()
-        round_rows = _rounds(operation, dims.rounds)
+        round_rows = _rounds(operation, dims.rounds, catalogue.pk)
         count = _assessments(site_rows, round_rows, imo, rng, log)
         timings["assessments"] = time.perf_counter() - tick
         log(f"assessments: {count} in {timings['assessments']:.1f}s")
@@ -293,7 +295,7 @@ def _sites(operation: Operation, admin3: list[AdminArea], count: int, rng: np.ra
     return list(Site.objects.filter(operation=operation).order_by("pk"))
 
 
-def _rounds(operation: Operation, count: int) -> list[Round]:
+def _rounds(operation: Operation, count: int, catalogue_id: int) -> list[Round]:
     rounds = []
     for number in range(1, count + 1):
         start = FIRST_MONDAY + dt.timedelta(weeks=number - 1)
@@ -306,6 +308,7 @@ def _rounds(operation: Operation, count: int) -> list[Round]:
                 period_start=start,
                 period_end=start + dt.timedelta(days=6),
                 status=RoundStatus.CLOSED if closed else RoundStatus.OPEN,
+                catalogue_version_id=catalogue_id,
                 closed_at=_at(start + dt.timedelta(days=8), 9) if closed else None,
                 published_at=_at(start + dt.timedelta(days=9), 12) if closed else None,
             )
@@ -461,6 +464,7 @@ def _assessments(
                 values.update(
                     round_id=round_.pk,
                     site_id=site.pk,
+                    catalogue_version_id=round_.catalogue_version_id,
                     status=AssessmentStatus.VALIDATED,
                     was_validated=True,
                     households=int(households[i, week]),

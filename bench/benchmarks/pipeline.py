@@ -1,0 +1,176 @@
+"""Monday morning end to end: this week's KoboToolbox export in, the weekly needs XLSX out.
+
+SiteTrack: `sitetrack import` of the export into the new weekly round (every row checked
+against the validation rules, raw submissions and cleaning log kept), the IMO's
+validation of the rows without errors, then the Weekly Site Needs Report (selectors) and
+its XLSX workbook.
+
+Baseline: the information manager's pandas notebook (bench/baselines/pandas_notebook.py)
+on the same export file, with last week's table it wrote itself.
+
+Goal (issue 6): SiteTrack at least 3x faster than the notebook (ratio <= 0.33).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from bench.harness import Case
+
+# Sites (one submission each in the export) and rounds of history already in the database.
+SIZES = {"small": (200, 4), "national": (5000, 12)}
+SEED = 6
+
+
+class Pipeline:
+    def __init__(self, size: str, workdir: Path, extra: dict) -> None:
+        self.size = size
+        self.sites, self.rounds = SIZES[size]
+        self.workdir = workdir
+        self.extra = extra
+        self.export = workdir / f"pipeline-kobo-{self.sites}-sites-seed{SEED}.xlsx"
+        self.last_week = workdir / f"pipeline-last-week-{self.sites}-sites-seed{SEED}.xlsx"
+        self.output = workdir / f"pipeline-out-sitetrack-{os.getpid()}.xlsx"
+        self.notebook_output = workdir / f"pipeline-out-notebook-{os.getpid()}.xlsx"
+        self.operation = None
+        self.round = None
+
+    def prepare(self) -> None:
+        from sitetrack.assessments.models import Round, RoundKind
+        from sitetrack.demo.scenario import generate_scenario, write_kobo_export
+
+        scenario = generate_scenario(
+            sites=self.sites, rounds=self.rounds, operation_slug=f"bench-pipeline-{self.size}", seed=SEED
+        )
+        self.operation = scenario.operation
+        last = (
+            Round.objects.filter(operation=self.operation, kind=RoundKind.WEEKLY).order_by("-number").first()
+        )
+        last.status = "closed"
+        last.save(update_fields=["status"])
+        start = last.period_start + dt.timedelta(weeks=1)
+        self.round = Round.objects.create(
+            operation=self.operation,
+            kind=RoundKind.WEEKLY,
+            number=last.number + 1,
+            period_start=start,
+            period_end=start + dt.timedelta(days=6),
+            catalogue_version_id=last.catalogue_version_id,
+        )
+        if not self.export.exists():
+            tmp = self.export.with_suffix(".tmp.xlsx")
+            write_kobo_export(
+                tmp,
+                operation=self.operation,
+                submissions=self.sites,
+                seed=SEED,
+                visit_date=start + dt.timedelta(days=1),
+            )
+            tmp.rename(self.export)
+        if not self.last_week.exists():
+            self._write_last_week(last)
+        self.extra.update(export=self.export.name, sites=self.sites, history_rounds=self.rounds)
+
+    def _write_last_week(self, last) -> None:
+        """Last Monday's notebook output (its "Sites" sheet), from the same field data."""
+        import pandas as pd
+
+        from sitetrack.assessments.models import SiteAssessment
+
+        rows = SiteAssessment.objects.filter(round=last).values(
+            "site__code", "individuals", "households", "arrivals", "departures"
+        )
+        frame = pd.DataFrame(list(rows)).rename(columns={"site__code": "site_code"})
+        tmp = self.last_week.with_suffix(".tmp.xlsx")
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            frame.to_excel(writer, sheet_name="Sites", index=False)
+        tmp.rename(self.last_week)
+
+    def clear(self) -> None:
+        """Remove what the previous repetition imported (nothing else is in these tables)."""
+        from django.db import connection, transaction
+
+        from sitetrack.assessments.models import PopulationFlow, SiteAssessment
+        from sitetrack.intake import models as intake
+
+        qn = connection.ops.quote_name
+        history = SiteAssessment.history.model._meta.db_table
+        table = SiteAssessment._meta.db_table
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name in ("CleaningLogEntry", "DuplicateHold", "RawSubmission"):
+                model = getattr(intake, name, None)
+                if model is not None:
+                    cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")
+            cursor.execute(
+                f"DELETE FROM {qn(PopulationFlow._meta.db_table)} WHERE assessment_id IN "
+                f"(SELECT id FROM {qn(table)} WHERE round_id = %s)",
+                [self.round.pk],
+            )
+            cursor.execute(f"DELETE FROM {qn(history)} WHERE round_id = %s", [self.round.pk])
+            cursor.execute(f"DELETE FROM {qn(table)} WHERE round_id = %s", [self.round.pk])
+            if getattr(intake, "ImportRun", None) is not None:
+                cursor.execute(f"DELETE FROM {qn(intake.ImportRun._meta.db_table)}")
+
+    def run(self) -> None:
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        from sitetrack.assessments.models import AssessmentStatus, SiteAssessment
+        from sitetrack.reports.renderers.xlsx import render_xlsx
+        from sitetrack.reports.selectors import weekly_report
+
+        with open(os.devnull, "w") as quiet:
+            call_command(
+                "import",
+                str(self.export),
+                operation=self.operation.slug,
+                round=f"#{self.round.pk}",
+                stdout=quiet,
+            )
+        imported = SiteAssessment.objects.filter(round=self.round)
+        # The IMO validates every imported row the rules found no error in. (No bulk
+        # validation service exists yet: one UPDATE stands for it.)
+        validated = imported.filter(error_count=0).update(
+            status=AssessmentStatus.VALIDATED, was_validated=True, validated_at=timezone.now()
+        )
+        report = weekly_report(self.round)
+        self.output.write_bytes(render_xlsx(report))
+        self.extra.update(imported=imported.count(), validated=validated, report_sites=len(report.sites))
+        if validated == 0:
+            raise RuntimeError("the import validated no row: nothing to report")
+
+    def baseline_run(self) -> None:
+        import contextlib
+        import io
+
+        from bench.baselines.pandas_notebook import main as notebook
+
+        with contextlib.redirect_stdout(io.StringIO()):
+            sites = notebook(str(self.export), str(self.last_week), str(self.notebook_output))
+        self.extra["notebook_sites"] = len(sites)
+
+    def teardown(self) -> None:
+        for path in (self.output, self.notebook_output):
+            path.unlink(missing_ok=True)
+
+
+def cases(size: str, workdir: Path) -> list[Case]:
+    extra: dict = {"goal": "SiteTrack >= 3x faster than the notebook (ratio <= 0.33)"}
+    state = Pipeline(size, Path(workdir), extra)
+    sites, rounds = SIZES[size]
+    return [
+        Case(
+            name="pipeline-weekly",
+            size=f"{sites} submissions (KoboToolbox XLSX) -> weekly needs XLSX; {rounds} rounds of history",
+            prepare=state.prepare,
+            setup=state.clear,
+            run=state.run,
+            baseline="pandas + openpyxl notebook (bench/baselines/pandas_notebook.py)",
+            baseline_run=state.baseline_run,
+            teardown=state.teardown,
+            repetitions=3,
+            extra=extra,
+        )
+    ]

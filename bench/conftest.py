@@ -1,0 +1,3 @@
+"""The project's test settings (fast hashing, temporary media, immediate tasks) for bench/tests."""
+
+from sitetrack.conftest import _fast_tests  # noqa: F401
