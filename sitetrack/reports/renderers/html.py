@@ -12,7 +12,20 @@ from sitetrack.reports.charts import png_data_uri, priority_chart_png
 from sitetrack.reports.selectors import WeeklyReport
 
 
-def report_context(report: WeeklyReport, *, sector: str = "", chart: bool = True) -> dict:
+# WeasyPrint lays out a long table that breaks across pages in quadratic time; tables of
+# this many rows (each with its repeated header) keep the PDF linear in the number of sites.
+PRINT_CHUNK = 40
+
+
+def chunks(rows: list, size: int | None) -> list[list]:
+    if not size:
+        return [rows]
+    return [rows[i : i + size] for i in range(0, len(rows), size)] or [[]]
+
+
+def report_context(
+    report: WeeklyReport, *, sector: str = "", chart: bool = True, chunk: int | None = None
+) -> dict:
     """What the templates need. With a sector, only that sector's gap list is shown
     (a sector subscriber's summary) and the site tables are left out."""
     gap_lists = [g for g in report.sector_gaps if not sector or g.sector.code == sector]
@@ -24,7 +37,9 @@ def report_context(report: WeeklyReport, *, sector: str = "", chart: bool = True
     }
     return {
         "report": report,
-        "gap_lists": gap_lists,
+        "gap_lists": [(g, chunks(g.rows, chunk)) for g in gap_lists],
+        "site_chunks": chunks(report.sites, chunk),
+        "missing_chunks": chunks(report.not_assessed, chunk),
         "sector": sector,
         "sector_label": sector_label,
         "show_sites": not sector,
@@ -39,4 +54,6 @@ def report_context(report: WeeklyReport, *, sector: str = "", chart: bool = True
 
 def render_document(report: WeeklyReport, *, sector: str = "") -> str:
     with translation.override(report.language):
-        return render_to_string("reports/weekly_document.html", report_context(report, sector=sector))
+        return render_to_string(
+            "reports/weekly_document.html", report_context(report, sector=sector, chunk=PRINT_CHUNK)
+        )
