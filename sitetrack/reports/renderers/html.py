@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from sitetrack.reports.charts import png_data_uri, priority_chart_png
 from sitetrack.reports.selectors import WeeklyReport
 
-
 # WeasyPrint lays out a long table that breaks across pages in quadratic time; tables of
 # this many rows (each with its repeated header) keep the PDF linear in the number of sites.
 PRINT_CHUNK = 40
