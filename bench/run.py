@@ -340,6 +340,13 @@ def apply_growth(rows: list[dict]) -> None:
         row["worse_than_linear"] = row["ratio"] > GROWTH_TOLERANCE
 
 
+def apply_goals(rows: list[dict]) -> None:
+    """A case may state a goal as the highest acceptable ratio (`goal_ratio` in extra)."""
+    for row in rows:
+        if row.get("goal_ratio") is not None and row.get("ratio") is not None and not row.get("error"):
+            row["goal_met"] = row["ratio"] <= row["goal_ratio"]
+
+
 # --- reports -------------------------------------------------------------------------------
 
 
@@ -368,6 +375,8 @@ def markdown(report: dict) -> str:
             )
             continue
         flag = " ⚠ worse than linear" if r.get("worse_than_linear") else ""
+        if "goal_met" in r:
+            flag += f" ({'meets' if r['goal_met'] else 'misses'} goal ≤ {r['goal_ratio']})"
         lines.append(
             f"| {r['name']} | {r['database']} | {r['size']} | {fmt(r.get('median_s'))} "
             f"({fmt(r.get('min_s'))}–{fmt(r.get('max_s'))}) | {r.get('baseline') or '—'} | "
@@ -466,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
             versions.append(f"{db.name} unavailable ({error})")
         rows += run_database(db, modules, args, workdir)
     apply_growth(rows)
+    apply_goals(rows)
 
     wall = time.perf_counter() - started
     report = {
