@@ -124,7 +124,8 @@ def map_sites(*, user: User, operation: Operation) -> dict[str, Any]:
         .values(
             "code", "name", "site_type", "status", "capacity", "latitude", "longitude", "admin_area__pcode"
         )
-        .order_by("-capacity", "code")
+        # Largest first so big circles are drawn under small ones; NULLs last on both databases.
+        .order_by(F("capacity").desc(nulls_last=True), "code")
     )
     labels = dict(SiteType.choices)
     return {
