@@ -71,7 +71,7 @@ def cases(size: str, workdir: Path) -> list[Case]:
             size=f"{SITES[size]} sites, weekly round with previous round; HTML + XLSX + PDF",
             run=state.run,
             setup=state.setup,
-            repetitions=3 if size == "small" else 2,
+            repetitions=3 if size == "small" else 1,
             extra=extra,
         )
     ]

@@ -104,6 +104,11 @@ class SiteRow:
     def has_critical_gap(self) -> bool:
         return self.critical_gap_count > 0
 
+    @property
+    def gap_sectors(self) -> list[str]:
+        """The sectors whose thresholds this site misses, in catalogue order."""
+        return list(dict.fromkeys(g.sector for g in self.gaps))
+
 
 @dataclass
 class SectorGapRow:
