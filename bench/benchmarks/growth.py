@@ -29,7 +29,7 @@ BASE = {
     "national": {"intake": 1000, "report": 500, "api": 500},
 }
 REPETITIONS = {"small": 2, "national": 2}
-API_REQUESTS = 64  # per endpoint and repetition, at 8 clients
+API_REQUESTS = 32  # per endpoint and repetition, at 8 clients
 SEED = 7
 
 
