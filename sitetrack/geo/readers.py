@@ -7,7 +7,6 @@ Nothing here touches the database. A file that cannot be read at all raises
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from sitetrack.core.tabular import UndecodableText, cell_text, decode_text, sniff_delimiter
 
 # How a COD table names its columns, case-insensitive, after spaces and hyphens become
 # underscores: Adm1_name, Adm1_pcode, Adm1_Pcode, ADM1_EN, ADM1_FR, adm1_name_fr,
@@ -39,7 +40,6 @@ POPULATION_COLUMNS = (
     "population_total",
 )
 YEAR_COLUMNS = ("year", "reference_year", "ref_year", "population_year")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class TableError(Exception):
@@ -120,14 +120,6 @@ def name_key(name: str) -> str:
     return " ".join(stripped.casefold().replace("-", " ").split())
 
 
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 # --- reading files ---------------------------------------------------------------------
 
 
@@ -154,49 +146,10 @@ def read_tables(path: Path) -> list[Table]:
 
 
 def decode(raw: bytes, label: str) -> tuple[str, str]:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 (which COD tables
-    exported from Excel on Windows use: the real CAR tables are cp1252)."""
-    if raw.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "cp1252"]
-    text = None
-    for encoding in candidates:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError as exc:
-            error = exc
-    if text is None:
-        raise TableError(
-            label,
-            "encoding",
-            _(
-                "Cannot decode the file: byte 0x%(byte)02X at position %(pos)d is neither UTF-8 nor "
-                "Windows-1252 (Latin-1). Save it as CSV UTF-8."
-            )
-            % {"byte": error.object[error.start], "pos": error.start},
-        )
-    bad = _CONTROL.search(text)
-    if bad:
-        raise TableError(
-            label,
-            "encoding",
-            _(
-                "The file does not look like text (control character U+%(code)04X at position %(pos)d): "
-                "expected CSV in UTF-8 or Windows-1252, XLSX or GeoJSON."
-            )
-            % {"code": ord(bad.group()), "pos": bad.start()},
-        )
-    return text, encoding
-
-
-def _sniff_delimiter(first_line: str) -> str:
-    counts = {sep: first_line.count(sep) for sep in (",", ";", "\t")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
+    try:
+        return decode_text(raw)
+    except UndecodableText as exc:
+        raise TableError(label, "encoding", str(exc)) from exc
 
 
 def _is_hxl_row(values: list[Any]) -> bool:
@@ -217,9 +170,7 @@ def _finish(label: str, header: list[str], rows: list[tuple[int, list[Any]]], **
 
 def _read_csv(text: str, label: str, encoding: str) -> Table:
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    reader = csv.reader(
-        io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=_sniff_delimiter(first_line)
-    )
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=sniff_delimiter(first_line))
     try:
         header = next(reader, [])
         rows = [(reader.line_num, list(values)) for values in reader]

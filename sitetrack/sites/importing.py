@@ -19,6 +19,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sitetrack.core.tabular import UndecodableText, cell_text, decode_text, sniff_delimiter
 from sitetrack.sites.choices import normalise
 
 # Field → what users call it in the report ("missing columns: site name, ...").
@@ -202,39 +203,6 @@ class FileProblem(Exception):
     """The file cannot be read at all (encoding, format, no header)."""
 
 
-def _decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) first; COD and Excel CSVs are often cp1252 / Latin-1."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="strict") if _cp1252_ok(raw) else raw.decode("latin-1")
-
-
-def _cp1252_ok(raw: bytes) -> bool:
-    try:
-        raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # 12000.0 from a spreadsheet is 12000
-    return str(value).strip()
-
-
 def read_table(path: str | Path) -> tuple[list[str], list[list[str]]]:
     """(header, rows) of the first sheet of an XLSX or of a CSV; cells as stripped text."""
     path = Path(path)
@@ -244,21 +212,20 @@ def read_table(path: str | Path) -> tuple[list[str], list[list[str]]]:
 
         try:
             sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-            data = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            data = [[cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
         except Exception as exc:  # calamine raises its own error types for broken files
             raise FileProblem(
                 _("%(file)s is not a readable spreadsheet: %(error)s") % {"file": path.name, "error": exc}
             ) from exc
     else:
         try:
-            text = _decode(path.read_bytes())
-        except UnicodeDecodeError as exc:
-            raise FileProblem(
-                _("%(file)s: unknown text encoding (%(error)s).") % {"file": path.name, "error": exc}
-            ) from exc
+            text, _encoding = decode_text(path.read_bytes())
+        except UndecodableText as exc:
+            raise FileProblem(f"{path.name}: {exc}") from exc
         first = text.split("\n", 1)[0]
         data = [
-            [c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=_delimiter(first))
+            [c.strip() for c in row]
+            for row in csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first))
         ]
     data = [row for row in data if any(c for c in row)] if data else []
     if not data:
