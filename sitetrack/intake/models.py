@@ -116,6 +116,9 @@ class RawSubmission(models.Model):
     data = models.TextField()
     # Hash of the values the submission sets (after mapping), to skip unchanged ones.
     content_hash = models.CharField(max_length=32)
+    # Hash of the submission as read (cells and repeat rows, before typing), salted with
+    # the round, form, mapping and catalogue: equal → skipped without being decoded.
+    raw_hash = models.CharField(max_length=32, blank=True)
     assessment = models.ForeignKey(
         "assessments.SiteAssessment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -349,18 +349,23 @@ class _Checker:
             self.sites[code.upper()] = (sid, code, area_m2, set(path.strip("/").split("/")))
         self.areas = dict(AdminArea.objects.values_list("pcode", "id"))
         self.raw: dict[str, tuple] = {
-            u: (i, h, a)
-            for i, u, h, a in RawSubmission.objects.filter(operation=operation).values_list(
-                "id", "uuid", "content_hash", "assessment_id"
+            u: (i, h, a, r)
+            for i, u, h, a, r in RawSubmission.objects.filter(operation=operation).values_list(
+                "id", "uuid", "content_hash", "assessment_id", "raw_hash"
             )
         }
+        # A raw hash means "this exact submission, imported into this round with this
+        # form, mapping and catalogue": the same outcome by construction.
+        mapping_doc = _json([run.mapping.fields, run.mapping.repeats]) if run.mapping_id else "automatic"
+        self.salt = f"{run.round_id}|{run.form}|{mapping_doc}|{self.catalogue.version.pk}|"
+        reader.known = self._known
         self.assessments: dict[int, tuple] = {
             s: (i, st)
             for i, s, st in SiteAssessment.objects.filter(round=run.round).values_list(
                 "id", "site_id", "status"
             )
         }
-        by_assessment = {a: u for u, (_i, _h, a) in self.raw.items() if a}
+        by_assessment = {a: u for u, (_i, _h, a, _r) in self.raw.items() if a}
         self.assessment_uuid = {sid: by_assessment.get(aid) for sid, (aid, _st) in self.assessments.items()}
         before = previous_round(run.round)
         self.previous: dict[int, dict] = {}
@@ -372,6 +377,14 @@ class _Checker:
             ):
                 self.previous[sid] = {"individuals": people}
         self.seen_sites: dict[int, str] = {}
+
+    def _salted(self, raw_hash: str) -> str:
+        return hashlib.blake2b((self.salt + raw_hash).encode("utf-8"), digest_size=16).hexdigest()
+
+    def _known(self, uuid: str, raw_hash: str) -> bool:
+        """Is this submission stored exactly as read? (Asked by readers before decoding.)"""
+        existing = self.raw.get(uuid)
+        return existing is not None and existing[3] == self._salted(raw_hash)
 
     # The cleaning log ------------------------------------------------------------------------
     def _entry(
@@ -454,7 +467,10 @@ class _Checker:
         total = self.reader.total
         for sub in self.reader:
             self.processed += 1
-            self._one(sub)
+            if sub.skipped:
+                self.unchanged += 1
+            else:
+                self._one(sub)
             if self.processed % PROGRESS_EVERY == 0:
                 _set_progress(self.run, processed=self.processed)
                 if self.progress:
@@ -526,6 +542,13 @@ class _Checker:
                 sub, field="_uuid", value="", rule="missing_uuid", issue=_("The submission has no UUID.")
             )
             return
+        # Readers that cannot skip before decoding: compare the raw record, still before
+        # mapping, typing and validation.
+        if not sub.raw_hash:
+            sub.raw_hash = hashlib.blake2b(_json(sub.raw).encode("utf-8"), digest_size=16).hexdigest()
+            if self._known(sub.uuid, sub.raw_hash):
+                self.unchanged += 1
+                return
         values, location, flows = self._map(sub)
         code = location.get("site_code")
         code_field = location.get("site_code__field", "site_code")
@@ -702,8 +725,20 @@ class _Checker:
         content = _json([site_code, cleaned, clean_flows])
         digest = hashlib.blake2b(content.encode("utf-8"), digest_size=16).hexdigest()
         existing = self.raw.get(sub.uuid)
+        raw_hash = self._salted(sub.raw_hash)
         if existing is not None and existing[1] == digest:
+            # Same values (only unmapped fields changed, or stored before raw hashes):
+            # refresh the raw record so that the next import skips it early.
             self.unchanged += 1
+            self.spool.add(
+                (
+                    "raw",
+                    (sub.uuid, sub.submitted_at or "", _json(sub.raw), digest, raw_hash),
+                    existing[2],
+                    "",
+                    existing,
+                )
+            )
             return
         # Validation rules (warnings and errors that do not block storage).
         full = dict(cleaned)
@@ -751,6 +786,7 @@ class _Checker:
             warnings,
             sub.row,
             sub.sheet,
+            raw_hash,
         )
         # Duplicates: the site already has this round's assessment from another submission
         # (or from the web form), or is validated, or came twice in this file.
@@ -859,6 +895,7 @@ class _Saver:
         new_records: list[tuple] = []
         updates: list[tuple] = []  # (record, assessment id)
         holds: list[tuple] = []
+        raws: list[tuple] = []
         for kind, record, assessment_id, reason, existing in self.spool.items():
             if kind == "new":
                 status = AssessmentStatus.SUBMITTED if record[9] == 0 else AssessmentStatus.DRAFT
@@ -869,11 +906,14 @@ class _Saver:
                     new_rows, new_records = [], []
             elif kind == "update":
                 updates.append((record, assessment_id, existing))
+            elif kind == "raw":
+                raws.append((record, assessment_id, existing))
             else:
                 holds.append((record, assessment_id, reason, existing))
         self._write_new(assessment_cols, new_rows, new_records, hist_fields)
         self._write_updates(updates, assessment_cols, hist_fields)
         self._write_holds(holds)
+        self._write_raw(raws)
         for start in range(0, len(checker.log), CHUNK):
             CleaningLogEntry.objects.bulk_create(
                 [CleaningLogEntry(run_id=run.pk, **e) for e in checker.log[start : start + CHUNK]]
@@ -927,6 +967,7 @@ class _Saver:
         inserts, updates = [], []
         for record, assessment_id, existing in items:
             uuid, submitted_at, raw_text, digest = record[0], record[1], record[2], record[3]
+            raw_hash = record[-1]
             if existing is None:
                 inserts.append(
                     (
@@ -936,6 +977,7 @@ class _Saver:
                         submitted_at,
                         raw_text,
                         digest,
+                        raw_hash,
                         assessment_id,
                         self.run.pk,
                         self.run.pk,
@@ -944,7 +986,16 @@ class _Saver:
                 )
             else:
                 updates.append(
-                    (submitted_at, raw_text, digest, assessment_id, self.run.pk, self.dt, existing[0])
+                    (
+                        submitted_at,
+                        raw_text,
+                        digest,
+                        raw_hash,
+                        assessment_id,
+                        self.run.pk,
+                        self.dt,
+                        existing[0],
+                    )
                 )
         _insert(
             RawSubmission,
@@ -955,6 +1006,7 @@ class _Saver:
                 "submitted_at",
                 "data",
                 "content_hash",
+                "raw_hash",
                 "assessment_id",
                 "first_run_id",
                 "last_run_id",
@@ -964,7 +1016,15 @@ class _Saver:
         )
         _update(
             RawSubmission,
-            ["submitted_at", "data", "content_hash", "assessment_id", "last_run_id", "updated_at"],
+            [
+                "submitted_at",
+                "data",
+                "content_hash",
+                "raw_hash",
+                "assessment_id",
+                "last_run_id",
+                "updated_at",
+            ],
             updates,
         )
 

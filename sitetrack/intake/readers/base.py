@@ -80,6 +80,11 @@ class Submission:
     row: int
     sheet: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # Digest of the submission as read (cells, repeat rows), before any typing; "" when
+    # the reader does not compute one. `skipped`: the caller knew this digest already
+    # (see KoboXlsxReader.known), so fields/raw were not decoded.
+    raw_hash: str = ""
+    skipped: bool = False
 
 
 GEO_PARTS = {"latitude", "longitude", "altitude", "precision", "accuracy"}

@@ -1,25 +1,38 @@
 """KoboToolbox XLSX exports: a main sheet and one sheet per repeat group.
 
 Repeat rows point at their parent through `_parent_index` (the main sheet's `_index`).
-Rows are streamed from python-calamine; repeat sheets, which KoboToolbox writes in parent
-order, are merge-joined as the main sheet streams, so only one parent's repeat rows are
-held at a time (an out-of-order repeat sheet is indexed once instead).
+Rows are streamed straight from the zip (readers/xlsx_stream.py: python-calamine 0.9
+loads a whole sheet first, about 1 GB for 100,000 rows × 120 columns); repeat sheets,
+which KoboToolbox writes in parent order, are merge-joined as the main sheet streams, so
+only one parent's repeat rows are held at a time (an out-of-order repeat sheet is indexed
+once instead).
+
+Each submission carries `raw_hash`, a digest of its cells and its repeat rows taken
+before any cell is typed; when the caller sets `known(uuid, raw_hash)` and it answers
+True, the row is yielded as `skipped` without being decoded (re-imports of unchanged
+submissions cost little more than reading the file).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
-import python_calamine as pc
 from django.utils.translation import gettext as _
 
 from sitetrack.intake.readers.base import IntakeFileError, Submission, clean_cell, field_keys, strip_uuid
 from sitetrack.intake.readers.labels import LabelTranslator
 from sitetrack.intake.readers.safety import check_xlsx
+from sitetrack.intake.readers.xlsx_stream import XlsxStream
+from sitetrack.intake.xlsxwrite import column_letter
 
 REPEAT_META = {"_index", "_parent_table_name", "_parent_index"}
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, ParseError, KeyError, ValueError, OSError)
 
 
 def _cell(value):
@@ -35,99 +48,89 @@ def _cell(value):
 class KoboXlsxReader:
     format = "kobo_xlsx"
 
+    known: Callable[[str, str], bool] | None = None
+
     def __init__(self, path: Path, *, name: str, labels: LabelTranslator | None = None) -> None:
         check_xlsx(path, name=name)
         self.path, self.name, self.labels = path, name, labels
         try:
-            self.workbook = pc.CalamineWorkbook.from_path(str(path))
-        except pc.PasswordError as exc:
-            raise IntakeFileError(
-                _(
-                    "The workbook is password-protected (encrypted). Save it without a password and import it again."
-                ),
-                file=name,
-                rule="password_protected",
-            ) from exc
-        except (pc.CalamineError, OSError, ValueError) as exc:
-            raise IntakeFileError(
-                _("The file is not a readable XLSX workbook: it is truncated or damaged. Export it again."),
-                file=name,
-                value=str(exc)[:200],
-                rule="truncated_or_damaged",
-            ) from exc
-        sheets = self.workbook.sheet_names
-        if not sheets:
-            raise IntakeFileError(_("The workbook has no sheet."), file=name, rule="no_sheet")
-        self.sheet = sheets[0]
-        self.main = self._sheet(self.sheet)
-        self.total = max(0, self.main.total_height - 1)
-        rows = self.main.iter_rows()
-        try:
-            self.headers = [str(h).strip() for h in next(rows)]
-        except StopIteration:
-            raise IntakeFileError(
-                _("The main sheet is empty."), file=name, sheet=self.sheet, rule="empty"
-            ) from None
-        self._rows = rows
+            self.book = XlsxStream(path)
+            sheets = self.book.sheet_names
+            if not sheets:
+                raise IntakeFileError(_("The workbook has no sheet."), file=name, rule="no_sheet")
+            self.sheet = sheets[0]
+            self.total = max(0, self.book.height(self.sheet) - 1)
+            first = next(iter(self.book.raw_rows(self.sheet)), None)
+        except _READ_ERRORS as exc:
+            raise self._damaged(exc) from exc
+        if first is None or not first[1]:
+            raise IntakeFileError(_("The main sheet is empty."), file=name, sheet=self.sheet, rule="empty")
+        self.headers = [str(h).strip() for h in self.book.decode(first[1])]
         if labels is not None:
             self.headers = labels.headers(self.headers)
         self.keys = field_keys(self.headers, "/")
         self.columns = dict(zip(self.keys, self.headers, strict=False))
         self.repeat_sheets = sheets[1:]
+        # What the digest of a row depends on besides its XML: how numbers are read as dates.
+        self._salt = f"{self.book.date1904}|{','.join(sorted(self.book.date_styles))}|"
 
-    def _sheet(self, name: str):
-        try:
-            return self.workbook.get_sheet_by_name(name)
-        except (pc.CalamineError, OSError, ValueError) as exc:
-            raise IntakeFileError(
-                _(
-                    "A sheet of the workbook cannot be read: the file is truncated or damaged. Export it again."
-                ),
-                file=self.name,
-                sheet=name,
-                value=str(exc)[:200],
-                rule="truncated_or_damaged",
-            ) from exc
+    def _damaged(self, exc: Exception, sheet: str = "") -> IntakeFileError:
+        return IntakeFileError(
+            _("The file is not a readable XLSX workbook: it is truncated or damaged. Export it again."),
+            file=self.name,
+            sheet=sheet,
+            value=str(exc)[:200],
+            rule="truncated_or_damaged",
+        )
+
+    def _column(self, inner: str, index: int):
+        """One cell of a row, without decoding the others when the cells carry references."""
+        if '<c r="' in inner:
+            return self.book.cell(inner, column_letter(index))
+        row = self.book.decode(inner)
+        return row[index] if index < len(row) else ""
 
     def _repeat_stream(self, sheet_name: str):
-        """(parent index, repeat name, row fields, raw) for each repeat row, in file order."""
-        sheet = self._sheet(sheet_name)
-        rows = sheet.iter_rows()
-        try:
-            headers = [str(h).strip() for h in next(rows)]
-        except StopIteration:
+        """(parent index, row number, row XML, headers) for each repeat row, in file order."""
+        rows = self.book.raw_rows(sheet_name)
+        first = next(rows, None)
+        if first is None:
             return
+        headers = [str(h).strip() for h in self.book.decode(first[1])]
         if self.labels is not None:
             headers = self.labels.headers(headers)
         if "_parent_index" not in headers:
             return
-        keys = field_keys(headers, "/")
         pidx = headers.index("_parent_index")
-        ptable = headers.index("_parent_table_name") if "_parent_table_name" in headers else None
+        for number, inner in rows:
+            yield _cell(self._column(inner, pidx)), number, inner, headers
+
+    def _repeat_fields(self, inner: str, headers: list[str]) -> tuple[dict, dict]:
+        keys = self._keys_cache.get(id(headers))
+        if keys is None:
+            keys = self._keys_cache[id(headers)] = field_keys(headers, "/")
         value = self.labels.value if self.labels is not None else None
-        for line, row in enumerate(rows, start=2):
-            parent = _cell(row[pidx])
-            if ptable is not None and row[ptable] not in ("", self.sheet) and row[ptable] != sheet_name:
-                # Nested repeat (its parent is another repeat): kept in the raw record only.
-                pass
-            fields = {}
-            raw = {}
-            for k, h, v in zip(keys, headers, row, strict=False):
-                v = _cell(v)
-                if v is None:
-                    continue
-                raw[h] = v
-                if h.startswith("_"):
-                    continue
-                fields[k] = value(k, v) if value else v
-            yield parent, fields, raw, line
+        fields, raw = {}, {}
+        for k, h, v in zip(keys, headers, self.book.decode(inner), strict=False):
+            v = _cell(v)
+            if v is None:
+                continue
+            raw[h] = v
+            if h.startswith("_"):
+                continue
+            fields[k] = value(k, v) if value else v
+        return fields, raw
 
     def __iter__(self) -> Iterator[Submission]:
-        headers, keys, sheet = self.headers, self.keys, self.sheet
         try:
-            idx_col = headers.index("_index")
-        except ValueError:
-            idx_col = None
+            yield from self._submissions()
+        except _READ_ERRORS as exc:
+            raise self._damaged(exc, self.sheet) from exc
+
+    def _submissions(self) -> Iterator[Submission]:
+        headers, keys, sheet, book = self.headers, self.keys, self.sheet, self.book
+        self._keys_cache: dict[int, list[str]] = {}
+        idx_col = headers.index("_index") if "_index" in headers else None
         uuid_col = headers.index("_uuid") if "_uuid" in headers else None
         root_col = headers.index("meta/rootUuid") if "meta/rootUuid" in headers else None
         inst_col = headers.index("meta/instanceID") if "meta/instanceID" in headers else None
@@ -141,17 +144,78 @@ class KoboXlsxReader:
                 rule="missing_required_column",
             )
         value = self.labels.value if self.labels is not None else None
+        known = self.known
         streams = []
         for name in self.repeat_sheets:
             stream = self._repeat_stream(name)
             streams.append([name, stream, next(stream, None), None])
         pairs = list(zip(keys, headers, range(len(headers)), strict=False))
-        for line, row in enumerate(self._rows, start=2):
-            if len(row) < len(headers):
-                row = list(row) + [""] * (len(headers) - len(row))
+        rows = book.raw_rows(sheet)
+        next(rows, None)  # the header row
+        for line, inner in rows:
+            if not inner:
+                continue
+            column = self._column
+
+            def uid_from(col, inner=inner, column=column):
+                return strip_uuid(column(inner, col)) if col is not None else ""
+
+            uid = uid_from(root_col) or uid_from(uuid_col) or uid_from(inst_col)
+            index = _cell(column(inner, idx_col)) if idx_col is not None else line - 1
+            # This submission's repeat rows, as XML, by sheet.
+            repeat_xml: list[tuple[str, list[tuple[int, str, list]]]] = []
+            for st in streams:
+                name, stream, current = st[0], st[1], st[2]
+                mine: list = []
+                if st[3] is not None:  # indexed fallback
+                    mine = st[3].pop(index, [])
+                else:
+                    while current is not None and current[0] == index:
+                        mine.append(current[1:])
+                        current = next(stream, None)
+                    if (
+                        current is not None
+                        and isinstance(current[0], int)
+                        and isinstance(index, int)
+                        and current[0] < index
+                    ):
+                        # Out of order: index the rest of the sheet by parent once.
+                        table: dict = {}
+                        while current is not None:
+                            table.setdefault(current[0], []).append(current[1:])
+                            current = next(stream, None)
+                        st[3] = table
+                        mine = table.pop(index, [])
+                    st[2] = current
+                repeat_xml.append((name, mine))
+            digest = hashlib.blake2b(digest_size=16)
+            digest.update((self._salt + book.row_key(line, inner)).encode("utf-8"))
+            for name, mine in repeat_xml:
+                digest.update(f"\x03{name}".encode())
+                for number, rinner, _headers in mine:
+                    digest.update(("\x04" + book.row_key(number, rinner)).encode("utf-8"))
+            raw_hash = digest.hexdigest()
+            submitted = _cell(column(inner, time_col)) if time_col is not None else None
+            submitted = str(submitted) if submitted not in (None, "") else None
+            if known is not None and uid and known(uid, raw_hash):
+                yield Submission(
+                    uuid=uid,
+                    submitted_at=submitted,
+                    fields={},
+                    repeats=None,
+                    raw={},
+                    row=line,
+                    sheet=sheet,
+                    raw_hash=raw_hash,
+                    skipped=True,
+                )
+                continue
+            row = book.decode(inner)
             fields = {}
             raw = {}
             for k, h, i in pairs:
+                if i >= len(row):
+                    break
                 v = row[i]
                 if v == "" or v is None:
                     continue
@@ -162,55 +226,24 @@ class KoboXlsxReader:
                 fields[k] = value(k, v) if value else v
             if not raw:
                 continue
-            uid = None
-            if root_col is not None and row[root_col]:
-                uid = strip_uuid(row[root_col])
-            if not uid and uuid_col is not None:
-                uid = strip_uuid(row[uuid_col])
-            if not uid and inst_col is not None:
-                uid = strip_uuid(row[inst_col])
-            index = _cell(row[idx_col]) if idx_col is not None else line - 1
             repeats: dict[str, list[dict]] = {}
             raw_repeats: dict[str, list[dict]] = {}
-            for st in streams:
-                name, stream, current = st[0], st[1], st[2]
-                out: list = repeats.setdefault(name, [])
-                rawlist: list = raw_repeats.setdefault(name, [])
-                if st[3] is not None:  # indexed fallback
-                    for fields_r, raw_r in st[3].pop(index, []):
-                        out.append(fields_r)
-                        rawlist.append(raw_r)
-                    continue
-                while current is not None and current[0] == index:
-                    out.append(current[1])
-                    rawlist.append(current[2])
-                    current = next(stream, None)
-                if (
-                    current is not None
-                    and isinstance(current[0], int)
-                    and isinstance(index, int)
-                    and current[0] < index
-                ):
-                    # Out of order: index the rest of the sheet by parent once.
-                    table: dict = {}
-                    while current is not None:
-                        table.setdefault(current[0], []).append((current[1], current[2]))
-                        current = next(stream, None)
-                    st[3] = table
-                    for fields_r, raw_r in table.pop(index, []):
-                        out.append(fields_r)
-                        rawlist.append(raw_r)
-                st[2] = current
+            for name, mine in repeat_xml:
+                out = repeats.setdefault(name, [])
+                rawlist = raw_repeats.setdefault(name, [])
+                for _number, rinner, rheaders in mine:
+                    fields_r, raw_r = self._repeat_fields(rinner, rheaders)
+                    out.append(fields_r)
+                    rawlist.append(raw_r)
             if any(raw_repeats.values()):
                 raw["__repeats__"] = {k: v for k, v in raw_repeats.items() if v}
             yield Submission(
                 uuid=uid or "",
-                submitted_at=str(_cell(row[time_col]))
-                if time_col is not None and row[time_col] != ""
-                else None,
+                submitted_at=submitted,
                 fields=fields,
                 repeats=repeats,
                 raw=raw,
                 row=line,
                 sheet=sheet,
+                raw_hash=raw_hash,
             )

@@ -71,6 +71,42 @@ class ImportTests(IntakeCase):
         self.assertEqual(SiteAssessment.history.count(), history)
         self.assertEqual(list(RawSubmission.objects.values_list("uuid", "content_hash", "data")), raw)
 
+    def test_a_reimport_skips_unchanged_submissions_before_decoding_their_cells(self):
+        from unittest import mock
+
+        from sitetrack.intake.readers.xlsx_stream import XlsxStream
+
+        path = self.xlsx()
+        self.run_import(path)
+        self.assertFalse(RawSubmission.objects.filter(raw_hash="").exists())
+        with mock.patch.object(XlsxStream, "decode", autospec=True, side_effect=XlsxStream.decode) as decode:
+            run = self.run_import(path)
+        self.assertEqual((run.new, run.updated, run.unchanged), (0, 0, 7))
+        # Whole rows decoded: only the header rows of the two sheets (main and repeat);
+        # the other calls read one cell each (the UUID, the index, the parent index).
+        rows = [c for c in decode.call_args_list if c.args[1].count("<c") > 1]
+        self.assertLessEqual(len(rows), 2)
+        self.assertGreater(decode.call_count, 7)
+
+    def test_a_reimport_into_another_round_is_not_skipped_early(self):
+        from sitetrack.assessments.models import Round
+
+        path = self.xlsx()
+        self.run_import(path)
+        other = Round.objects.create(
+            operation=self.operation,
+            kind=self.round.kind,
+            number=2,
+            period_start=self.round.period_end,
+            period_end=self.round.period_end,
+        )
+        run = import_file(operation=self.operation, round=other, user=self.imani, path=path)
+        # Same submissions, other round: the raw hash does not match, the content is
+        # compared as before (unchanged), and the raw record now knows the new round.
+        self.assertEqual(run.unchanged, 7)
+        again = import_file(operation=self.operation, round=other, user=self.imani, path=path)
+        self.assertEqual(again.unchanged, 7)
+
     def test_xlsx_and_csv_exports_of_the_same_data_import_to_identical_assessments(self):
         self.run_import(self.xlsx())
         from_xlsx = snapshot()

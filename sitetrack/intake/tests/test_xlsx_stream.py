@@ -1,0 +1,71 @@
+"""The streaming XLSX reader reads what python-calamine reads, row by row."""
+
+from __future__ import annotations
+
+import datetime
+import tempfile
+from pathlib import Path
+
+import openpyxl
+import python_calamine as pc
+from django.test import SimpleTestCase
+
+from sitetrack.intake.readers.xlsx_stream import XlsxStream
+from sitetrack.intake.xlsxwrite import write_xlsx
+
+
+def calamine_rows(path: Path, sheet: str) -> list[list]:
+    wb = pc.CalamineWorkbook.from_path(str(path))
+    return wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+def trimmed(rows: list[list]) -> list[list]:
+    out = []
+    for row in rows:
+        row = list(row)
+        while row and row[-1] == "":
+            row.pop()
+        out.append(row)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+class XlsxStreamTests(SimpleTestCase):
+    def setUp(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp())
+
+    def test_it_reads_an_openpyxl_workbook_like_calamine(self):
+        # openpyxl writes shared strings, styles with date formats, booleans, gaps.
+        path = self.tmp / "book.xlsx"
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "main & co"
+        ws.append(["_uuid", "when", "day", "people", "ratio", "ok", "note", "", "far"])
+        ws.append(["a-1", datetime.datetime(2014, 2, 3, 10, 30), datetime.date(2014, 2, 1), 120, 2.5, True])
+        ws.append(["a-2", None, datetime.date(2014, 2, 2), 0, -1.25, False, "<b> & \"quoted\"", None, "x"])
+        ws.append([])
+        ws.append(["a-3", None, None, 7, None, None, "Évacuation, été", None, None])
+        ws.cell(row=7, column=3, value="after a gap")
+        wb.create_sheet("flows").append(["_parent_index", "n"])
+        wb.save(path)
+        stream = XlsxStream(path)
+        self.assertEqual(stream.sheet_names, ["main & co", "flows"])
+        self.assertEqual(
+            trimmed(list(stream.rows("main & co"))), trimmed(calamine_rows(path, "main & co"))
+        )
+        self.assertEqual(trimmed(list(stream.rows("flows"))), trimmed(calamine_rows(path, "flows")))
+
+    def test_it_reads_our_inline_string_writer_like_calamine(self):
+        path = self.tmp / "inline.xlsx"
+        rows = [["a", "b", "c"], ["x", 1, 2.5], ["", "y & z", None], ["l\nm", 10**12, True]]
+        write_xlsx(path, [("s", rows)])
+        self.assertEqual(trimmed(list(XlsxStream(path).rows("s"))), trimmed(calamine_rows(path, "s")))
+
+    def test_a_row_key_does_not_depend_on_where_the_row_is_but_on_every_value(self):
+        path = self.tmp / "keys.xlsx"
+        write_xlsx(path, [("s", [["h"], ["same", 1], ["same", 1], ["same", 2]])])
+        stream = XlsxStream(path)
+        keys = [stream.row_key(n, inner) for n, inner in stream.raw_rows("s")]
+        self.assertEqual(keys[1], keys[2])
+        self.assertNotEqual(keys[2], keys[3])
