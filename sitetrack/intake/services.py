@@ -137,6 +137,32 @@ class _Spool:
             os.unlink(self.path)
 
 
+class _LogSpool(_Spool):
+    """Cleaning-log lines, written to a temporary file as they come (a 100,000-row file
+    can give several hundred thousand lines); read back in batches when saving."""
+
+    def append(self, entry: dict) -> None:
+        self.add(entry)
+
+    def batches(self, size: int = CHUNK, only: str | None = None) -> Iterable[list[dict]]:
+        self.fh.flush()
+        batch: list[dict] = []
+        with open(self.path, "rb") as fh:
+            while True:
+                try:
+                    entry = pickle.load(fh)
+                except EOFError:
+                    break
+                if only is not None and entry["change_type"] != only:
+                    continue
+                batch.append(entry)
+                if len(batch) >= size:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+
+
 def _columns(model, names: Iterable[str]) -> list[str]:
     return [model._meta.get_field(n).column for n in names]
 
@@ -237,6 +263,7 @@ def import_run_execute(
     bad input: the run ends `failed` with its error, or `done` with its summary."""
     _set_progress(run, status=ImportStatus.CHECKING, started_at=timezone.now(), processed=0)
     spool = _Spool()
+    checker = None
     try:
         try:
             if run.round.status != RoundStatus.OPEN:
@@ -280,14 +307,8 @@ def import_run_execute(
                 finished_at=timezone.now(),
             )
             # The cleaning log of a refused import still tells what to fix.
-            CleaningLogEntry.objects.bulk_create(
-                [
-                    CleaningLogEntry(run=run, **e)
-                    for e in checker.log
-                    if e["change_type"] == ChangeType.REJECTED
-                ],
-                batch_size=CHUNK,
-            )
+            for batch in checker.log.batches(only=ChangeType.REJECTED):
+                CleaningLogEntry.objects.bulk_create([CleaningLogEntry(run=run, **e) for e in batch])
             return run
         _set_progress(run, status=ImportStatus.SAVING, processed=checker.processed)
         if progress:
@@ -295,6 +316,8 @@ def import_run_execute(
         _Saver(run, checker, spool).save()
     finally:
         spool.close()
+        if checker is not None:
+            checker.log.close()
     run.refresh_from_db()
     return run
 
@@ -337,7 +360,7 @@ class _Checker:
         self.rules = validation_rules_for(operation)
         self.form = site_assessment_form(indicator_dicts_for(operation))
         self.mapping = _mapping_for(run, self.form, self.catalogue)
-        self.log: list[dict] = []
+        self.log = _LogSpool()
         self.processed = self.rejected = self.unchanged = self.new = self.updated = self.held = 0
         self.warnings = 0
         self.today = timezone.localdate()
@@ -399,13 +422,16 @@ class _Checker:
         severity="",
         issue="",
         site="",
+        where: tuple | None = None,
     ):
+        """One cleaning-log line; `where` = (uuid, row, sheet) when there is no Submission."""
         column = self.reader.columns.get(field, field) if field else ""
+        uuid, row, sheet = where or ((sub.uuid, sub.row, sub.sheet) if sub else ("", None, ""))
         self.log.append(
             {
-                "row": sub.row if sub else None,
-                "sheet": (sub.sheet if sub else "") or getattr(self.reader, "sheet", ""),
-                "uuid": sub.uuid if sub else "",
+                "row": row,
+                "sheet": sheet or getattr(self.reader, "sheet", ""),
+                "uuid": uuid,
                 "site_code": site,
                 "field": field,
                 "column": column,
@@ -896,6 +922,7 @@ class _Saver:
         updates: list[tuple] = []  # (record, assessment id)
         holds: list[tuple] = []
         raws: list[tuple] = []
+        # Streamed from the spool in batches: memory holds one batch of each kind.
         for kind, record, assessment_id, reason, existing in self.spool.items():
             if kind == "new":
                 status = AssessmentStatus.SUBMITTED if record[9] == 0 else AssessmentStatus.DRAFT
@@ -906,18 +933,25 @@ class _Saver:
                     new_rows, new_records = [], []
             elif kind == "update":
                 updates.append((record, assessment_id, existing))
+                if len(updates) >= CHUNK:
+                    self._write_updates(updates, assessment_cols, hist_fields)
+                    updates = []
             elif kind == "raw":
                 raws.append((record, assessment_id, existing))
+                if len(raws) >= CHUNK:
+                    self._write_raw(raws)
+                    raws = []
             else:
                 holds.append((record, assessment_id, reason, existing))
+                if len(holds) >= CHUNK:
+                    self._write_holds(holds)
+                    holds = []
         self._write_new(assessment_cols, new_rows, new_records, hist_fields)
         self._write_updates(updates, assessment_cols, hist_fields)
         self._write_holds(holds)
         self._write_raw(raws)
-        for start in range(0, len(checker.log), CHUNK):
-            CleaningLogEntry.objects.bulk_create(
-                [CleaningLogEntry(run_id=run.pk, **e) for e in checker.log[start : start + CHUNK]]
-            )
+        for batch in checker.log.batches():
+            CleaningLogEntry.objects.bulk_create([CleaningLogEntry(run_id=run.pk, **e) for e in batch])
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportStatus.DONE,
             processed=checker.processed,
@@ -1083,8 +1117,8 @@ class _Saver:
                         rule="resubmitted",
                         issue=_("Changed by a new version of submission %(uuid)s.") % {"uuid": record[0]},
                         site=record[5],
+                        where=(record[0], record[11], record[12]),
                     )
-                    self.checker.log[-1].update(uuid=record[0], row=record[11], sheet=record[12])
             was_ind, now_ind = before.get("indicators") or {}, record[6].get("indicators") or {}
             for code in sorted(set(was_ind) | set(now_ind)):
                 if was_ind.get(code) != now_ind.get(code):
@@ -1097,8 +1131,8 @@ class _Saver:
                         rule="resubmitted",
                         issue=_("Changed by a new version of submission %(uuid)s.") % {"uuid": record[0]},
                         site=record[5],
+                        where=(record[0], record[11], record[12]),
                     )
-                    self.checker.log[-1].update(uuid=record[0], row=record[11], sheet=record[12])
             if record[7] is not None:
                 flow_ids.append(assessment_id)
                 for f in record[7]:

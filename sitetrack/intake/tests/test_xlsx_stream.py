@@ -43,7 +43,7 @@ class XlsxStreamTests(SimpleTestCase):
         ws.title = "main & co"
         ws.append(["_uuid", "when", "day", "people", "ratio", "ok", "note", "", "far"])
         ws.append(["a-1", datetime.datetime(2014, 2, 3, 10, 30), datetime.date(2014, 2, 1), 120, 2.5, True])
-        ws.append(["a-2", None, datetime.date(2014, 2, 2), 0, -1.25, False, "<b> & \"quoted\"", None, "x"])
+        ws.append(["a-2", None, datetime.date(2014, 2, 2), 0, -1.25, False, '<b> & "quoted"', None, "x"])
         ws.append([])
         ws.append(["a-3", None, None, 7, None, None, "Évacuation, été", None, None])
         ws.cell(row=7, column=3, value="after a gap")
@@ -51,9 +51,7 @@ class XlsxStreamTests(SimpleTestCase):
         wb.save(path)
         stream = XlsxStream(path)
         self.assertEqual(stream.sheet_names, ["main & co", "flows"])
-        self.assertEqual(
-            trimmed(list(stream.rows("main & co"))), trimmed(calamine_rows(path, "main & co"))
-        )
+        self.assertEqual(trimmed(list(stream.rows("main & co"))), trimmed(calamine_rows(path, "main & co")))
         self.assertEqual(trimmed(list(stream.rows("flows"))), trimmed(calamine_rows(path, "flows")))
 
     def test_it_reads_our_inline_string_writer_like_calamine(self):
