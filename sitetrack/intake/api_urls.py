@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from sitetrack.intake import apis
+
+urlpatterns = [
+    path("imports/", apis.ImportListApi.as_view(), name="api-imports"),
+    path("imports/<int:pk>/", apis.ImportDetailApi.as_view(), name="api-import"),
+    path("imports/<int:pk>/cleaning-log/", apis.ImportCleaningLogApi.as_view(), name="api-import-log"),
+]

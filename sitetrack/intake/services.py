@@ -322,6 +322,68 @@ def import_run_execute(
     return run
 
 
+def upload_dir() -> Path:
+    """Where uploaded files wait for the task (under MEDIA_ROOT: a worker on another
+    machine needs the same media storage)."""
+    from django.conf import settings
+
+    path = Path(settings.MEDIA_ROOT) / "intake" / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def import_upload_store(upload) -> Path:
+    """Save an uploaded file for an import (keeps its extension, which helps the reader)."""
+    import secrets
+
+    suffix = Path(upload.name).suffix.lower()[:8]
+    path = upload_dir() / f"{timezone.now():%Y%m%d}-{secrets.token_hex(8)}{suffix}"
+    with open(path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path
+
+
+def import_run_enqueue(*, run: ImportRun) -> ImportRun:
+    """Hand the import to the task queue (the immediate backend runs it at once)."""
+    from sitetrack.intake.tasks import import_run_task
+
+    result = import_run_task.enqueue(run.pk)
+    ImportRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
+    run.refresh_from_db()
+    return run
+
+
+def import_upload(
+    *,
+    operation,
+    round: Round,
+    user,
+    upload,
+    form: str = "site-assessment",
+    mapping: FieldMapping | None = None,
+    all_or_nothing: bool = False,
+) -> ImportRun:
+    """The web page's and the API's import: store the file, record the run, enqueue it."""
+    require(user, operation, "import")
+    path = import_upload_store(upload)
+    try:
+        run = import_run_create(
+            operation=operation,
+            round=round,
+            user=user,
+            path=path,
+            file_name=Path(upload.name).name[:255],
+            form=form,
+            mapping=mapping,
+            all_or_nothing=all_or_nothing,
+        )
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return import_run_enqueue(run=run)
+
+
 def import_file(
     *,
     operation,

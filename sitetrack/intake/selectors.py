@@ -1,0 +1,37 @@
+"""Reads of the intake app: an import's status and summary as the page and the API show it."""
+
+from __future__ import annotations
+
+from sitetrack.intake.models import ImportRun
+
+
+def run_status(run: ImportRun) -> dict:
+    """Status, progress and summary of an import (no submission content: the raw records
+    and their personal data never leave RawSubmission)."""
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "status_label": str(run.get_status_display()),
+        "file_name": run.file_name,
+        "file_format": run.file_format,
+        "round": str(run.round),
+        "round_id": run.round_id,
+        "form": run.form,
+        "mapping": run.mapping.name if run.mapping_id else None,
+        "processed": run.processed,
+        "total": max(run.total, run.processed),
+        "percent": run.percent,
+        "summary": {
+            "new": run.new,
+            "updated": run.updated,
+            "unchanged": run.unchanged,
+            "rejected": run.rejected,
+            "held": run.held,
+            "warnings": run.warnings,
+        },
+        "error": run.error,
+        "created_at": run.created_at.isoformat() if run.created_at else None,
+        "started_at": run.started_at.isoformat() if run.started_at else None,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "finished": run.status in ("done", "failed"),
+    }

@@ -1,0 +1,134 @@
+"""The intake pages: upload → task → run page with progress and cleaning log; held
+duplicates; mapping editor."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+import openpyxl
+import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from sitetrack.assessments.models import SiteAssessment
+from sitetrack.intake.fake_export import write_kobo_xlsx
+from sitetrack.intake.models import DuplicateHold, FieldMapping, HoldStatus, ImportRun, ImportStatus
+from sitetrack.intake.tests.helpers import IntakeCase
+
+
+class IntakePageTests(IntakeCase):
+    def setUp(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp())
+
+    def upload(self, n: int = 7, name: str = "export.xlsx") -> SimpleUploadedFile:
+        path = write_kobo_xlsx(self.tmp / name, submissions=n, sites=self.sites_for_export(), seed=3)
+        return SimpleUploadedFile(name, path.read_bytes())
+
+    def test_an_imo_uploads_an_export_and_follows_its_import_to_the_summary(self):
+        self.login(self.imani)
+        response = self.client.post(
+            reverse("intake:home"), {"file": self.upload(), "round": self.round.pk, "form": "site-assessment"}
+        )
+        run = ImportRun.objects.get()
+        self.assertRedirects(response, reverse("intake:run", args=[run.pk]))
+        # The immediate task backend ran it during the request.
+        self.assertEqual(run.status, ImportStatus.DONE, run.error)
+        self.assertTrue(run.task_id)
+        self.assertEqual(SiteAssessment.objects.filter(round=self.round).count(), 7)
+        status = self.client.get(reverse("intake:run-status", args=[run.pk])).json()
+        self.assertEqual(status["percent"], 100)
+        self.assertEqual(status["summary"]["new"], 7)
+        self.assertTrue(status["finished"])
+        page = self.client.get(reverse("intake:run", args=[run.pk]))
+        self.assertContains(page, 'id="run-bar"')
+        self.assertContains(page, reverse("intake:run-log", args=[run.pk]))
+        download = self.client.get(reverse("intake:run-log", args=[run.pk]))
+        self.assertEqual(download.status_code, 200)
+        book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+        self.assertEqual(book.active.cell(1, 1).value, "uuid")
+
+    def test_a_file_that_cannot_be_read_ends_failed_with_its_message_on_the_run_page(self):
+        self.login(self.imani)
+        broken = SimpleUploadedFile("broken.xlsx", self.upload().read()[:5000])
+        self.client.post(
+            reverse("intake:home"), {"file": broken, "round": self.round.pk, "form": "site-assessment"}
+        )
+        run = ImportRun.objects.get()
+        self.assertEqual(run.status, ImportStatus.FAILED)
+        page = self.client.get(reverse("intake:run", args=[run.pk]))
+        self.assertContains(page, "truncated_or_damaged")
+        self.assertFalse(SiteAssessment.objects.exists())
+
+    def test_people_without_the_import_right_cannot_see_the_pages(self):
+        for user in (self.fatou, self.paul, self.victor):
+            self.login(user)
+            self.assertEqual(self.client.get(reverse("intake:home")).status_code, 403, user)
+            self.assertEqual(self.client.get(reverse("intake:mappings")).status_code, 403, user)
+
+    def test_an_imo_chooses_the_held_submission_on_the_duplicates_page(self):
+        self.login(self.imani)
+        self.client.post(
+            reverse("intake:home"),
+            {"file": self.upload(n=9), "round": self.round.pk, "form": "site-assessment"},
+        )
+        hold = DuplicateHold.objects.filter(status=HoldStatus.OPEN).first()
+        self.assertIsNotNone(hold)
+        page = self.client.get(reverse("intake:holds"))
+        self.assertContains(page, hold.uuid)
+        response = self.client.post(reverse("intake:hold-resolve", args=[hold.pk]), {"choice": "take"})
+        self.assertRedirects(response, reverse("intake:holds"))
+        hold.refresh_from_db()
+        self.assertEqual(hold.status, HoldStatus.TOOK_NEW)
+        assessment = SiteAssessment.objects.get(round=self.round, site=hold.site)
+        self.assertEqual(assessment.individuals, hold.values["values"]["individuals"])
+
+    def test_the_mapping_editor_saves_pairs_and_downloads_them_as_yaml_and_json(self):
+        self.login(self.imani)
+        response = self.client.post(
+            reverse("intake:mapping-new"),
+            {
+                "name": "partner-form",
+                "description": "A partner's own form",
+                "form_id": "",
+                "repeats": "",
+                "source": ["code_site", "nb_personnes", "methode", ""],
+                "target": ["site_code", "individuals", "method", ""],
+                "values": ["", "", "KI=key_informant, OBS=observation", ""],
+            },
+        )
+        mapping = FieldMapping.objects.get(name="partner-form")
+        self.assertRedirects(response, reverse("intake:mapping", args=[mapping.pk]))
+        self.assertEqual(mapping.fields["nb_personnes"], "individuals")
+        self.assertEqual(
+            mapping.fields["methode"],
+            {"target": "method", "values": {"KI": "key_informant", "OBS": "observation"}},
+        )
+        text = self.client.get(reverse("intake:mapping-download", args=[mapping.pk])).content.decode()
+        self.assertEqual(yaml.safe_load(text)["fields"]["code_site"], "site_code")
+        data = self.client.get(reverse("intake:mapping-download", args=[mapping.pk]) + "?format=json").json()
+        self.assertEqual(data["name"], "partner-form")
+
+    def test_the_mapping_editor_refuses_an_unknown_target_and_saves_nothing(self):
+        self.login(self.imani)
+        response = self.client.post(
+            reverse("intake:mapping-new"),
+            {
+                "name": "bad",
+                "source": ["code_site", "x"],
+                "target": ["site_code", "no_such_target"],
+                "values": ["", ""],
+            },
+        )
+        self.assertContains(response, "no_such_target")
+        self.assertFalse(FieldMapping.objects.filter(name="bad").exists())
+
+    def test_a_mapping_uploaded_as_yaml_is_saved(self):
+        self.login(self.imani)
+        doc = {"name": "uploaded", "fields": {"ssid": "site_code", "idp_ind": "individuals"}}
+        upload = SimpleUploadedFile("uploaded.yaml", yaml.safe_dump(doc).encode())
+        self.client.post(reverse("intake:mappings"), {"file": upload})
+        self.assertEqual(FieldMapping.objects.get(name="uploaded").fields["idp_ind"], "individuals")
+        self.client.post(reverse("intake:mappings"), {"install": "1"})
+        self.assertTrue(FieldMapping.objects.filter(name="dtm-site-assessment").exists())
