@@ -214,7 +214,7 @@ def import_run_create(
     operation,
     round: Round,
     user,
-    path: Path | str,
+    path: Path | str | None,
     file_name: str = "",
     form: str = "site-assessment",
     mapping: FieldMapping | None = None,
@@ -230,21 +230,22 @@ def import_run_create(
         raise ValidationError({"form": [_("Unknown form %(form)s.") % {"form": form}]})
     if mapping is not None and mapping.operation_id not in (None, operation.pk):
         raise ValidationError({"mapping": [_("This mapping belongs to another operation.")]})
-    path = Path(path)
     digest = hashlib.sha256()
-    if path.exists():
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
+    if path is not None:
+        path = Path(path)
+        if path.is_file():
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
     return ImportRun.objects.create(
         operation=operation,
         round=round,
         form=form,
         mapping=mapping,
         source=source,
-        file_name=file_name or path.name,
-        file_path=str(path),
-        file_sha256=digest.hexdigest() if path.exists() else "",
+        file_name=file_name or (path.name if path is not None else ""),
+        file_path=str(path) if path is not None else "",
+        file_sha256=digest.hexdigest() if path is not None and path.is_file() else "",
         all_or_nothing=all_or_nothing,
         created_by=user,
     )
