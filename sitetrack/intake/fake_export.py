@@ -393,3 +393,106 @@ def kobo_api_records(
         )
         out.append(rec)
     return out
+
+
+def write_odk_zip(
+    path: Path | str,
+    *,
+    submissions: int,
+    sites: Sequence,
+    seed: int = 1,
+    visit_date: date = date(2014, 2, 3),
+    form: FormSpec | None = None,
+) -> Path:
+    """The same data as an ODK Central "CSV zip" export: the main CSV (groups joined by
+    `-`, geopoints split into -Latitude/-Longitude/-Altitude/-Accuracy, SubmissionDate,
+    KEY, …) and one CSV per repeat linked by PARENT_KEY."""
+    import io
+    import zipfile
+
+    form = form or site_assessment_form()
+    main_cols, repeat_cols = kobo_columns(form)
+    present = {h for h, _ in main_cols}
+    fields = []
+    for h, f in main_cols:
+        if h.startswith("_") or h.rsplit("/", 1)[-1].startswith("_") or h in KOBO_META_COLUMNS:
+            continue
+        if "/" in h and h.rsplit("/", 1)[0] in present:
+            continue  # select_multiple detail column: ODK has only the answer
+        fields.append((h, f))
+    headers = ["SubmissionDate"]
+    for h, f in fields:
+        base = h.replace("/", "-")
+        if f is not None and f.base_type == "geopoint":
+            headers += [f"{base}-{p}" for p in ("Latitude", "Longitude", "Altitude", "Accuracy")]
+        else:
+            headers.append(base)
+    headers += ["meta-instanceID", "KEY", "SubmitterID", "SubmitterName", "ReviewState", "FormVersion"]
+    rep_name = next(iter(repeat_cols), None)
+    rep_fields = [c for c in repeat_cols.get(rep_name, []) if not c.rsplit("/", 1)[-1].startswith("_")]
+    main_out, rep_out = io.StringIO(), io.StringIO()
+    main_w, rep_w = csv.writer(main_out), csv.writer(rep_out)
+    main_w.writerow(headers)
+    rep_w.writerow([c.replace("/", "-") for c in rep_fields] + ["PARENT_KEY", "KEY"])
+    for row, reps in generate(
+        submissions=submissions, sites=sites, seed=seed, visit_date=visit_date, form=form
+    ):
+        key = f"uuid:{row['_uuid']}"
+        out = [row["_submission_time"] + ".000Z"]
+        for h, f in fields:
+            value = row.get(h, "")
+            if f is not None and f.base_type == "geopoint":
+                parts = str(value).split() if value else []
+                out += (parts + ["", "", "", ""])[:4]
+            else:
+                out.append("" if value is None else value)
+        out += [key, key, "5", "enumerator", "", FORM_VERSION]
+        main_w.writerow(out)
+        for n, r in enumerate(reps, start=1):
+            rep_w.writerow([r.get(c, "") for c in rep_fields] + [key, f"{key}/{rep_name}[{n}]"])
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("SiteTrack.csv", main_out.getvalue())
+        if rep_name:
+            zf.writestr(f"SiteTrack-{rep_name}.csv", rep_out.getvalue())
+    return Path(path)
+
+
+def write_kobo_label_csv(
+    path: Path | str,
+    *,
+    submissions: int,
+    sites: Sequence,
+    seed: int = 1,
+    visit_date: date = date(2014, 2, 3),
+    lang: str = "en",
+    form: FormSpec | None = None,
+) -> Path:
+    """A KoboToolbox CSV export made with "labels" instead of "XML values and headers":
+    question labels as headers, choice labels as values (in `lang`)."""
+    form = form or site_assessment_form()
+    main_cols, _ = kobo_columns(form)
+    present = {h for h, _ in main_cols}
+    label = (lambda x: x.label_fr) if lang == "fr" else (lambda x: x.label_en)
+    cols = []
+    for h, f in main_cols:
+        if "/" in h and h.rsplit("/", 1)[0] in present:
+            continue
+        cols.append((h, f))
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow([label(f) if f is not None and label(f) else h for h, f in cols])
+        for row, _ in generate(
+            submissions=submissions, sites=sites, seed=seed, visit_date=visit_date, form=form
+        ):
+            out = []
+            for h, f in cols:
+                value = row.get(h, "")
+                if f is not None and f.list_name and value not in ("", None):
+                    names = {c.name: label(c) for c in form.choices[f.list_name]}
+                    if f.base_type == "select_one":
+                        value = names.get(str(value), value)
+                    else:
+                        value = " ".join(names.get(v, v) for v in str(value).split())
+                out.append("" if value is None else value)
+            writer.writerow(out)
+    return Path(path)
