@@ -22,10 +22,10 @@ CLIENTS = (8, 32, 64)
 # Requests per concurrency level: at least REQUESTS, and PER_CLIENT per client, so that
 # the figures are stable while a run stays bounded; MAX_SECONDS caps a level whatever the
 # server does (a truncated level is reported).
-REQUESTS = {"small": 32, "national": 64}
-PER_CLIENT = {"small": 2, "national": 2}
+REQUESTS = {"small": 16, "national": 64}
+PER_CLIENT = {"small": 1, "national": 2}
 MAX_SECONDS = {"small": 30, "national": 90}
-REPETITIONS = {"small": 2, "national": 2}
+REPETITIONS = {"small": 1, "national": 2}
 PAGES = 10  # requests cycle over the first pages (page size 100)
 
 

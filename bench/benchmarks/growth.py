@@ -28,7 +28,7 @@ BASE = {
     "small": {"intake": 50, "report": 25, "api": 25},
     "national": {"intake": 1000, "report": 500, "api": 500},
 }
-REPETITIONS = {"small": 2, "national": 2}
+REPETITIONS = {"small": 1, "national": 2}
 API_REQUESTS = 32  # per endpoint and repetition, at 8 clients
 SEED = 7
 
