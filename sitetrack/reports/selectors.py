@@ -119,12 +119,41 @@ class SectorGapRow:
 
 
 @dataclass
+class SectorGapSite:
+    """One site of a sector's gap list with all the sector's thresholds it misses."""
+
+    site: SiteRow
+    severity: int | None
+    severe: bool
+    gaps: list[IndicatorGap]
+
+
+@dataclass
 class SectorGapList:
     sector: SectorInfo
     sites: int
     people: int
     rows: list[SectorGapRow]
     indicators: list[ind.IndicatorColumn]
+
+    def by_site(self) -> list[SectorGapSite]:
+        """The rows grouped by site, in list order (site code)."""
+        groups: dict[str, SectorGapSite] = {}
+        for r in self.rows:
+            group = groups.get(r.site.code)
+            if group is None:
+                group = groups[r.site.code] = SectorGapSite(r.site, r.severity, r.severe, [])
+            if r.gap is not None:
+                group.gaps.append(r.gap)
+        return list(groups.values())
+
+    def ranked(self) -> list[SectorGapSite]:
+        """Sites with the most critical gaps first: the most thresholds missed, then the
+        highest severity, then the most people; site code last, so the order is stable."""
+        return sorted(
+            self.by_site(),
+            key=lambda g: (-len(g.gaps), -(g.severity or 0), -(g.site.individuals or 0), g.site.code),
+        )
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """The weekly report as HTML: the context every HTML-based format shares, and the
-standalone document (the HTML download and the source of the PDF)."""
+standalone document (the HTML download: every row of every list; the PDF has its own
+print layout, see renderers/pdf.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,6 @@ from django.utils.translation import gettext as _
 
 from sitetrack.reports.charts import png_data_uri, priority_chart_png
 from sitetrack.reports.selectors import WeeklyReport
-
-# WeasyPrint lays out a long table that breaks across pages in quadratic time; tables of
-# this many rows (each with its repeated header) keep the PDF linear in the number of sites.
-PRINT_CHUNK = 40
 
 
 def chunks(rows: list, size: int | None) -> list[list]:
@@ -53,6 +50,4 @@ def report_context(
 
 def render_document(report: WeeklyReport, *, sector: str = "") -> str:
     with translation.override(report.language):
-        return render_to_string(
-            "reports/weekly_document.html", report_context(report, sector=sector, chunk=PRINT_CHUNK)
-        )
+        return render_to_string("reports/weekly_document.html", report_context(report, sector=sector))
