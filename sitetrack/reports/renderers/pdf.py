@@ -194,10 +194,11 @@ def pdf_context(report: WeeklyReport, *, sector: str = "") -> dict:
     context = report_context(report, sector=sector)
     limit = SECTOR_GAP_SITES if sector else GAP_SITES
     context |= {
-        "listing_pt": LISTING_PT,
-        "listing_pad_mm": LISTING_PAD_MM,
-        "listing_rule_mm": LISTING_RULE_MM,
-        "listing_rule_pad_mm": round(LISTING_PAD_MM - LISTING_RULE_MM, 2),
+        # As text: the template would localise numbers ("1,2mm" in French).
+        "listing_pt": f"{LISTING_PT}",
+        "listing_pad_mm": f"{LISTING_PAD_MM}",
+        "listing_rule_mm": f"{LISTING_RULE_MM}",
+        "listing_rule_pad_mm": f"{LISTING_PAD_MM - LISTING_RULE_MM:.2f}",
         "gap_listings": [gap_listing(report, g, limit) for g, _chunks in context["gap_lists"]],
     }
     if context["show_sites"]:
