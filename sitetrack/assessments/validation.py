@@ -352,9 +352,16 @@ def validate(
     previous: Mapping[str, Any] | None,
     catalogue: CatalogueIndex,
     rules: ValidationRules,
+    precleaned: bool = False,
 ) -> list[Finding]:
-    """Every finding of every rule on one assessment (errors and warnings)."""
-    cleaned, findings = clean_values(values, catalogue)
+    """Every finding of every rule on one assessment (errors and warnings).
+
+    `precleaned`: the caller passes values that `clean_values` already typed without a
+    finding (large imports), so they are not typed a second time."""
+    if precleaned:
+        cleaned, findings = dict(values), []
+    else:
+        cleaned, findings = clean_values(values, catalogue)
     findings.extend(_negative(cleaned))
     findings.extend(_severity_range(cleaned))
     findings.extend(_priorities_distinct(cleaned))

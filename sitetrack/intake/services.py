@@ -413,6 +413,27 @@ def import_file(
 
 # --- phase 1: read, map, type, validate, compare --------------------------------------------------
 
+# What _map does with a form field, decided once per mapping (see _Checker.plan).
+_SCALAR, _INDICATOR, _SKIP, _SCALAR_MAPPED, _INDICATOR_MAPPED, _LOCATION, _PRIORITIES = range(7)
+FLOW_DIRECTIONS = frozenset(FlowDirection.values)
+
+
+def _plan(mapping: Mapping) -> dict[str, tuple[int, str, dict]]:
+    plan = {}
+    for key, target in mapping.fields.items():
+        name, table = target.target, target.values
+        if name.startswith("indicator:"):
+            plan[key] = (_INDICATOR_MAPPED if table else _INDICATOR, name[10:], table)
+        elif name in ("site_code", "admin1_pcode", "admin2_pcode"):
+            plan[key] = (_LOCATION, name, table)
+        elif name == "priorities":
+            plan[key] = (_PRIORITIES, name, table)
+        elif name == "ignore" or name.startswith("flow:"):
+            plan[key] = (_SKIP, name, table)
+        else:
+            plan[key] = (_SCALAR_MAPPED if table else _SCALAR, name, table)
+    return plan
+
 
 class _Checker:
     def __init__(self, run: ImportRun, reader, spool: _Spool, progress: Progress | None) -> None:
@@ -423,6 +444,7 @@ class _Checker:
         self.rules = validation_rules_for(operation)
         self.form = site_assessment_form(indicator_dicts_for(operation))
         self.mapping = _mapping_for(run, self.form, self.catalogue)
+        self.plan = _plan(self.mapping)
         self.log = _LogSpool()
         self.processed = self.rejected = self.unchanged = self.new = self.updated = self.held = 0
         self.warnings = 0
@@ -444,7 +466,9 @@ class _Checker:
         # form, mapping and catalogue": the same outcome by construction.
         mapping_doc = _json([run.mapping.fields, run.mapping.repeats]) if run.mapping_id else "automatic"
         self.salt = f"{run.round_id}|{run.form}|{mapping_doc}|{self.catalogue.version.pk}|"
-        reader.known = self._known
+        # Readers that can skip unchanged rows before decoding them ask this (not needed
+        # when nothing is stored yet).
+        reader.known = self._known if self.raw else None
         self.assessments: dict[int, tuple] = {
             s: (i, st)
             for i, s, st in SiteAssessment.objects.filter(round=run.round).values_list(
@@ -575,13 +599,22 @@ class _Checker:
         indicators: dict[str, Any] = {}
         location: dict[str, Any] = {}
         fields = self.mapping.fields
+        plan = self.plan
         for key, value in sub.fields.items():
-            target = fields.get(key)
-            if target is None:
+            step = plan.get(key)
+            if step is None:
                 continue
-            name = target.target
-            if target.values:
-                mapped = target.values.get(str(value), value) if name != "priorities" else value
+            kind, name, table = step
+            if kind == _SCALAR:
+                values[name] = value
+                continue
+            if kind == _INDICATOR:
+                indicators[name] = value
+                continue
+            if kind == _SKIP:
+                continue
+            if table and kind != _PRIORITIES:
+                mapped = table.get(str(value), value)
                 if mapped != value:
                     self._entry(
                         sub,
@@ -593,19 +626,17 @@ class _Checker:
                         issue=_("Value translated by mapping %(name)s.") % {"name": self.mapping.name},
                     )
                 value = mapped
-            if name.startswith("indicator:"):
-                indicators[name[10:]] = value
-            elif name in ("site_code", "admin1_pcode", "admin2_pcode"):
+            if kind == _SCALAR_MAPPED:
+                values[name] = value
+            elif kind == _INDICATOR_MAPPED:
+                indicators[name] = value
+            elif kind == _LOCATION:
                 location[name] = value
                 location[f"{name}__field"] = key
-            elif name == "priorities":
-                items = [target.values.get(v, v) for v in str(value).replace(",", " ").split()]
+            elif kind == _PRIORITIES:
+                items = [table.get(v, v) for v in str(value).replace(",", " ").split()]
                 for slot, item in zip(PRIORITY_FIELDS, items, strict=False):
                     values[slot] = item
-            elif name == "ignore" or name.startswith("flow:"):
-                continue
-            else:
-                values[name] = value
         values["indicators"] = indicators
         flows = None
         if sub.repeats is not None:
@@ -777,7 +808,7 @@ class _Checker:
                         site=site_code,
                     )
                     return
-                if direction not in FlowDirection.values:
+                if direction not in FLOW_DIRECTIONS:
                     self._reject(
                         sub,
                         field="flow_direction",
@@ -810,10 +841,15 @@ class _Checker:
                         "reason": str(flow.get("reason") or "")[:40],
                     }
                 )
-        # Same content as stored? Then nothing to do.
-        content = _json([site_code, cleaned, clean_flows])
-        digest = hashlib.blake2b(content.encode("utf-8"), digest_size=16).hexdigest()
+        # Same content as stored? Then nothing to do. (Rows stored before raw hashes were
+        # hashed from JSON; later ones from repr, several times faster.)
         existing = self.raw.get(sub.uuid)
+        content = (
+            _json([site_code, cleaned, clean_flows])
+            if existing is not None and not existing[3]
+            else repr((site_code, cleaned, clean_flows))
+        )
+        digest = hashlib.blake2b(content.encode("utf-8"), digest_size=16).hexdigest()
         raw_hash = self._salted(sub.raw_hash)
         if existing is not None and existing[1] == digest:
             # Same values (only unmapped fields changed, or stored before raw hashes):
@@ -838,7 +874,11 @@ class _Checker:
                 for f in clean_flows
             ]
         findings = validate(
-            full, previous=self.previous.get(site_id), catalogue=self.catalogue, rules=self.rules
+            full,
+            previous=self.previous.get(site_id),
+            catalogue=self.catalogue,
+            rules=self.rules,
+            precleaned=True,
         )
         blocking = [f for f in findings if f.rule in BLOCKING_RULES]
         if blocking:

@@ -110,15 +110,12 @@ class KoboXlsxReader:
         if keys is None:
             keys = self._keys_cache[id(headers)] = field_keys(headers, "/")
         value = self.labels.value if self.labels is not None else None
-        fields, raw = {}, {}
-        for k, h, v in zip(keys, headers, self.book.decode(inner), strict=False):
-            v = _cell(v)
-            if v is None:
-                continue
-            raw[h] = v
-            if h.startswith("_"):
-                continue
-            fields[k] = value(k, v) if value else v
+        n = len(headers)
+        cells = [(c, v) for c, v in self.book.cells(inner) if c < n]
+        raw = {headers[c]: v for c, v in cells}
+        fields = {
+            keys[c]: (value(keys[c], v) if value else v) for c, v in cells if not headers[c].startswith("_")
+        }
         return fields, raw
 
     def __iter__(self) -> Iterator[Submission]:
@@ -149,19 +146,39 @@ class KoboXlsxReader:
         for name in self.repeat_sheets:
             stream = self._repeat_stream(name)
             streams.append([name, stream, next(stream, None), None])
-        pairs = list(zip(keys, headers, range(len(headers)), strict=False))
+        ncols = min(len(headers), len(keys))
         rows = book.raw_rows(sheet)
         next(rows, None)  # the header row
         for line, inner in rows:
             if not inner:
                 continue
             column = self._column
+            cells = raw = None
+            if known is None:
+                # Nothing to compare with (a first import): decode the row at once and
+                # read the identity from it.
+                cells = book.cells(inner)
+                if cells and cells[-1][0] >= ncols:
+                    cells = [(c, v) for c, v in cells if c < ncols]
+                if not cells:
+                    continue
+                raw = {headers[c]: v for c, v in cells}
+                uid = (
+                    strip_uuid(raw.get("meta/rootUuid"))
+                    or strip_uuid(raw.get("_uuid"))
+                    or strip_uuid(raw.get("meta/instanceID"))
+                )
+                index = raw.get("_index", line - 1) if idx_col is not None else line - 1
+                submitted = raw.get("_submission_time")
+            else:
 
-            def uid_from(col, inner=inner, column=column):
-                return strip_uuid(column(inner, col)) if col is not None else ""
+                def uid_from(col, inner=inner, column=column):
+                    return strip_uuid(column(inner, col)) if col is not None else ""
 
-            uid = uid_from(root_col) or uid_from(uuid_col) or uid_from(inst_col)
-            index = _cell(column(inner, idx_col)) if idx_col is not None else line - 1
+                uid = uid_from(root_col) or uid_from(uuid_col) or uid_from(inst_col)
+                index = _cell(column(inner, idx_col)) if idx_col is not None else line - 1
+                submitted = _cell(column(inner, time_col)) if time_col is not None else None
+            submitted = str(submitted) if submitted not in (None, "") else None
             # This submission's repeat rows, as XML, by sheet.
             repeat_xml: list[tuple[str, list[tuple[int, str, list]]]] = []
             for st in streams:
@@ -195,8 +212,6 @@ class KoboXlsxReader:
                 for number, rinner, _headers in mine:
                     digest.update(("\x04" + book.row_key(number, rinner)).encode("utf-8"))
             raw_hash = digest.hexdigest()
-            submitted = _cell(column(inner, time_col)) if time_col is not None else None
-            submitted = str(submitted) if submitted not in (None, "") else None
             if known is not None and uid and known(uid, raw_hash):
                 yield Submission(
                     uuid=uid,
@@ -210,22 +225,17 @@ class KoboXlsxReader:
                     skipped=True,
                 )
                 continue
-            row = book.decode(inner)
-            fields = {}
-            raw = {}
-            for k, h, i in pairs:
-                if i >= len(row):
-                    break
-                v = row[i]
-                if v == "" or v is None:
+            if cells is None:
+                cells = book.cells(inner)
+                if cells and cells[-1][0] >= ncols:
+                    cells = [(c, v) for c, v in cells if c < ncols]
+                if not cells:
                     continue
-                v = _cell(v)
-                if v is None:
-                    continue
-                raw[h] = v
-                fields[k] = value(k, v) if value else v
-            if not raw:
-                continue
+                raw = {headers[c]: v for c, v in cells}
+            if value is None:
+                fields = {keys[c]: v for c, v in cells}
+            else:
+                fields = {keys[c]: value(keys[c], v) for c, v in cells}
             repeats: dict[str, list[dict]] = {}
             raw_repeats: dict[str, list[dict]] = {}
             for name, mine in repeat_xml:

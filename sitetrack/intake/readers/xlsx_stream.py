@@ -31,6 +31,18 @@ _CELL = re.compile(r'<c(?: r="([A-Z]+)\d*")?((?:\s+[\w:]+="[^"]*")*)\s*(?:/>|>(.
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _V = re.compile(r"<v>([^<]*)</v>")
 _T = re.compile(r"<t(?:\s[^>]*)?>([^<]*)</t>")
+# The cells every common writer produces (Excel, openpyxl, XlsxWriter, KoboToolbox):
+# reference first, optional style and type, a value or an inline string. A row whose
+# cells do not all match goes through the general decoder.
+_FAST_CELL = re.compile(
+    r'<c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="([a-zA-Z]+)")?(?: s="(\d+)")?>'
+    r'(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)</c>'
+)
+# The two cells of KoboToolbox's own writer (and ours): inline strings and plain numbers.
+_INLINE_CELL = re.compile(
+    r'<c r="([A-Z]+)\d+" t="inlineStr"><is><t(?: xml:space="preserve")?>([^<]*)</t></is></c>'
+)
+_NUMBER_CELL = re.compile(r'<c r="([A-Z]+)\d+"><v>([^<]*)</v></c>')
 _SHARED_V = re.compile(r't="s"[^>]*><v>(\d+)</v>')
 _DIMENSION = re.compile(r'<dimension ref="[A-Z]*\d*:?[A-Z]*(\d*)"')
 _XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -40,13 +52,36 @@ _DATE_FORMATS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50,
 _EPOCH = dt.datetime(1899, 12, 30)
 
 
-def column_index(letters: str, _cache: dict[str, int] = {}) -> int:  # noqa: B006 - a cache
-    found = _cache.get(letters)
+_COLUMNS: dict[str, int] = {}
+
+
+def _all_columns() -> dict[str, int]:
+    """Column letters → index for A … ZZZ (filled once)."""
+    if len(_COLUMNS) < 18278:
+        letters = [chr(65 + i) for i in range(26)]
+        for a in letters:
+            column_index(a)
+            for b in letters:
+                column_index(a + b)
+                for c in letters:
+                    column_index(a + b + c)
+    return _COLUMNS
+
+
+def _number(text: str):
+    if text.isdigit():
+        return int(text)
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
+def column_index(letters: str) -> int:
+    found = _COLUMNS.get(letters)
     if found is None:
         n = 0
         for ch in letters:
             n = n * 26 + ord(ch) - 64
-        found = _cache[letters] = n - 1
+        found = _COLUMNS[letters] = n - 1
     return found
 
 
@@ -234,6 +269,65 @@ class XlsxStream:
         for inner in self._row_texts(name):
             yield decode(inner)
 
+    def cells(self, inner: str) -> list[tuple[int, object]]:
+        """A row's non-empty cells as (column index, value), values as an import wants
+        them: strings stripped (blank ones left out), whole numbers as int, dates and
+        times as ISO text, booleans as bool."""
+        n = inner.count("<c ")
+        if "<v>" not in inner or ' t="inlineStr"' in inner:
+            # Inline strings and plain numbers only? Two scans and no per-cell branching.
+            strings = _INLINE_CELL.findall(inner)
+            numbers = _NUMBER_CELL.findall(inner) if len(strings) < n else []
+            if len(strings) + len(numbers) == n:
+                cols = _all_columns()
+                if "&" in inner or "_x" in inner:
+                    out = [(cols[c], v) for c, t in strings if (v := _text(t).strip())]
+                else:
+                    out = [(cols[c], v) for c, t in strings if (v := t.strip())]
+                if numbers:
+                    out += [(cols[c], _number(v)) for c, v in numbers if v]
+                    out.sort()
+                return out
+        found = _FAST_CELL.findall(inner)
+        if len(found) != n:
+            return _normalised(enumerate(self.decode(inner)))
+        out = []
+        append = out.append
+        shared, date_styles = self.shared, self.date_styles
+        cols = _COLUMNS
+        for letters, s1, kind, s2, v, text in found:
+            col = cols.get(letters)
+            if col is None:
+                col = column_index(letters)
+            if kind == "inlineStr":
+                if "&" in text or "_x" in text:
+                    text = _text(text)
+                value = text.strip()
+                if not value:
+                    continue
+            elif kind == "s":
+                value = shared[int(v)].strip() if v else ""
+                if not value:
+                    continue
+            elif not kind or kind == "n":
+                if not v:
+                    continue
+                number = float(v)
+                style = s1 or s2
+                if style and style in date_styles:
+                    moment = _excel_date(number, self.date1904)
+                    value = moment.isoformat()
+                else:
+                    value = int(number) if number.is_integer() else number
+            elif kind == "b":
+                value = v == "1"
+            else:
+                value = _text(v).strip()
+                if not value:
+                    continue
+            append((col, value))
+        return out
+
     def decode(self, inner: str) -> list:
         """A row's inner XML as a list of values."""
         shared, date_styles, date1904 = self.shared, self.date_styles, self.date1904
@@ -294,6 +388,24 @@ class XlsxStream:
             else:
                 row[col] = value
         return row
+
+
+def _normalised(pairs) -> list[tuple[int, object]]:
+    out = []
+    for col, value in pairs:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                continue
+        elif isinstance(value, float):
+            if value.is_integer():
+                value = int(value)
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        elif value is None:
+            continue
+        out.append((col, value))
+    return out
 
 
 def _iso(text: str):

@@ -60,6 +60,24 @@ class XlsxStreamTests(SimpleTestCase):
         write_xlsx(path, [("s", rows)])
         self.assertEqual(trimmed(list(XlsxStream(path).rows("s"))), trimmed(calamine_rows(path, "s")))
 
+    def test_cells_give_each_non_empty_value_as_an_import_wants_it(self):
+        path = self.tmp / "cells.xlsx"
+        write_xlsx(
+            path, [("s", [["a", "b", "c", "d"], [" padded ", 3.0, 2.5, "x &amp; <y>"], ["", None, "", -4]])]
+        )
+        stream = XlsxStream(path)
+        rows = [stream.cells(inner) for _n, inner in stream.raw_rows("s")]
+        self.assertEqual(rows[1], [(0, "padded"), (1, 3), (2, 2.5), (3, "x &amp; <y>")])
+        self.assertEqual(rows[2], [(3, -4)])
+        # The general decoder (styles, shared strings) gives the same pairs.
+        book = openpyxl.Workbook()
+        book.active.append(["when", "n", "t"])
+        book.active.append([datetime.date(2014, 2, 1), 7, " x "])
+        book.save(self.tmp / "styled.xlsx")
+        styled = XlsxStream(self.tmp / "styled.xlsx")
+        inner = [i for _n, i in styled.raw_rows(styled.sheet_names[0])][1]
+        self.assertEqual(styled.cells(inner), [(0, "2014-02-01"), (1, 7), (2, "x")])
+
     def test_a_row_key_does_not_depend_on_where_the_row_is_but_on_every_value(self):
         path = self.tmp / "keys.xlsx"
         write_xlsx(path, [("s", [["h"], ["same", 1], ["same", 1], ["same", 2]])])
