@@ -107,6 +107,29 @@ class ImportTests(IntakeCase):
         again = import_file(operation=self.operation, round=other, user=self.imani, path=path)
         self.assertEqual(again.unchanged, 7)
 
+    def test_validating_typed_values_once_finds_what_validating_them_twice_finds(self):
+        from unittest import mock
+
+        import sitetrack.intake.services as services
+        from sitetrack.assessments.validation import validate
+
+        compared = []
+
+        def both(values, **kw):
+            once = validate(values, **kw)
+            kw.pop("precleaned")
+            twice = validate(values, **kw)
+            compared.append(
+                ([(f.rule, f.field, f.message) for f in once], [(f.rule, f.field, f.message) for f in twice])
+            )
+            return once
+
+        with mock.patch.object(services, "validate", both):
+            self.run_import(self.xlsx(n=7, seed=4))
+        self.assertEqual(len(compared), 7)
+        for once, twice in compared:
+            self.assertEqual(once, twice)
+
     def test_xlsx_and_csv_exports_of_the_same_data_import_to_identical_assessments(self):
         self.run_import(self.xlsx())
         from_xlsx = snapshot()
