@@ -61,6 +61,12 @@ class IntakePageTests(IntakeCase):
         self.assertContains(page, "truncated_or_damaged")
         self.assertFalse(SiteAssessment.objects.exists())
 
+    def test_the_pages_speak_french(self):
+        self.login(self.imani)
+        page = self.client.get(reverse("intake:home"), HTTP_ACCEPT_LANGUAGE="fr")
+        self.assertContains(page, "Importer un export")
+        self.assertContains(page, "Correspondances des champs")
+
     def test_people_without_the_import_right_cannot_see_the_pages(self):
         for user in (self.fatou, self.paul, self.victor):
             self.login(user)
