@@ -5,23 +5,13 @@ Figures are written as numbers (not text) so that analysts can sort and sum them
 
 from __future__ import annotations
 
-import io
 import re
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from sitetrack.reports.renderers.xlsx_writer import BOLD, HEADER, SEVERE, TITLE, XlsxBook, XlsxSheet
 from sitetrack.reports.selectors import SiteRow, WeeklyReport
-
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
-# A hatched fill reads in black and white, like the PDF.
-SEVERE_FILL = PatternFill("lightUp", fgColor="888888")
 
 
 def sheet_title(text: str, used: set[str]) -> str:
@@ -37,33 +27,20 @@ def sheet_title(text: str, used: set[str]) -> str:
 
 
 class _Sheet:
-    def __init__(self, ws) -> None:
+    def __init__(self, ws: XlsxSheet) -> None:
         self.ws = ws
 
-    def cell(self, value, font=None, fill=None):
-        c = WriteOnlyCell(self.ws, value=value)
-        if font:
-            c.font = font
-        if fill:
-            c.fill = fill
-        return c
-
     def row(self, *values) -> None:
-        self.ws.append(list(values))
+        self.ws.row(list(values))
 
     def header(self, *labels) -> None:
-        self.ws.append([self.cell(label, BOLD, HEADER_FILL) for label in labels])
+        self.ws.row(list(labels), HEADER)
 
-    def title(self, text: str, font=BOLD) -> None:
-        self.ws.append([self.cell(text, font)])
+    def title(self, text: str, style: int = BOLD) -> None:
+        self.ws.row([text], style)
 
     def blank(self) -> None:
-        self.ws.append([])
-
-
-def _widths(ws, widths: list[int]) -> None:
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+        self.ws.row([])
 
 
 def _site_values(report: WeeklyReport, row: SiteRow, labels: dict[str, str]) -> list:
@@ -102,17 +79,18 @@ def render_xlsx(report: WeeklyReport, *, sector: str = "") -> bytes:
 
 
 def _render(report: WeeklyReport, sector: str) -> bytes:
-    wb = Workbook(write_only=True)
+    wb = XlsxBook()
     used: set[str] = set()
     labels = {s.code: s.label for s in report.sectors}
     kf = report.key_figures
 
-    ws = wb.create_sheet(sheet_title(_("Weekly report"), used))
-    _widths(
-        ws,
-        [16, 30, 12, 20, 12, 20, 12, 12, 12, 12, 12, 12] + [10] * len(report.sectors) + [20, 20, 20, 10, 60],
+    ws = wb.sheet(
+        sheet_title(_("Weekly report"), used),
+        widths=[16, 30, 12, 20, 12, 20, 12, 12, 12, 12, 12, 12]
+        + [10] * len(report.sectors)
+        + [20, 20, 20, 10, 60],
+        freeze_top_row=True,
     )
-    ws.freeze_panes = "A2"
     s = _Sheet(ws)
     s.title(report.title, TITLE)
     s.row(_("Operation"), report.operation.name)
@@ -161,20 +139,16 @@ def _render(report: WeeklyReport, sector: str) -> bytes:
         s.blank()
         s.title(_("Sites assessed this round"))
         s.header(*site_header)
+        severities = range(first_sev, first_sev + len(report.sectors))
         for row in report.sites:
             values = _site_values(report, row, labels)
-            cells = []
-            for i, v in enumerate(values):
-                severe = (
-                    first_sev <= i < first_sev + len(report.sectors)
-                    and v is not None
-                    and v >= report.severe_from
-                )
-                critical = i == 0 and row.has_critical_gap
-                cells.append(
-                    s.cell(v, BOLD if (severe or critical) else None, SEVERE_FILL if severe else None)
-                )
-            ws.append(cells)
+            styles: list[int | None] = [None] * len(values)
+            if row.has_critical_gap:
+                styles[0] = BOLD
+            for i in severities:
+                if values[i] is not None and values[i] >= report.severe_from:
+                    styles[i] = SEVERE
+            ws.row(values, styles)
         s.blank()
         s.title(_("Open sites not assessed this round — LAST KNOWN FIGURES, not counted in the totals"))
         s.header(*site_header[:8], _("From round"), _("Round ended"))
@@ -201,8 +175,7 @@ def _render(report: WeeklyReport, sector: str) -> bytes:
     for g in report.sector_gaps:
         if sector and g.sector.code != sector:
             continue
-        ws = wb.create_sheet(sheet_title(g.sector.label, used))
-        _widths(ws, [16, 30, 20, 20, 12, 10, 40, 12, 14, 12, 30])
+        ws = wb.sheet(sheet_title(g.sector.label, used), widths=[16, 30, 20, 20, 12, 10, 40, 12, 14, 12, 30])
         s = _Sheet(ws)
         s.title(f"{g.sector.label} — {report.title}", BOLD)
         s.row(_("Sites"), g.sites, _("People"), g.people)
@@ -217,6 +190,4 @@ def _render(report: WeeklyReport, sector: str) -> bytes:
                 values += [_("severe need"), None, None, None]
             values.append(site.partners)
             s.row(*values)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return wb.save()
