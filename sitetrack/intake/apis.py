@@ -110,7 +110,11 @@ class ImportListApi(GenericAPIView):
         body["cleaning_log_url"] = request.build_absolute_uri(f"{run.pk}/cleaning-log/")
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(summary="Recent imports of the operation", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="imports_list",
+        summary="Recent imports of the operation",
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request) -> Response:
         operation = request_operation(request)
         require(request.user, operation, "import")
