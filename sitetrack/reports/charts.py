@@ -42,8 +42,10 @@ def priority_chart_png(priorities: list[PriorityRank], limit: int = 8) -> bytes:
     ax.set_xlabel(_("Weighted score (1st = 3, 2nd = 2, 3rd = 1)"), fontsize=8)
     ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=7, loc="lower right", frameon=False)
-    figure.tight_layout()
+    # Above the chart, never over the bars (long bars reach the lower right corner).
+    handles, names = ax.get_legend_handles_labels()
+    figure.legend(handles, names, fontsize=7, loc="upper center", ncol=3, frameon=False)
+    figure.tight_layout(rect=(0, 0, 1, 1 - 0.3 / (0.35 * len(shown) + 1.0)))
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=150)
     return out.getvalue()
