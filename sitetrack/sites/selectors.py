@@ -28,7 +28,7 @@ def site_list(
 ) -> QuerySet[Site]:
     """The sites this user may see, filtered. `area` is a P-code: the area and everything
     below it (by the materialised path, so codes that break the prefix rule still work)."""
-    qs = visible_sites(user, operation).select_related("admin_area", "management_agency")
+    qs = visible_sites(user, operation).select_related("admin_area", "management_agency", "operation")
     if site_type:
         qs = qs.filter(site_type=site_type)
     if status:
