@@ -29,7 +29,7 @@ BASE = {
     "national": {"intake": 1000, "report": 500, "api": 500},
 }
 REPETITIONS = {"small": 1, "national": 2}
-API_REQUESTS = 32  # per endpoint and repetition, at 8 clients
+API_REQUESTS = 16  # per endpoint and repetition, at 8 clients
 SEED = 7
 
 
@@ -104,7 +104,7 @@ class ApiGrowth:
         self.headers = {"Authorization": f"Token {scenario.token}"}
         connections.close_all()
         self.server.start()
-        warm = load("127.0.0.1", self.server.port, self.paths, clients=8, requests=32, headers=self.headers)
+        warm = load("127.0.0.1", self.server.port, self.paths, clients=8, requests=16, headers=self.headers)
         if warm.errors:
             raise RuntimeError(f"warm-up failed: {warm.first_error}")
 
