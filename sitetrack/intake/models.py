@@ -83,6 +83,11 @@ class ImportRun(models.Model):
     # The file-level error when nothing could be imported (IntakeFileError.as_dict()).
     error = models.JSONField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # A re-import of a file identical to an earlier import whose result still stands:
+    # every submission is unchanged by construction (see services._identical_import).
+    identical_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

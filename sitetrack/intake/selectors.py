@@ -30,6 +30,8 @@ def run_status(run: ImportRun) -> dict:
             "warnings": run.warnings,
         },
         "error": run.error,
+        # Set when the file is identical to an earlier import whose result still stands.
+        "identical_to": run.identical_to_id,
         "created_at": run.created_at.isoformat() if run.created_at else None,
         "started_at": run.started_at.isoformat() if run.started_at else None,
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,

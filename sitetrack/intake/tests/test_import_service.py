@@ -88,6 +88,29 @@ class ImportTests(IntakeCase):
         self.assertLessEqual(len(rows), 2)
         self.assertGreater(decode.call_count, 7)
 
+    def test_a_file_identical_to_an_import_that_still_stands_is_unchanged_without_being_read(self):
+        from unittest import mock
+
+        from sitetrack.intake.readers.xlsx_stream import XlsxStream
+
+        path = self.xlsx()
+        first = self.run_import(path)
+        with mock.patch.object(XlsxStream, "cells", autospec=True, side_effect=XlsxStream.cells) as cells:
+            again = self.run_import(path)
+        self.assertEqual(again.identical_to, first)
+        self.assertEqual((again.processed, again.unchanged, again.new, again.updated), (7, 7, 0, 0))
+        self.assertLessEqual(cells.call_count, 3 * 2)  # the probe of the first rows at most
+
+    def test_a_file_identical_to_an_import_overtaken_by_a_later_one_is_compared_row_by_row(self):
+        path = self.xlsx()
+        self.run_import(path)
+        other = write_kobo_xlsx(self.tmp / "other.xlsx", submissions=7, sites=self.sites_for_export(), seed=9)
+        later = self.run_import(other)  # other submissions for the same sites: held
+        self.assertEqual(later.held, 7)
+        again = self.run_import(path)
+        self.assertIsNone(again.identical_to)
+        self.assertEqual(again.unchanged, 7)
+
     def test_a_reimport_into_another_round_is_not_skipped_early(self):
         from sitetrack.assessments.models import Round
 

@@ -79,7 +79,8 @@ class Command(BaseCommand):
                 if err.get(k) not in (None, "")
             )
             raise CommandError(f"{err.get('message', 'Import failed.')} ({where}) [{err.get('rule', '')}]")
+        same = f" (file identical to import #{run.identical_to_id})" if run.identical_to_id else ""
         self.stdout.write(
-            f"import #{run.pk}: {run.new} new, {run.updated} updated, {run.unchanged} unchanged, "
+            f"import #{run.pk}: {run.new} new, {run.updated} updated, {run.unchanged} unchanged{same}, "
             f"{run.rejected} rejected, {run.held} held as duplicates, {run.warnings} warnings"
         )
