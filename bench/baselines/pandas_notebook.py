@@ -126,10 +126,10 @@ def main(export_path: str, last_week_path: str, output_path: str) -> pd.DataFram
     week["people_per_water_point"] = week["individuals"] / week["water_points"].replace(0, np.nan)
     week["covered_m2_per_person"] = week["covered_area_m2"] / week["individuals"]
     week["gap_water"] = week["litres_per_person_day"] < SPHERE_LITRES
-    week["gap_latrines"] = week["people_per_latrine"]> SPHERE_PEOPLE_PER_LATRINE
-    week["gap_latrines_first_phase"] = week["people_per_latrine"]> SPHERE_FIRST_PHASE_LATRINE
-    week["gap_latrine_ratio"] = week["female_male_latrine_ratio"]< SPHERE_FEMALE_MALE
-    week["gap_water_points"] = week["people_per_water_point"]> SPHERE_PEOPLE_PER_WATER_POINT
+    week["gap_latrines"] = week["people_per_latrine"] > SPHERE_PEOPLE_PER_LATRINE
+    week["gap_latrines_first_phase"] = week["people_per_latrine"] > SPHERE_FIRST_PHASE_LATRINE
+    week["gap_latrine_ratio"] = week["female_male_latrine_ratio"] < SPHERE_FEMALE_MALE
+    week["gap_water_points"] = week["people_per_water_point"] > SPHERE_PEOPLE_PER_WATER_POINT
     week["gap_shelter"] = week["covered_m2_per_person"] < SPHERE_COVERED_M2
     gap_cols = [c for c in week.columns if c.startswith("gap_")]
     week["critical_gaps"] = week[gap_cols].sum(axis=1)
