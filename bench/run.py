@@ -500,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     latest.write_text(json.dumps(report, indent=1, default=str) + "\n")
     table = markdown(report)
     (RESULTS / "latest.md").write_text(f"# Latest benchmark results\n\n{table}")
-    if args.size == "national" and not args.only:
+    if args.size == "national":  # a partial run has been merged into the last full one above
         update_readme(table)
     failures = [r for r in rows if r.get("error")]
     log(
