@@ -4,13 +4,13 @@
 For each database it migrates a template once (a SQLite file under bench/data/, or the
 PostgreSQL database sitetrack_bench_tpl), then runs every case of every module in
 bench/benchmarks/ in its own child process (bench/child.py) on a fresh copy of it, and
-writes bench/results/latest.json and latest.md (and, after a full national run, the
+writes bench/results/latest.json and latest.md (and, for the national size, the
 "Latest results" section of bench/README.md). A failing case is reported with its error
 and makes the exit status non-zero; the other cases still run.
 
 Growth cases put {"growth": group, "factor": k, "units": n} in their `extra`; the runner
 compares each with the 1x case of its group (baseline = 1x time scaled linearly) and flags
-the ones that grow worse than linear.
+the ones whose cost per unit grows by more than 25% over a smaller size.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ TEMPLATE_DB = f"sitetrack_bench_tpl_{os.getpid()}"
 CASE_DB = f"sitetrack_bench_{os.getpid()}"
 # Beyond this a case is killed and reported (a hung server must not stall CI).
 CASE_TIMEOUT = {"small": 600, "national": 1500}
-# Worse than linear: cost per unit at k x more than this many times the cost at 1x.
+# Worse than linear: cost per unit more than this many times the cheapest at a smaller size.
 GROWTH_TOLERANCE = 1.25
 
 
@@ -337,7 +337,20 @@ def apply_growth(rows: list[dict]) -> None:
         row["ratio"] = round(row["median_s"] / row["baseline_median_s"], 3)
         if row.get("units"):
             row["ms_per_unit"] = round(row["median_s"] / row["units"] * 1000, 4)
-        row["worse_than_linear"] = row["ratio"] > GROWTH_TOLERANCE
+    # Worse than linear: the cost per unit rose by more than the tolerance over the cheapest
+    # smaller size (the 1x case alone would hide growth behind its fixed costs).
+    for row in rows:
+        if row.get("ms_per_unit") is None:
+            continue
+        smaller = [
+            r["ms_per_unit"]
+            for r in rows
+            if r.get("growth") == row["growth"]
+            and r["database"] == row["database"]
+            and r.get("ms_per_unit") is not None
+            and r["factor"] < row["factor"]
+        ]
+        row["worse_than_linear"] = bool(smaller) and row["ms_per_unit"] > GROWTH_TOLERANCE * min(smaller)
 
 
 def apply_goals(rows: list[dict]) -> None:
@@ -363,6 +376,7 @@ def markdown(report: dict) -> str:
     lines = [
         f"Size **{report['size']}**, {report['finished_at']}, {report['machine']}; "
         f"{', '.join(report['database_versions'])}; total wall time {report['wall_s'] / 60:.1f} min.",
+        *[f"Rows updated later by a partial run: {note}." for note in report.get("partial_updates", [])],
         "",
         "| Benchmark | Database | Scale | Median s (min–max) | Baseline | Baseline median s | Ratio | Peak RSS MB |",
         "|---|---|---|---|---|---|---|---|",
@@ -437,6 +451,18 @@ def git_commit() -> str:
         return ""
 
 
+def finish(report: dict) -> None:
+    """Compare growth cases and goals, write latest.json and latest.md, and for the national
+    size the README table."""
+    apply_growth(report["benchmarks"])
+    apply_goals(report["benchmarks"])
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=1, default=str) + "\n")
+    table = markdown(report)
+    (RESULTS / "latest.md").write_text(f"# Latest benchmark results\n\n{table}")
+    if report["size"] == "national":
+        update_readme(table)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=["small", "national"], default="small")
@@ -449,7 +475,16 @@ def main(argv: list[str] | None = None) -> int:
         default=os.getenv("BENCH_POSTGRES_URL", DEFAULT_PG),
         help="A database the runner connects to for creating and dropping its own.",
     )
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="Only rewrite latest.md (and the README table) from latest.json.",
+    )
     args = parser.parse_args(argv)
+    if args.render:
+        report = json.loads((RESULTS / "latest.json").read_text())
+        finish(report)
+        return 0
 
     started = time.perf_counter()
     for folder in (RESULTS, DATA / "logs"):
@@ -474,8 +509,6 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as error:
             versions.append(f"{db.name} unavailable ({error})")
         rows += run_database(db, modules, args, workdir)
-    apply_growth(rows)
-    apply_goals(rows)
 
     wall = time.perf_counter() - started
     report = {
@@ -497,11 +530,11 @@ def main(argv: list[str] | None = None) -> int:
                 r for r in previous["benchmarks"] if (r["name"], r["database"]) not in fresh
             ] + rows
             report["wall_s"] = previous.get("wall_s", report["wall_s"])
-    latest.write_text(json.dumps(report, indent=1, default=str) + "\n")
-    table = markdown(report)
-    (RESULTS / "latest.md").write_text(f"# Latest benchmark results\n\n{table}")
-    if args.size == "national":  # a partial run has been merged into the last full one above
-        update_readme(table)
+            report["partial_updates"] = previous.get("partial_updates", []) + [
+                f"{report['finished_at']}: {args.only} on {args.databases} ({wall / 60:.1f} min)"
+            ]
+            report["finished_at"] = previous.get("finished_at", report["finished_at"])
+    finish(report)
     failures = [r for r in rows if r.get("error")]
     log(
         f"done in {wall / 60:.1f} min: {len(rows)} results, {len(failures)} failed; {latest.relative_to(ROOT)}"
