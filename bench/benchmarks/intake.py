@@ -198,9 +198,9 @@ def cases(size: str, workdir: Path) -> list[Case]:
     def first_import() -> None:
         _import(state["path"], state["operation"], state["round"])
 
-    def measured(extra: dict):
+    def measured(extra: dict, function=None):
         def run() -> None:
-            first_import()
+            (function or first_import)()
             extra["import_peak_rss_mb"] = _peak_mib()
 
         return run
@@ -249,7 +249,7 @@ def cases(size: str, workdir: Path) -> list[Case]:
         repetitions=reps,
         extra={"goal_ratio": 0.2},
     )
-    rows.run = measured(rows.extra)
+    rows.run = measured(rows.extra, import_copy)
     return [full, reimport, rows]
 
 
