@@ -249,7 +249,8 @@ class AssessmentListView(GenericAPIView):
                     {"status": [f"Use one of {', '.join(AssessmentStatus.values)}."]}
                 )
             qs = qs.filter(status=params["status"])
-        page = self.paginate_queryset(qs.order_by("-round__period_start", "site__code"))
+        # Newest rounds first, then by site: the order of the (round DESC, site) index.
+        page = self.paginate_queryset(qs.order_by("-round_id", "site_id"))
         return self.get_paginated_response(AssessmentListSerializer(page, many=True).data)
 
     @extend_schema(request=AssessmentWriteSerializer, responses={201: AssessmentSerializer})

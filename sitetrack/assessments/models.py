@@ -195,7 +195,12 @@ class SiteAssessment(models.Model):
 
     class Meta:
         ordering = ["round", "site"]
-        indexes = [models.Index(fields=["round", "status"]), models.Index(fields=["site", "round"])]
+        indexes = [
+            models.Index(fields=["round", "status"]),
+            models.Index(fields=["site", "round"]),
+            # The API lists assessments newest round first; this index serves that order.
+            models.Index(fields=["-round", "site"], name="assessment_newest_first"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["round", "site"], name="one_assessment_per_site_per_round"),
             *[
