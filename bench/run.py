@@ -534,6 +534,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{report['finished_at']}: {args.only} on {args.databases} ({wall / 60:.1f} min)"
             ]
             report["finished_at"] = previous.get("finished_at", report["finished_at"])
+            report["database_versions"] = list(
+                dict.fromkeys(previous.get("database_versions", []) + report["database_versions"])
+            )
     finish(report)
     failures = [r for r in rows if r.get("error")]
     log(
