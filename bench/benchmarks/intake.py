@@ -26,7 +26,9 @@ With the runner (writes bench/results/latest.json):
 On its own (each case in its own child process on a fresh SQLite copy; results printed
 and written to WORKDIR/intake-results.json):
 
-    python -m bench.benchmarks.intake --size small|national [--workdir DIR]
+    python -m bench.benchmarks.intake --size small|medium|national [--workdir DIR] [--case NAME]
+
+(`medium`, 20,000 submissions, is for iterating; the figures come from `national`.)
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ from pathlib import Path
 
 from bench.harness import Case
 
-SIZES = {"small": 2_000, "national": 100_000}
+SIZES = {"small": 2_000, "medium": 20_000, "national": 100_000}
+CASE_PREFIX = {"small": "intake-small", "medium": "intake-20k", "national": "intake-100k"}
 SEED = 20140203
 OPERATION = "bench-intake"
 
@@ -213,7 +216,7 @@ def cases(size: str, workdir: Path) -> list[Case]:
             first_import()
 
     full = Case(
-        name="intake-100k" if size == "national" else "intake-small",
+        name=CASE_PREFIX[size],
         size=label,
         prepare=prepare,
         setup=lambda: _clear(state["round"]),
@@ -225,7 +228,7 @@ def cases(size: str, workdir: Path) -> list[Case]:
     )
     full.run = measured(full.extra)
     reimport = Case(
-        name="intake-100k-reimport" if size == "national" else "intake-small-reimport",
+        name=f"{CASE_PREFIX[size]}-reimport",
         size=label,
         prepare=prepare,
         setup=ensure_imported,
@@ -238,7 +241,7 @@ def cases(size: str, workdir: Path) -> list[Case]:
     )
     reimport.run = measured(reimport.extra)
     rows = Case(
-        name="intake-100k-reimport-rows" if size == "national" else "intake-small-reimport-rows",
+        name=f"{CASE_PREFIX[size]}-reimport-rows",
         size=label + "; the same export downloaded again (other bytes, same submissions)",
         prepare=prepare_copy,
         setup=ensure_imported_not_copy,
@@ -299,11 +302,8 @@ def main(argv: list[str] | None = None) -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    names = (
-        ["intake-100k", "intake-100k-reimport", "intake-100k-reimport-rows"]
-        if args.size == "national"
-        else ["intake-small", "intake-small-reimport", "intake-small-reimport-rows"]
-    )
+    prefix = CASE_PREFIX[args.size]
+    names = [prefix, f"{prefix}-reimport", f"{prefix}-reimport-rows"]
     if args.case:
         names = [n for n in names if n == args.case]
     results = []
