@@ -102,13 +102,20 @@ def _converter(d: IndicatorDef):
 
 class FastCleaner:
     def __init__(self, catalogue: CatalogueIndex) -> None:
-        self.converters = {code: (d.derived, _converter(d)) for code, d in catalogue.indicators.items()}
+        self.converters = {
+            code: (d.derived, _converter(d), d.type == IndicatorType.INTEGER)
+            for code, d in catalogue.indicators.items()
+        }
 
     def clean(self, values: dict[str, Any]) -> dict[str, Any] | None:
         """Typed copy of values, or None when the reference cleaning must decide."""
         out = dict(values)
         for name, value in values.items():
             if name in _INT_FIELDS:
+                if type(value) is int:  # the usual case, already typed by the reader
+                    if value < 0:
+                        return None
+                    continue
                 n = _int(value)
                 if n is _MISSING or (n is not None and n < 0):
                     return None
@@ -123,8 +130,15 @@ class FastCleaner:
             entry = self.converters.get(code)
             if entry is None:
                 return None
-            derived, conv = entry
-            if derived or raw is None or (isinstance(raw, str) and not raw.strip()):
+            derived, conv, integer = entry
+            if derived or raw is None:
+                continue
+            if integer and type(raw) is int:  # the usual case, already typed by the reader
+                if raw < 0:
+                    return None
+                indicators[code] = raw
+                continue
+            if isinstance(raw, str) and not raw.strip():
                 continue
             v = conv(raw)
             if v is _MISSING:

@@ -109,14 +109,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _raw_text(sub: Submission) -> str:
-    """The raw record as stored (compact JSON)."""
-    return sub.raw_json if sub.raw_json is not None else _json(sub.raw)
-
-
 def _raw_digest(sub: Submission) -> str:
     """The raw hash of a submission from a reader that does not compute one."""
-    return hashlib.blake2b(_raw_text(sub).encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(_json(sub.raw).encode("utf-8"), digest_size=16).hexdigest()
 
 
 # --- reading in a second process -------------------------------------------------------------
@@ -150,15 +145,13 @@ def _pipeline_possible(reader) -> bool:
 
 
 def _produce(reader, receiving, sending) -> None:
-    """The reading process: read every submission, encode its raw record, send chunks."""
+    """The reading process: read every submission, send them in chunks. (Encoding the
+    raw records here instead costs more in pickling than it saves.)"""
     receiving.close()
     dump = pickle.dumps
     batch: list[Submission] = []
     try:
         for sub in reader:
-            if not sub.skipped and sub.raw_json is None:
-                sub.raw_json = _json(sub.raw)
-                sub.raw = {}
             batch.append(sub)
             if len(batch) >= PIPELINE_CHUNK:
                 sending.send_bytes(dump(("rows", batch), pickle.HIGHEST_PROTOCOL))
@@ -432,7 +425,7 @@ def import_run_execute(
         _set_progress(run, status=ImportStatus.SAVING, processed=checker.processed)
         if progress:
             progress(checker.processed, checker.processed, "saving")
-        _Saver(run, checker, spool).save()
+        checker.saver.save()
     finally:
         spool.close()
         if checker is not None:
@@ -643,6 +636,9 @@ class _Checker:
             ):
                 self.previous[sid] = {"individuals": people}
         self.seen_sites: dict[int, str] = {}
+        # New assessments' rows are prepared while checking (the saving phase then only
+        # writes): with the file read in a second process, this one has time to spare.
+        self.saver = _Saver(run, self, spool)
 
     def _salted(self, raw_hash: str) -> str:
         return hashlib.blake2b((self.salt + raw_hash).encode("utf-8"), digest_size=16).hexdigest()
@@ -1030,7 +1026,7 @@ class _Checker:
             self.spool.add(
                 (
                     "raw",
-                    (sub.uuid, sub.submitted_at or "", _raw_text(sub), digest, raw_hash),
+                    (sub.uuid, sub.submitted_at or "", _json(sub.raw), digest, raw_hash),
                     existing[2],
                     "",
                     existing,
@@ -1072,7 +1068,7 @@ class _Checker:
                 site=site_code,
             )
         self.warnings += warnings
-        raw_text = _raw_text(sub)
+        raw_text = _json(sub.raw)
         record = (
             sub.uuid,
             sub.submitted_at or "",
@@ -1119,7 +1115,9 @@ class _Checker:
         self.seen_sites[site_id] = sub.uuid
         if current is None:
             self.new += 1
-            self.spool.add(("new", record, None, "", existing))
+            prepared = self.saver.new_row(record)
+            # The typed values are in the prepared row: not spooled twice.
+            self.spool.add(("new", (*record[:6], None, *record[7:]), prepared, "", existing))
             self.assessments[site_id] = (None, AssessmentStatus.SUBMITTED)
             self.assessment_uuid[site_id] = sub.uuid
         else:
@@ -1146,6 +1144,14 @@ class _Saver:
         self.dt = _prep(SiteAssessment, "created_at")(self.now)
         self.history = SiteAssessment.history.model
         self.reason = (_("Import %(file)s (#%(run)s)") % {"file": run.file_name, "run": run.pk})[:100]
+        self.assessment_cols = [f.attname for f in SiteAssessment._meta.concrete_fields if f.attname != "id"]
+        self.get_assessment = itemgetter(*self.assessment_cols)
+        self.prep_submitted_at = _prep(SiteAssessment, "submitted_at")
+
+    def new_row(self, record) -> tuple:
+        """A new assessment's column values (in `assessment_cols` order)."""
+        status = AssessmentStatus.SUBMITTED if record[9] == 0 else AssessmentStatus.DRAFT
+        return self.get_assessment(self._row(record, status))
 
     def _row(self, record, status: str) -> dict:
         (
@@ -1184,7 +1190,7 @@ class _Saver:
             warning_count=warnings,
             warnings_comment="",
             return_reason="",
-            submitted_at=_prep(SiteAssessment, "submitted_at")(sub_dt or self.now),
+            submitted_at=self.prep_submitted_at(sub_dt or self.now),
             validated_at=None,
             validated_by_id=None,
             created_at=self.dt,
@@ -1197,7 +1203,6 @@ class _Saver:
         run, checker = self.run, self.checker
         assessment_cols = [f.attname for f in SiteAssessment._meta.concrete_fields if f.attname != "id"]
         hist_fields = [f.attname for f in self.history._meta.concrete_fields if f.attname != "history_id"]
-        get_assessment = itemgetter(*assessment_cols)
         new_rows: list[tuple] = []
         new_records: list[tuple] = []
         updates: list[tuple] = []  # (record, assessment id)
@@ -1206,8 +1211,7 @@ class _Saver:
         # Streamed from the spool in batches: memory holds one batch of each kind.
         for kind, record, assessment_id, reason, existing in self.spool.items():
             if kind == "new":
-                status = AssessmentStatus.SUBMITTED if record[9] == 0 else AssessmentStatus.DRAFT
-                new_rows.append(get_assessment(self._row(record, status)))
+                new_rows.append(assessment_id)  # the row prepared while checking
                 new_records.append((record, existing))
                 if len(new_rows) >= CHUNK:
                     self._write_new(assessment_cols, new_rows, new_records, hist_fields)
@@ -1255,6 +1259,38 @@ class _Saver:
         getter = itemgetter(*hist_fields)
         return [getter({**row, **extra}) for row in rows]
 
+    def _copy_history(self, ids: list[int], history_type: str) -> None:
+        """History rows of these assessments as they now are, copied by the database
+        (INSERT … SELECT: no value goes through Python)."""
+        qn = connection.ops.quote_name
+        extra = {
+            "history_date": self.dt,
+            "history_change_reason": self.reason,
+            "history_type": history_type,
+            "history_user_id": self.run.created_by_id,
+        }
+        columns, selects, params = [], [], []
+        for field in self.history._meta.concrete_fields:
+            if field.attname == "history_id":
+                continue
+            columns.append(qn(field.column))
+            if field.attname in extra:
+                selects.append("%s")
+                params.append(extra[field.attname])
+            else:
+                selects.append(qn(SiteAssessment._meta.get_field(field.attname).column))
+        table = qn(SiteAssessment._meta.db_table)
+        pk = qn(SiteAssessment._meta.pk.column)
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), CHUNK):
+                part = ids[start : start + CHUNK]
+                cursor.execute(
+                    f"INSERT INTO {qn(self.history._meta.db_table)} ({', '.join(columns)}) "
+                    f"SELECT {', '.join(selects)} FROM {table} "
+                    f"WHERE {pk} IN ({', '.join(['%s'] * len(part))}) ORDER BY {pk}",
+                    [*params, *part],
+                )
+
     def _write_new(self, cols, rows, records, hist_fields) -> None:
         if not rows:
             return
@@ -1265,12 +1301,7 @@ class _Saver:
                 "site_id", "id"
             )
         )
-        row_dicts = []
-        for row in rows:
-            d = dict(zip(cols, row, strict=True))
-            d["id"] = ids[d["site_id"]]
-            row_dicts.append(d)
-        _insert(self.history, hist_fields, self._history_rows(hist_fields, row_dicts, "+"))
+        self._copy_history([ids[s] for s in site_ids], "+")
         flows = []
         for record, _existing in records:
             for f in record[7] or ():

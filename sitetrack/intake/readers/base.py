@@ -85,9 +85,6 @@ class Submission:
     # (see KoboXlsxReader.known), so fields/raw were not decoded.
     raw_hash: str = ""
     skipped: bool = False
-    # `raw` already encoded as compact JSON (set by the import's reading process, which
-    # then empties `raw`, so that only the text crosses to the main process).
-    raw_json: str | None = None
 
 
 GEO_PARTS = {"latitude", "longitude", "altitude", "precision", "accuracy"}

@@ -285,7 +285,7 @@ class XlsxStream:
                 else:
                     out = [(cols[c], v) for c, t in strings if (v := t.strip())]
                 if numbers:
-                    out += [(cols[c], _number(v)) for c, v in numbers if v]
+                    out += [(cols[c], int(v) if v.isdigit() else _number(v)) for c, v in numbers if v]
                     out.sort()
                 return out
         found = _FAST_CELL.findall(inner)
