@@ -109,9 +109,15 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _raw_text(sub: Submission) -> str:
+    """The raw record as stored: compact JSON (encoded already when the file was read in
+    a second process)."""
+    return sub.raw if isinstance(sub.raw, str) else _json(sub.raw)
+
+
 def _raw_digest(sub: Submission) -> str:
     """The raw hash of a submission from a reader that does not compute one."""
-    return hashlib.blake2b(_json(sub.raw).encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(_raw_text(sub).encode("utf-8"), digest_size=16).hexdigest()
 
 
 # --- reading in a second process -------------------------------------------------------------
@@ -152,6 +158,8 @@ def _produce(reader, receiving, sending) -> None:
     batch: list[Submission] = []
     try:
         for sub in reader:
+            if not sub.skipped:
+                sub.raw = _json(sub.raw)
             batch.append(sub)
             if len(batch) >= PIPELINE_CHUNK:
                 sending.send_bytes(dump(("rows", batch), pickle.HIGHEST_PROTOCOL))
@@ -1026,7 +1034,7 @@ class _Checker:
             self.spool.add(
                 (
                     "raw",
-                    (sub.uuid, sub.submitted_at or "", _json(sub.raw), digest, raw_hash),
+                    (sub.uuid, sub.submitted_at or "", _raw_text(sub), digest, raw_hash),
                     existing[2],
                     "",
                     existing,
@@ -1068,7 +1076,7 @@ class _Checker:
                 site=site_code,
             )
         self.warnings += warnings
-        raw_text = _json(sub.raw)
+        raw_text = _raw_text(sub)
         record = (
             sub.uuid,
             sub.submitted_at or "",
@@ -1151,7 +1159,8 @@ class _Saver:
     def new_row(self, record) -> tuple:
         """A new assessment's column values (in `assessment_cols` order)."""
         status = AssessmentStatus.SUBMITTED if record[9] == 0 else AssessmentStatus.DRAFT
-        return self.get_assessment(self._row(record, status))
+        # Plain text, not the enum member: cheaper to spool.
+        return self.get_assessment(self._row(record, status.value))
 
     def _row(self, record, status: str) -> dict:
         (
@@ -1296,11 +1305,16 @@ class _Saver:
             return
         _insert(SiteAssessment, cols, rows)
         site_ids = [r[0][4] for r in records]
-        ids = dict(
-            SiteAssessment.objects.filter(round_id=self.run.round_id, site_id__in=site_ids).values_list(
-                "site_id", "id"
+        qn = connection.ops.quote_name
+        meta = SiteAssessment._meta
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {qn(meta.get_field('site').column)}, {qn(meta.pk.column)} FROM {qn(meta.db_table)} "
+                f"WHERE {qn(meta.get_field('round').column)} = %s "
+                f"AND {qn(meta.get_field('site').column)} IN ({', '.join(['%s'] * len(site_ids))})",
+                [self.run.round_id, *site_ids],
             )
-        )
+            ids = dict(cursor.fetchall())
         self._copy_history([ids[s] for s in site_ids], "+")
         flows = []
         for record, _existing in records:
