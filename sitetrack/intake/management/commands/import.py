@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from sitetrack.core.models import Operation
-from sitetrack.intake.models import FieldMapping, ImportStatus
-from sitetrack.intake.rounds import find_round
+from sitetrack.intake.management.targets import import_target
+from sitetrack.intake.models import ImportStatus
 from sitetrack.intake.services import import_file
 
 
@@ -30,20 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, **opts):
-        operation = Operation.objects.filter(slug=opts["operation"]).first()
-        if operation is None:
-            raise CommandError(f"No operation {opts['operation']!r}.")
-        round = find_round(operation, opts["round"])
-        mapping = None
-        if opts["mapping"]:
-            mapping = FieldMapping.objects.filter(operation=operation, name=opts["mapping"]).first()
-            if mapping is None:
-                raise CommandError(f"No mapping {opts['mapping']!r} in {operation.slug}.")
-        user = None
-        if opts["user"]:
-            user = get_user_model().objects.filter(username=opts["user"]).first()
-            if user is None:
-                raise CommandError(f"No user {opts['user']!r}.")
+        target = import_target(opts)
+        operation, round, mapping, user = target.operation, target.round, target.mapping, target.user
         quiet = opts["quiet"]
         tty = sys.stderr.isatty()
 

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from sitetrack.core.models import Operation
 from sitetrack.intake.kobo import PAGE_SIZE, KoboError, kobo_pull
-from sitetrack.intake.models import FieldMapping
-from sitetrack.intake.rounds import find_round
+from sitetrack.intake.management.targets import import_target
 
 
 class Command(BaseCommand):
@@ -31,20 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=float, default=60.0)
 
     def handle(self, *args, **opts):
-        operation = Operation.objects.filter(slug=opts["operation"]).first()
-        if operation is None:
-            raise CommandError(f"No operation {opts['operation']!r}.")
-        round = find_round(operation, opts["round"])
-        mapping = None
-        if opts["mapping"]:
-            mapping = FieldMapping.objects.filter(operation=operation, name=opts["mapping"]).first()
-            if mapping is None:
-                raise CommandError(f"No mapping {opts['mapping']!r} in {operation.slug}.")
-        user = None
-        if opts["user"]:
-            user = get_user_model().objects.filter(username=opts["user"]).first()
-            if user is None:
-                raise CommandError(f"No user {opts['user']!r}.")
+        target = import_target(opts)
+        operation, round, mapping, user = target.operation, target.round, target.mapping, target.user
         if not getattr(settings, "KOBO_API_TOKEN", ""):
             self.stderr.write("KOBO_API_TOKEN is not set: only public projects can be read.")
 

@@ -1,0 +1,41 @@
+"""What `sitetrack import` and `sitetrack kobo-pull` both resolve from their options: the
+operation, the round, the saved mapping and the user recorded as the importer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+
+from sitetrack.assessments.models import Round
+from sitetrack.core.models import Operation
+from sitetrack.intake.models import FieldMapping
+from sitetrack.intake.rounds import find_round
+
+
+@dataclass
+class ImportTarget:
+    operation: Operation
+    round: Round
+    mapping: FieldMapping | None
+    user: Any
+
+
+def import_target(opts: dict[str, Any]) -> ImportTarget:
+    operation = Operation.objects.filter(slug=opts["operation"]).first()
+    if operation is None:
+        raise CommandError(f"No operation {opts['operation']!r}.")
+    round_ = find_round(operation, opts["round"])
+    mapping = None
+    if opts.get("mapping"):
+        mapping = FieldMapping.objects.filter(operation=operation, name=opts["mapping"]).first()
+        if mapping is None:
+            raise CommandError(f"No mapping {opts['mapping']!r} in {operation.slug}.")
+    user = None
+    if opts.get("user"):
+        user = get_user_model().objects.filter(username=opts["user"]).first()
+        if user is None:
+            raise CommandError(f"No user {opts['user']!r}.")
+    return ImportTarget(operation=operation, round=round_, mapping=mapping, user=user)
