@@ -130,49 +130,40 @@ class ApiGrowth:
         self.server.stop()
 
 
+# What grows, the class that prepares and runs it, the unit, and how a case describes its scale.
+KINDS = [
+    ("intake", "submission", lambda n: f"import of {n} submissions"),
+    ("report", "site", lambda n: f"weekly report (HTML + XLSX) of {n} sites"),
+    ("api", "site", lambda n: f"{2 * API_REQUESTS} API GETs at 8 clients, {n} sites x 4 rounds"),
+]
+
+
+def _state(kind: str, size: str, n: int, workdir: Path, extra: dict):
+    if kind == "intake":
+        return IntakeGrowth(size, n, workdir)
+    if kind == "report":
+        return ReportGrowth(size, n, workdir)
+    return ApiGrowth(size, n, workdir, extra)
+
+
 def cases(size: str, workdir: Path) -> list[Case]:
     workdir = Path(workdir)
     out = []
-    for factor in FACTORS:
-        n = BASE[size]["intake"] * factor
-        state = IntakeGrowth(size, n, workdir)
-        out.append(
-            Case(
-                name=f"growth-intake-{factor}x",
-                size=f"import of {n} submissions",
-                prepare=state.prepare,
-                setup=state.setup,
-                run=state.run,
-                repetitions=REPETITIONS[size],
-                extra={"growth": "intake", "factor": factor, "units": n, "unit": "submission"},
+    for kind, unit, describe in KINDS:
+        for factor in FACTORS:
+            n = BASE[size][kind] * factor
+            extra = {"growth": kind, "factor": factor, "units": n, "unit": unit}
+            state = _state(kind, size, n, workdir, extra)
+            out.append(
+                Case(
+                    name=f"growth-{kind}-{factor}x",
+                    size=describe(n),
+                    prepare=state.prepare,
+                    setup=getattr(state, "setup", None),
+                    run=state.run,
+                    teardown=getattr(state, "teardown", None),
+                    repetitions=REPETITIONS[size],
+                    extra=extra,
+                )
             )
-        )
-    for factor in FACTORS:
-        n = BASE[size]["report"] * factor
-        state = ReportGrowth(size, n, workdir)
-        out.append(
-            Case(
-                name=f"growth-report-{factor}x",
-                size=f"weekly report (HTML + XLSX) of {n} sites",
-                prepare=state.prepare,
-                run=state.run,
-                repetitions=REPETITIONS[size],
-                extra={"growth": "report", "factor": factor, "units": n, "unit": "site"},
-            )
-        )
-    for factor in FACTORS:
-        n = BASE[size]["api"] * factor
-        extra = {"growth": "api", "factor": factor, "units": n, "unit": "site"}
-        state = ApiGrowth(size, n, workdir, extra)
-        out.append(
-            Case(
-                name=f"growth-api-{factor}x",
-                size=f"{2 * API_REQUESTS} API GETs at 8 clients, {n} sites x 4 rounds",
-                prepare=state.prepare,
-                run=state.run,
-                teardown=state.teardown,
-                repetitions=REPETITIONS[size],
-                extra=extra,
-            )
-        )
     return out
