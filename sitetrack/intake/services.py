@@ -23,6 +23,7 @@ with one clear message and writes nothing.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -77,6 +78,7 @@ from sitetrack.intake.models import (
     RawSubmission,
 )
 from sitetrack.intake.readers import IntakeFileError, Submission, open_reader
+from sitetrack.intake.staging import Stage
 from sitetrack.sites.models import Site
 
 CHUNK = 2000
@@ -154,6 +156,9 @@ def _produce(reader, receiving, sending) -> None:
     """The reading process: read every submission, send them in chunks. (Encoding the
     raw records here instead costs more in pickling than it saves.)"""
     receiving.close()
+    # What the process inherited is never freed here: keep the cyclic garbage collector
+    # off it (walking it would also copy every page shared with the importing process).
+    gc.freeze()
     dump = pickle.dumps
     batch: list[Submission] = []
     try:
@@ -240,32 +245,6 @@ class _Spool:
             self.fh.close()
         with contextlib.suppress(OSError):
             os.unlink(self.path)
-
-
-class _LogSpool(_Spool):
-    """Cleaning-log lines, written to a temporary file as they come (a 100,000-row file
-    can give several hundred thousand lines); read back in batches when saving."""
-
-    def append(self, entry: dict) -> None:
-        self.add(entry)
-
-    def batches(self, size: int = CHUNK, only: str | None = None) -> Iterable[list[dict]]:
-        self.fh.flush()
-        batch: list[dict] = []
-        with open(self.path, "rb") as fh:
-            while True:
-                try:
-                    entry = pickle.load(fh)
-                except EOFError:
-                    break
-                if only is not None and entry["change_type"] != only:
-                    continue
-                batch.append(entry)
-                if len(batch) >= size:
-                    yield batch
-                    batch = []
-        if batch:
-            yield batch
 
 
 def _columns(model, names: Iterable[str]) -> list[str]:
@@ -427,8 +406,8 @@ def import_run_execute(
                 finished_at=timezone.now(),
             )
             # The cleaning log of a refused import still tells what to fix.
-            for batch in checker.log.batches(only=ChangeType.REJECTED):
-                CleaningLogEntry.objects.bulk_create([CleaningLogEntry(run=run, **e) for e in batch])
+            with transaction.atomic():
+                checker.saver.copy_log(only=ChangeType.REJECTED)
             return run
         _set_progress(run, status=ImportStatus.SAVING, processed=checker.processed)
         if progress:
@@ -437,7 +416,7 @@ def import_run_execute(
     finally:
         spool.close()
         if checker is not None:
-            checker.log.close()
+            checker.stage.close()
     run.refresh_from_db()
     return run
 
@@ -602,7 +581,6 @@ class _Checker:
         self.form = site_assessment_form(indicator_dicts_for(operation))
         self.mapping = _mapping_for(run, self.form, self.catalogue)
         self.plan = _plan(self.mapping)
-        self.log = _LogSpool()
         self.processed = self.rejected = self.unchanged = self.new = self.updated = self.held = 0
         self.warnings = 0
         self.today = timezone.localdate()
@@ -647,6 +625,8 @@ class _Checker:
         # New assessments' rows are prepared while checking (the saving phase then only
         # writes): with the file read in a second process, this one has time to spare.
         self.saver = _Saver(run, self, spool)
+        # What will be written goes to temporary tables as it is checked (staging.py).
+        self.stage = Stage(SiteAssessment, self.saver.assessment_cols, CleaningLogEntry)
 
     def _salted(self, raw_hash: str) -> str:
         return hashlib.blake2b((self.salt + raw_hash).encode("utf-8"), digest_size=16).hexdigest()
@@ -674,21 +654,22 @@ class _Checker:
         """One cleaning-log line; `where` = (uuid, row, sheet) when there is no Submission."""
         column = self.reader.columns.get(field, field) if field else ""
         uuid, row, sheet = where or ((sub.uuid, sub.row, sub.sheet) if sub else ("", None, ""))
-        self.log.append(
-            {
-                "row": row,
-                "sheet": sheet or getattr(self.reader, "sheet", ""),
-                "uuid": uuid,
-                "site_code": site,
-                "field": field,
-                "column": column,
-                "old_value": _text(old),
-                "new_value": _text(new),
-                "change_type": change_type,
-                "rule": rule,
-                "severity": severity,
-                "issue": str(issue),
-            }
+        # In staging.LOG_COLUMNS order.
+        self.stage.add_log(
+            (
+                row,
+                sheet or getattr(self.reader, "sheet", ""),
+                uuid,
+                site,
+                field,
+                column,
+                _text(old),
+                _text(new),
+                str(change_type),
+                rule,
+                severity,
+                str(issue),
+            )
         )
 
     def _reject(
@@ -1123,9 +1104,22 @@ class _Checker:
         self.seen_sites[site_id] = sub.uuid
         if current is None:
             self.new += 1
-            prepared = self.saver.new_row(record)
-            # The typed values are in the prepared row: not spooled twice.
-            self.spool.add(("new", (*record[:6], None, *record[7:]), prepared, "", existing))
+            self.stage.add_assessment(
+                self.saver.new_row(record),
+                [
+                    (site_id, f["direction"], f["area_id"], f["individuals"], f["reason"])
+                    for f in clean_flows or ()
+                ],
+                (
+                    site_id,
+                    existing[0] if existing else None,
+                    sub.uuid,
+                    sub.submitted_at or "",
+                    raw_text,
+                    digest,
+                    raw_hash,
+                ),
+            )
             self.assessments[site_id] = (None, AssessmentStatus.SUBMITTED)
             self.assessment_uuid[site_id] = sub.uuid
         else:
@@ -1210,22 +1204,17 @@ class _Saver:
     @transaction.atomic
     def save(self) -> None:
         run, checker = self.run, self.checker
-        assessment_cols = [f.attname for f in SiteAssessment._meta.concrete_fields if f.attname != "id"]
+        assessment_cols = self.assessment_cols
         hist_fields = [f.attname for f in self.history._meta.concrete_fields if f.attname != "history_id"]
-        new_rows: list[tuple] = []
-        new_records: list[tuple] = []
+        # New assessments, their flows and raw records: copied from the staging tables.
+        self._copy_new()
         updates: list[tuple] = []  # (record, assessment id)
         holds: list[tuple] = []
         raws: list[tuple] = []
-        # Streamed from the spool in batches: memory holds one batch of each kind.
+        # The rest (re-imports) streamed from the spool in batches: memory holds one
+        # batch of each kind.
         for kind, record, assessment_id, reason, existing in self.spool.items():
-            if kind == "new":
-                new_rows.append(assessment_id)  # the row prepared while checking
-                new_records.append((record, existing))
-                if len(new_rows) >= CHUNK:
-                    self._write_new(assessment_cols, new_rows, new_records, hist_fields)
-                    new_rows, new_records = [], []
-            elif kind == "update":
+            if kind == "update":
                 updates.append((record, assessment_id, existing))
                 if len(updates) >= CHUNK:
                     self._write_updates(updates, assessment_cols, hist_fields)
@@ -1240,12 +1229,10 @@ class _Saver:
                 if len(holds) >= CHUNK:
                     self._write_holds(holds)
                     holds = []
-        self._write_new(assessment_cols, new_rows, new_records, hist_fields)
         self._write_updates(updates, assessment_cols, hist_fields)
         self._write_holds(holds)
         self._write_raw(raws)
-        for batch in checker.log.batches():
-            CleaningLogEntry.objects.bulk_create([CleaningLogEntry(run_id=run.pk, **e) for e in batch])
+        self.copy_log()
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportStatus.DONE,
             processed=checker.processed,
@@ -1258,6 +1245,23 @@ class _Saver:
             finished_at=timezone.now(),
         )
 
+    def copy_log(self, only: str | None = None) -> None:
+        """The staged cleaning log into the real one (all of it, or one change type)."""
+        stage = self.checker.stage
+        stage.flush("log")
+        qn = connection.ops.quote_name
+        meta = CleaningLogEntry._meta
+        where, params = "", [self.run.pk]
+        if only is not None:
+            where = f" WHERE {qn(meta.get_field('change_type').column)} = %s"
+            params.append(str(only))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {qn(meta.db_table)} ({qn(meta.get_field('run').column)}, {stage.columns('log')}) "
+                f"SELECT %s, {stage.columns('log')} FROM {stage.tables['log']}{where} ORDER BY seq",
+                params,
+            )
+
     def _history_rows(self, hist_fields: list[str], rows: list[dict], history_type: str) -> list[tuple]:
         extra = {
             "history_date": self.dt,
@@ -1268,60 +1272,94 @@ class _Saver:
         getter = itemgetter(*hist_fields)
         return [getter({**row, **extra}) for row in rows]
 
-    def _copy_history(self, ids: list[int], history_type: str) -> None:
-        """History rows of these assessments as they now are, copied by the database
-        (INSERT … SELECT: no value goes through Python)."""
+    def _copy_new(self) -> None:
+        """Staged new assessments into the real table, then their history rows ("+"),
+        flows and raw records, each with one INSERT … SELECT (no value goes through
+        Python); the new ids are found by site, there being one assessment per site and
+        round."""
+        stage = self.checker.stage
+        stage.flush()
+        if not stage.count("new"):
+            return
         qn = connection.ops.quote_name
+        meta = SiteAssessment._meta
+        table, pk = qn(meta.db_table), qn(meta.pk.column)
+        site, round_ = qn(meta.get_field("site").column), qn(meta.get_field("round").column)
+        new, flows, raws = stage.tables["new"], stage.tables["flow"], stage.tables["raw"]
+        # The staged rows joined to the assessment just inserted for their site.
+        join = f"JOIN {table} a ON a.{site} = s.site_id AND a.{round_} = %s"
         extra = {
             "history_date": self.dt,
             "history_change_reason": self.reason,
-            "history_type": history_type,
+            "history_type": "+",
             "history_user_id": self.run.created_by_id,
         }
-        columns, selects, params = [], [], []
+        hist_cols, selects, hist_params = [], [], []
         for field in self.history._meta.concrete_fields:
             if field.attname == "history_id":
                 continue
-            columns.append(qn(field.column))
+            hist_cols.append(qn(field.column))
             if field.attname in extra:
                 selects.append("%s")
-                params.append(extra[field.attname])
+                hist_params.append(extra[field.attname])
             else:
-                selects.append(qn(SiteAssessment._meta.get_field(field.attname).column))
-        table = qn(SiteAssessment._meta.db_table)
-        pk = qn(SiteAssessment._meta.pk.column)
-        with connection.cursor() as cursor:
-            for start in range(0, len(ids), CHUNK):
-                part = ids[start : start + CHUNK]
-                cursor.execute(
-                    f"INSERT INTO {qn(self.history._meta.db_table)} ({', '.join(columns)}) "
-                    f"SELECT {', '.join(selects)} FROM {table} "
-                    f"WHERE {pk} IN ({', '.join(['%s'] * len(part))}) ORDER BY {pk}",
-                    [*params, *part],
-                )
-
-    def _write_new(self, cols, rows, records, hist_fields) -> None:
-        if not rows:
-            return
-        _insert(SiteAssessment, cols, rows)
-        site_ids = [r[0][4] for r in records]
-        qn = connection.ops.quote_name
-        meta = SiteAssessment._meta
+                selects.append(f"a.{qn(meta.get_field(field.attname).column)}")
+        flow_meta, raw_meta = PopulationFlow._meta, RawSubmission._meta
+        flow_cols = ", ".join(
+            qn(flow_meta.get_field(n).column)
+            for n in ("assessment", "direction", "area", "individuals", "reason")
+        )
+        raw_cols = ", ".join(
+            qn(raw_meta.get_field(n).column)
+            for n in (
+                "operation",
+                "uuid",
+                "form",
+                "submitted_at",
+                "data",
+                "content_hash",
+                "raw_hash",
+                "assessment",
+                "first_run",
+                "last_run",
+                "updated_at",
+            )
+        )
+        run = self.run
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {qn(meta.get_field('site').column)}, {qn(meta.pk.column)} FROM {qn(meta.db_table)} "
-                f"WHERE {qn(meta.get_field('round').column)} = %s "
-                f"AND {qn(meta.get_field('site').column)} IN ({', '.join(['%s'] * len(site_ids))})",
-                [self.run.round_id, *site_ids],
+                f"INSERT INTO {table} ({stage.columns('new')}) "
+                f"SELECT {stage.columns('new')} FROM {new} ORDER BY seq"
             )
-            ids = dict(cursor.fetchall())
-        self._copy_history([ids[s] for s in site_ids], "+")
-        flows = []
-        for record, _existing in records:
-            for f in record[7] or ():
-                flows.append((ids[record[4]], f["direction"], f["area_id"], f["individuals"], f["reason"]))
-        _insert(PopulationFlow, ["assessment_id", "direction", "area_id", "individuals", "reason"], flows)
-        self._write_raw([(record, ids[record[4]], existing) for record, existing in records])
+            cursor.execute(
+                f"INSERT INTO {qn(self.history._meta.db_table)} ({', '.join(hist_cols)}) "
+                f"SELECT {', '.join(selects)} FROM {table} a "
+                f"WHERE a.{round_} = %s AND a.{site} IN (SELECT site_id FROM {new}) ORDER BY a.{pk}",
+                [*hist_params, run.round_id],
+            )
+            cursor.execute(
+                f"INSERT INTO {qn(flow_meta.db_table)} ({flow_cols}) "
+                f"SELECT a.{pk}, s.direction, s.area_id, s.individuals, s.reason FROM {flows} s {join} "
+                "ORDER BY s.seq",
+                [run.round_id],
+            )
+            cursor.execute(
+                f"INSERT INTO {qn(raw_meta.db_table)} ({raw_cols}) "
+                f"SELECT %s, s.uuid, %s, s.submitted_at, s.data, s.content_hash, s.raw_hash, a.{pk}, %s, %s, %s "
+                f"FROM {raws} s {join} WHERE s.existing_id IS NULL ORDER BY s.seq",
+                [run.operation_id, run.form, run.pk, run.pk, self.dt, run.round_id],
+            )
+            # Raw records that existed already (a submission held earlier, or whose
+            # assessment was deleted): updated in place.
+            cursor.execute(
+                f"SELECT s.uuid, s.submitted_at, s.data, s.content_hash, s.raw_hash, a.{pk}, s.existing_id "
+                f"FROM {raws} s {join} WHERE s.existing_id IS NOT NULL ORDER BY s.seq",
+                [run.round_id],
+            )
+            while rows := cursor.fetchmany(CHUNK):
+                self._write_raw(
+                    [((u, sa, data, ch, None, rh), aid, (eid,)) for u, sa, data, ch, rh, aid, eid in rows]
+                )
 
     def _write_raw(self, items: list[tuple]) -> None:
         inserts, updates = [], []
