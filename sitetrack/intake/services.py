@@ -23,6 +23,7 @@ with one clear message and writes nothing.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import json
@@ -30,8 +31,8 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
-from operator import itemgetter
+from datetime import UTC, date, datetime
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,8 @@ PIPELINE_CHUNK = 500
 
 
 PIPELINE_MIN_BYTES = 4 << 20  # when the reader cannot tell its rows in advance
+# A Submission as a tuple of its fields, in order (Submission(*item) rebuilds it).
+_as_tuple = attrgetter(*(f.name for f in dataclasses.fields(Submission)))
 
 
 def _pipeline_possible(reader) -> bool:
@@ -165,7 +168,8 @@ def _produce(reader, receiving, sending) -> None:
         for sub in reader:
             if not sub.skipped:
                 sub.raw = _json(sub.raw)
-            batch.append(sub)
+            # A plain tuple: pickled in C, several times cheaper than the dataclass.
+            batch.append(_as_tuple(sub))
             if len(batch) >= PIPELINE_CHUNK:
                 sending.send_bytes(dump(("rows", batch), pickle.HIGHEST_PROTOCOL))
                 batch = []
@@ -207,7 +211,8 @@ def _submissions(reader) -> Iterable[Submission]:
                     f"The reading process stopped unexpectedly (exit code {process.exitcode})."
                 ) from None
             if kind == "rows":
-                yield from payload
+                for item in payload:
+                    yield Submission(*item)
             elif kind == "error":
                 raise payload
             else:
@@ -1139,7 +1144,7 @@ class _Saver:
         # SQLite stores JSON as text: encode it directly (Django's adapter costs several
         # times more per value); other databases get their driver's JSON adapter.
         self.json_prep = (
-            (lambda value: json.dumps(value, separators=(",", ":")))
+            json.JSONEncoder(separators=(",", ":")).encode
             if connection.vendor == "sqlite"
             else _prep(SiteAssessment, "indicators")
         )
@@ -1149,6 +1154,10 @@ class _Saver:
         self.assessment_cols = [f.attname for f in SiteAssessment._meta.concrete_fields if f.attname != "id"]
         self.get_assessment = itemgetter(*self.assessment_cols)
         self.prep_submitted_at = _prep(SiteAssessment, "submitted_at")
+        self.default_tz = timezone.get_default_timezone()
+        # SQLite stores datetimes as naive UTC text (what Django's adapter writes, at a
+        # fraction of its cost per row); other databases take the aware datetime.
+        self.sqlite_dt = connection.vendor == "sqlite"
 
     def new_row(self, record) -> tuple:
         """A new assessment's column values (in `assessment_cols` order)."""
@@ -1174,9 +1183,23 @@ class _Saver:
         row = {name: cleaned.get(name) for name in SCALAR_COLUMNS}
         for name in PRIORITY_FIELDS:
             row[name] = row[name] or ""
-        sub_dt = parse_datetime(submitted_at) if submitted_at else None
-        if sub_dt is not None and timezone.is_naive(sub_dt):
-            sub_dt = timezone.make_aware(sub_dt, timezone.get_default_timezone())
+        sub_dt = None
+        if submitted_at:
+            try:
+                sub_dt = datetime.fromisoformat(submitted_at)
+            except ValueError:
+                with contextlib.suppress(ValueError):
+                    sub_dt = parse_datetime(submitted_at)
+        if sub_dt is None:
+            submitted = self.dt
+        else:
+            if sub_dt.tzinfo is None:
+                sub_dt = timezone.make_aware(sub_dt, self.default_tz)
+            submitted = (
+                str(sub_dt.astimezone(UTC).replace(tzinfo=None))
+                if self.sqlite_dt
+                else self.prep_submitted_at(sub_dt)
+            )
         row.update(
             round_id=self.run.round_id,
             site_id=site_id,
@@ -1193,7 +1216,7 @@ class _Saver:
             warning_count=warnings,
             warnings_comment="",
             return_reason="",
-            submitted_at=self.prep_submitted_at(sub_dt or self.now),
+            submitted_at=submitted,
             validated_at=None,
             validated_by_id=None,
             created_at=self.dt,

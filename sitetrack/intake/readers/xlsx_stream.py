@@ -38,11 +38,12 @@ _FAST_CELL = re.compile(
     r'<c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="([a-zA-Z]+)")?(?: s="(\d+)")?>'
     r'(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)</c>'
 )
-# The two cells of KoboToolbox's own writer (and ours): inline strings and plain numbers.
-_INLINE_CELL = re.compile(
-    r'<c r="([A-Z]+)\d+" t="inlineStr"><is><t(?: xml:space="preserve")?>([^<]*)</t></is></c>'
+# The two cells of KoboToolbox's own writer (and ours), in one pattern: an inline string
+# (group 2) or a plain number (group 3).
+_KOBO_CELL = re.compile(
+    r'<c r="([A-Z]+)\d+"(?: t="inlineStr"><is><t(?: xml:space="preserve")?>([^<]*)</t></is>'
+    r"|><v>([^<]*)</v>)</c>"
 )
-_NUMBER_CELL = re.compile(r'<c r="([A-Z]+)\d+"><v>([^<]*)</v></c>')
 _SHARED_V = re.compile(r't="s"[^>]*><v>(\d+)</v>')
 _DIMENSION = re.compile(r'<dimension ref="[A-Z]*\d*:?[A-Z]*(\d*)"')
 _XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -274,20 +275,23 @@ class XlsxStream:
         them: strings stripped (blank ones left out), whole numbers as int, dates and
         times as ISO text, booleans as bool."""
         n = inner.count("<c ")
-        if "<v>" not in inner or ' t="inlineStr"' in inner:
-            # Inline strings and plain numbers only? Two scans and no per-cell branching.
-            strings = _INLINE_CELL.findall(inner)
-            numbers = _NUMBER_CELL.findall(inner) if len(strings) < n else []
-            if len(strings) + len(numbers) == n:
-                cols = _all_columns()
-                if "&" in inner or "_x" in inner:
-                    out = [(cols[c], v) for c, t in strings if (v := _text(t).strip())]
-                else:
-                    out = [(cols[c], v) for c, t in strings if (v := t.strip())]
-                if numbers:
-                    out += [(cols[c], int(v) if v.isdigit() else _number(v)) for c, v in numbers if v]
-                    out.sort()
-                return out
+        # Inline strings and plain numbers only (KoboToolbox's writer and ours)? One scan,
+        # cells in column order, no per-cell branching outside the comprehension.
+        plain = ' t="s"' not in inner and ' s="' not in inner  # no shared strings or styles
+        found = _KOBO_CELL.findall(inner) if plain else ()
+        if plain and len(found) == n:
+            cols = _all_columns()
+            if "&" in inner or "_x" in inner:
+                return [
+                    (cols[c], x)
+                    for c, t, v in found
+                    if (x := ((int(v) if v.isdigit() else _number(v)) if v else _text(t).strip())) != ""
+                ]
+            return [
+                (cols[c], x)
+                for c, t, v in found
+                if (x := ((int(v) if v.isdigit() else _number(v)) if v else t.strip())) != ""
+            ]
         found = _FAST_CELL.findall(inner)
         if len(found) != n:
             return _normalised(enumerate(self.decode(inner)))

@@ -206,3 +206,32 @@ class ImportTests(IntakeCase):
             SiteAssessment.objects.get(round=self.round, site=hold.site).individuals, individuals
         )
         self.assertEqual(RawSubmission.objects.get(uuid=hold.uuid).assessment.site, hold.site)
+
+    def test_submission_times_are_stored_as_the_orm_would_store_them(self):
+        """The import writes submitted_at itself (not through Django's adapter): an offset,
+        UTC "Z", a naive time (the operation's time zone) and no time at all must land as
+        the same instants the ORM would store."""
+        import datetime as dt
+        import json
+
+        from django.utils import timezone
+
+        from sitetrack.intake.fake_export import kobo_api_records
+
+        records = kobo_api_records(submissions=4, sites=self.sites_for_export())
+        times = ["2014-02-07T12:40:00.250+01:00", "2014-02-07T11:40:00Z", "2014-02-07T11:40:00", ""]
+        for record, text in zip(records, times, strict=True):
+            record["_submission_time"] = text
+        path = self.tmp / "data.json"
+        path.write_text(json.dumps({"count": 4, "next": None, "previous": None, "results": records}))
+        started = timezone.now()
+        run = self.run_import(path)
+        self.assertEqual(run.new, 4, run.error)
+        stored = dict(RawSubmission.objects.values_list("uuid", "assessment__submitted_at"))
+        by_time = {text: stored[r["_uuid"]] for r, text in zip(records, times, strict=True)}
+        utc = dt.UTC
+        self.assertEqual(by_time[times[0]], dt.datetime(2014, 2, 7, 11, 40, 0, 250000, tzinfo=utc))
+        self.assertEqual(by_time[times[1]], dt.datetime(2014, 2, 7, 11, 40, tzinfo=utc))
+        naive = timezone.make_aware(dt.datetime(2014, 2, 7, 11, 40), timezone.get_default_timezone())
+        self.assertEqual(by_time[times[2]], naive)
+        self.assertGreaterEqual(by_time[""], started.replace(microsecond=0))
