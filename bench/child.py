@@ -59,6 +59,8 @@ def run_case(case, database: str, repetitions: int | None) -> dict:
         "repetitions": reps,
         "baseline": case.baseline,
     }
+    if case.baseline_case:
+        row["baseline_case"] = case.baseline_case
     try:
         if case.prepare is not None:
             started = time.perf_counter()

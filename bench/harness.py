@@ -29,6 +29,9 @@ class Case:
     run: Callable[[], None]  # the measured operation
     baseline: str | None = None  # what it is compared with, e.g. "calamine read + bulk insert"
     baseline_run: Callable[[], None] | None = None
+    # Or: the baseline is another case's `run` on the same database in the same results
+    # (e.g. a first import, for a re-import), taken from its row instead of measured again.
+    baseline_case: str | None = None
     setup: Callable[[], None] | None = None  # before each repetition of run (not timed)
     baseline_setup: Callable[[], None] | None = None  # before each repetition of baseline_run
     databases: tuple[str, ...] = ("sqlite", "postgresql")  # where the case makes sense

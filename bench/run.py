@@ -353,6 +353,23 @@ def apply_growth(rows: list[dict]) -> None:
         row["worse_than_linear"] = bool(smaller) and row["ms_per_unit"] > GROWTH_TOLERANCE * min(smaller)
 
 
+def apply_baseline_cases(rows: list[dict]) -> None:
+    """A case whose baseline is another case's measured run (`baseline_case`): its
+    baseline figures are that row's, on the same database."""
+    measured = {(r["name"], r["database"]): r for r in rows if not r.get("error") and r.get("median_s")}
+    for row in rows:
+        if not row.get("baseline_case") or row.get("error") or row.get("median_s") is None:
+            continue
+        base = measured.get((row["baseline_case"], row["database"]))
+        if base is None:
+            row["baseline_note"] = f"{row['baseline_case']} was not measured on {row['database']}"
+            continue
+        row["baseline_median_s"] = base["median_s"]
+        row["baseline_min_s"] = base["min_s"]
+        row["baseline_max_s"] = base["max_s"]
+        row["ratio"] = round(row["median_s"] / base["median_s"], 3)
+
+
 def apply_goals(rows: list[dict]) -> None:
     """A case may state a goal as the highest acceptable ratio (`goal_ratio` in extra)."""
     for row in rows:
@@ -455,6 +472,7 @@ def finish(report: dict) -> None:
     """Compare growth cases and goals, write latest.json and latest.md, and for the national
     size the README table."""
     apply_growth(report["benchmarks"])
+    apply_baseline_cases(report["benchmarks"])
     apply_goals(report["benchmarks"])
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=1, default=str) + "\n")
     table = markdown(report)
