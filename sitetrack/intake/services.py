@@ -100,8 +100,8 @@ Progress = Callable[[int, int, str], None]
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+# One encoder for every record (json.dumps with options builds a new one per call).
+_json: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 
 
 def _text(value: Any) -> str:
@@ -156,8 +156,9 @@ def _pipeline_possible(reader) -> bool:
 
 
 def _produce(reader, receiving, sending) -> None:
-    """The reading process: read every submission, send them in chunks. (Encoding the
-    raw records here instead costs more in pickling than it saves.)"""
+    """The reading process: read every submission, send them in chunks. Reading is the
+    slower half, so a reader that can (`complete`) sends only the raw record, and the
+    importing process derives the fields and encodes the raw record's JSON."""
     receiving.close()
     # What the process inherited is never freed here: keep the cyclic garbage collector
     # off it (walking it would also copy every page shared with the importing process).
@@ -165,8 +166,11 @@ def _produce(reader, receiving, sending) -> None:
     dump = pickle.dumps
     batch: list[Submission] = []
     try:
+        if hasattr(reader, "complete"):
+            # Fields and repeats are derived from the raw record by the importing process.
+            reader.defer_fields = True
         for sub in reader:
-            if not sub.skipped:
+            if not sub.skipped and sub.fields is not None:
                 sub.raw = _json(sub.raw)
             # A plain tuple: pickled in C, several times cheaper than the dataclass.
             batch.append(_as_tuple(sub))
@@ -211,8 +215,10 @@ def _submissions(reader) -> Iterable[Submission]:
                     f"The reading process stopped unexpectedly (exit code {process.exitcode})."
                 ) from None
             if kind == "rows":
+                complete = getattr(reader, "complete", None)
                 for item in payload:
-                    yield Submission(*item)
+                    sub = Submission(*item)
+                    yield complete(sub) if complete is not None and sub.fields is None else sub
             elif kind == "error":
                 raise payload
             else:
@@ -586,6 +592,11 @@ class _Checker:
         self.form = site_assessment_form(indicator_dicts_for(operation))
         self.mapping = _mapping_for(run, self.form, self.catalogue)
         self.plan = _plan(self.mapping)
+        self.plan_scalars = [(k, name) for k, (kind, name, _t) in self.plan.items() if kind == _SCALAR]
+        self.plan_indicators = [(k, name) for k, (kind, name, _t) in self.plan.items() if kind == _INDICATOR]
+        self.plan_others = [
+            (k, step) for k, step in self.plan.items() if step[0] not in (_SCALAR, _INDICATOR, _SKIP)
+        ]
         self.processed = self.rejected = self.unchanged = self.new = self.updated = self.held = 0
         self.warnings = 0
         self.today = timezone.localdate()
@@ -757,23 +768,15 @@ class _Checker:
     # One submission ------------------------------------------------------------------------
     def _map(self, sub: Submission) -> tuple[dict, dict, list | None]:
         """(assessment values, location values, flows or None)."""
-        values: dict[str, Any] = {}
-        indicators: dict[str, Any] = {}
+        given = sub.fields
+        # Most fields are copied as they are: in comprehensions, not one by one.
+        values: dict[str, Any] = {name: given[key] for key, name in self.plan_scalars if key in given}
+        indicators: dict[str, Any] = {name: given[key] for key, name in self.plan_indicators if key in given}
         location: dict[str, Any] = {}
         fields = self.mapping.fields
-        plan = self.plan
-        for key, value in sub.fields.items():
-            step = plan.get(key)
-            if step is None:
-                continue
-            kind, name, table = step
-            if kind == _SCALAR:
-                values[name] = value
-                continue
-            if kind == _INDICATOR:
-                indicators[name] = value
-                continue
-            if kind == _SKIP:
+        for key, (kind, name, table) in self.plan_others:
+            value = given.get(key)
+            if value is None:
                 continue
             if table and kind != _PRIORITIES:
                 mapped = table.get(str(value), value)

@@ -49,6 +49,10 @@ class KoboXlsxReader:
     format = "kobo_xlsx"
 
     known: Callable[[str, str], bool] | None = None
+    # Set by an import that reads in a second process: submissions then come with their
+    # raw record only (fields and repeats None), and the importing process fills them in
+    # with `complete` — the reading process is the slower of the two.
+    defer_fields = False
 
     def __init__(self, path: Path, *, name: str, labels: LabelTranslator | None = None) -> None:
         check_xlsx(path, name=name)
@@ -71,6 +75,17 @@ class KoboXlsxReader:
         self.keys = field_keys(self.headers, "/")
         self.columns = dict(zip(self.keys, self.headers, strict=False))
         self.repeat_sheets = sheets[1:]
+        self._key_of: dict[str, str] | None = None
+        # Read now, not in `complete`: by then a second process may be reading the same
+        # open file (a forked child shares its offset).
+        self._repeat_key_of: dict[str, dict[str, str]] = {}
+        self._repeat_header_rows: dict[str, list[str]] = {}
+        try:
+            for sheet_name in self.repeat_sheets:
+                headers = self._repeat_header_rows[sheet_name] = self._repeat_headers(sheet_name)
+                self._repeat_key_of[sheet_name] = dict(zip(headers, field_keys(headers, "/"), strict=False))
+        except _READ_ERRORS as exc:
+            raise self._damaged(exc) from exc
         # What the digest of a row depends on besides its XML: how numbers are read as dates.
         self._salt = f"{self.book.date1904}|{','.join(sorted(self.book.date_styles))}|"
 
@@ -96,7 +111,7 @@ class KoboXlsxReader:
         first = next(rows, None)
         if first is None:
             return
-        headers = [str(h).strip() for h in self.book.decode(first[1])]
+        headers = list(self._repeat_header_rows[sheet_name])  # read once, in __init__
         if self.labels is not None:
             headers = self.labels.headers(headers)
         if "_parent_index" not in headers:
@@ -117,6 +132,37 @@ class KoboXlsxReader:
             keys[c]: (value(keys[c], v) if value else v) for c, v in cells if not headers[c].startswith("_")
         }
         return fields, raw
+
+    def _repeat_raw(self, inner: str, headers: list[str]) -> dict:
+        n = len(headers)
+        return {headers[c]: v for c, v in self.book.cells(inner) if c < n}
+
+    def complete(self, sub: Submission) -> Submission:
+        """Fill in the fields and repeats of a submission read with `defer_fields`, from
+        its raw record: the same as reading them directly (a test checks)."""
+        if sub.fields is not None or sub.skipped:
+            return sub
+        key_of = self._key_of
+        if key_of is None:
+            key_of = self._key_of = dict(zip(self.headers, self.keys, strict=False))
+        raw = sub.raw
+        sub.fields = {key_of[h]: v for h, v in raw.items() if h != "__repeats__"}
+        raw_repeats = raw.get("__repeats__") or {}
+        sub.repeats = {}
+        for name in self.repeat_sheets:
+            rows = raw_repeats.get(name) or ()
+            if not rows:
+                sub.repeats[name] = []
+                continue
+            rkeys = self._repeat_key_of[name]
+            sub.repeats[name] = [
+                {rkeys[h]: v for h, v in row.items() if not h.startswith("_")} for row in rows
+            ]
+        return sub
+
+    def _repeat_headers(self, sheet_name: str) -> list[str]:
+        first = next(iter(self.book.raw_rows(sheet_name)), None)
+        return [str(h).strip() for h in self.book.decode(first[1])] if first else []
 
     def __iter__(self) -> Iterator[Submission]:
         try:
@@ -142,6 +188,7 @@ class KoboXlsxReader:
             )
         value = self.labels.value if self.labels is not None else None
         known = self.known
+        defer = self.defer_fields and value is None
         streams = []
         for name in self.repeat_sheets:
             stream = self._repeat_stream(name)
@@ -232,19 +279,26 @@ class KoboXlsxReader:
                 if not cells:
                     continue
                 raw = {headers[c]: v for c, v in cells}
-            if value is None:
-                fields = {keys[c]: v for c, v in cells}
+            if defer:
+                fields = repeats = None
+                raw_repeats = {
+                    name: [self._repeat_raw(rinner, rheaders) for _n, rinner, rheaders in mine]
+                    for name, mine in repeat_xml
+                }
             else:
-                fields = {keys[c]: value(keys[c], v) for c, v in cells}
-            repeats: dict[str, list[dict]] = {}
-            raw_repeats: dict[str, list[dict]] = {}
-            for name, mine in repeat_xml:
-                out = repeats.setdefault(name, [])
-                rawlist = raw_repeats.setdefault(name, [])
-                for _number, rinner, rheaders in mine:
-                    fields_r, raw_r = self._repeat_fields(rinner, rheaders)
-                    out.append(fields_r)
-                    rawlist.append(raw_r)
+                if value is None:
+                    fields = {keys[c]: v for c, v in cells}
+                else:
+                    fields = {keys[c]: value(keys[c], v) for c, v in cells}
+                repeats = {}
+                raw_repeats = {}
+                for name, mine in repeat_xml:
+                    out = repeats.setdefault(name, [])
+                    rawlist = raw_repeats.setdefault(name, [])
+                    for _number, rinner, rheaders in mine:
+                        fields_r, raw_r = self._repeat_fields(rinner, rheaders)
+                        out.append(fields_r)
+                        rawlist.append(raw_r)
             if any(raw_repeats.values()):
                 raw["__repeats__"] = {k: v for k, v in raw_repeats.items() if v}
             yield Submission(
