@@ -156,9 +156,9 @@ def _pipeline_possible(reader) -> bool:
 
 
 def _produce(reader, receiving, sending) -> None:
-    """The reading process: read every submission, send them in chunks. Reading is the
-    slower half, so a reader that can (`complete`) sends only the raw record, and the
-    importing process derives the fields and encodes the raw record's JSON."""
+    """The reading process: read every submission, send them in chunks. A reader that can
+    (`complete`) sends only the raw record, as JSON text; the importing process derives
+    the fields from it (which balances the work of the two processes)."""
     receiving.close()
     # What the process inherited is never freed here: keep the cyclic garbage collector
     # off it (walking it would also copy every page shared with the importing process).
@@ -170,7 +170,7 @@ def _produce(reader, receiving, sending) -> None:
             # Fields and repeats are derived from the raw record by the importing process.
             reader.defer_fields = True
         for sub in reader:
-            if not sub.skipped and sub.fields is not None:
+            if not sub.skipped:
                 sub.raw = _json(sub.raw)
             # A plain tuple: pickled in C, several times cheaper than the dataclass.
             batch.append(_as_tuple(sub))
@@ -202,6 +202,7 @@ def _submissions(reader) -> Iterable[Submission]:
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
+    loads = json.loads
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(target=_produce, args=(reader, receiving, sending), daemon=True)
     process.start()
@@ -218,7 +219,12 @@ def _submissions(reader) -> Iterable[Submission]:
                 complete = getattr(reader, "complete", None)
                 for item in payload:
                     sub = Submission(*item)
-                    yield complete(sub) if complete is not None and sub.fields is None else sub
+                    if complete is not None and sub.fields is None:
+                        # The raw record came as its JSON text (encoding it is cheaper
+                        # for the reading process than pickling the dictionary, and
+                        # decoding cheaper here than unpickling it).
+                        complete(sub, loads(sub.raw))
+                    yield sub
             elif kind == "error":
                 raise payload
             else:

@@ -137,15 +137,17 @@ class KoboXlsxReader:
         n = len(headers)
         return {headers[c]: v for c, v in self.book.cells(inner) if c < n}
 
-    def complete(self, sub: Submission) -> Submission:
+    def complete(self, sub: Submission, raw: dict | None = None) -> Submission:
         """Fill in the fields and repeats of a submission read with `defer_fields`, from
-        its raw record: the same as reading them directly (a test checks)."""
+        its raw record (`raw`, when `sub.raw` holds it encoded already): the same as
+        reading them directly (a test checks)."""
         if sub.fields is not None or sub.skipped:
             return sub
         key_of = self._key_of
         if key_of is None:
             key_of = self._key_of = dict(zip(self.headers, self.keys, strict=False))
-        raw = sub.raw
+        if raw is None:
+            raw = sub.raw
         sub.fields = {key_of[h]: v for h, v in raw.items() if h != "__repeats__"}
         raw_repeats = raw.get("__repeats__") or {}
         sub.repeats = {}
