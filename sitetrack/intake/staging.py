@@ -139,7 +139,15 @@ class Stage:
             if not rows:
                 continue
             with self._transaction(), connection.cursor() as cursor:
-                cursor.executemany(self.inserts[name], rows)
+                if connection.vendor == "postgresql":
+                    # COPY: several times cheaper than INSERTs for the server and for us.
+                    with cursor.cursor.copy(
+                        f"COPY {self.tables[name]} ({self.columns(name, seq=True)}) FROM STDIN"
+                    ) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                else:
+                    cursor.executemany(self.inserts[name], rows)
             self.counts[name] += len(rows)
             self.buffers[name] = []
 
