@@ -165,3 +165,19 @@ class ReaderTests(IntakeCase):
         self.assertTrue(run.log.filter(rule="site_code_case", old_value="cf7111-s002").exists())
         # The site name, an unmapped field, stays only in the raw submission.
         self.assertIn("M'Poko", RawSubmission.objects.get(uuid="dtm-0001").data)
+
+    def test_fields_derived_from_the_raw_record_equal_the_fields_read_directly(self):
+        """Large imports read the XLSX in a second process that sends only the raw record
+        (as JSON); the importing process derives fields and repeat rows from it."""
+        path = write_kobo_xlsx(self.tmp / "x.xlsx", submissions=self.N, sites=self.sites_for_export())
+        direct = list(open_reader(path))
+        reader = open_reader(path)
+        reader.defer_fields = True
+        deferred = list(reader)
+        self.assertEqual(len(deferred), self.N)
+        self.assertTrue(all(s.fields is None and s.repeats is None for s in deferred))
+        completed = [reader.complete(s, json.loads(json.dumps(s.raw))) for s in deferred]
+        self.assertEqual([s.fields for s in completed], [s.fields for s in direct])
+        self.assertEqual([s.repeats for s in completed], [s.repeats for s in direct])
+        self.assertTrue(any(rows for s in direct for rows in s.repeats.values()))
+        self.assertEqual([s.raw for s in deferred], [s.raw for s in direct])
