@@ -434,8 +434,25 @@ def import_run_execute(
         spool.close()
         if checker is not None:
             checker.stage.close()
+        _discard_upload(run)
     run.refresh_from_db()
     return run
+
+
+def _discard_upload(run: ImportRun) -> None:
+    """An uploaded export holds key informants' names and phone numbers: once its import
+    has ended (done or failed), the file is deleted. What arrived is kept in the
+    restricted raw records; files named on the command line are the user's and stay."""
+    if not run.file_path:
+        return
+    path = Path(run.file_path)
+    try:
+        uploaded = path.resolve().is_relative_to(upload_dir().resolve())
+    except OSError:
+        return
+    if uploaded:
+        path.unlink(missing_ok=True)
+        ImportRun.objects.filter(pk=run.pk).update(file_path="")
 
 
 def upload_dir() -> Path:

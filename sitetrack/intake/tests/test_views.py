@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 import yaml
@@ -13,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sitetrack.assessments.models import SiteAssessment
+from sitetrack.intake import services
 from sitetrack.intake.fake_export import write_kobo_xlsx
 from sitetrack.intake.models import DuplicateHold, FieldMapping, HoldStatus, ImportRun, ImportStatus
 from sitetrack.intake.tests.helpers import IntakeCase
@@ -28,13 +30,26 @@ class IntakePageTests(IntakeCase):
 
     def test_an_imo_uploads_an_export_and_follows_its_import_to_the_summary(self):
         self.login(self.imani)
-        response = self.client.post(
-            reverse("intake:home"), {"file": self.upload(), "round": self.round.pk, "form": "site-assessment"}
-        )
+        stored = []
+        original = services.import_upload_store
+
+        def store(upload):
+            stored.append(original(upload))
+            return stored[-1]
+
+        with mock.patch.object(services, "import_upload_store", side_effect=store):
+            response = self.client.post(
+                reverse("intake:home"),
+                {"file": self.upload(), "round": self.round.pk, "form": "site-assessment"},
+            )
         run = ImportRun.objects.get()
         self.assertRedirects(response, reverse("intake:run", args=[run.pk]))
         # The immediate task backend ran it during the request.
         self.assertEqual(run.status, ImportStatus.DONE, run.error)
+        # The uploaded file (key informants' names and phones) is gone once imported.
+        self.assertEqual(run.file_path, "")
+        self.assertEqual(len(stored), 1)
+        self.assertFalse(stored[0].exists())
         self.assertTrue(run.task_id)
         self.assertEqual(SiteAssessment.objects.filter(round=self.round).count(), 7)
         status = self.client.get(reverse("intake:run-status", args=[run.pk])).json()
