@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sitetrack.assessments.models import (
@@ -121,13 +122,37 @@ def validation_rules_for(operation: Operation | None) -> ValidationRules:
 # --- formatting -------------------------------------------------------------------------
 
 
+# Per language: (decimal separator, thousand separator), when it groups by three.
+_SEPARATORS: dict[str, tuple[str, str] | None] = {}
+
+
+def _separators() -> tuple[str, str] | None:
+    language = get_language() or ""
+    found = _SEPARATORS.get(language, False)
+    if found is False:
+        found = None
+        if get_format("NUMBER_GROUPING") == 3:
+            found = (get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR"))
+        _SEPARATORS[language] = found
+    return found
+
+
 def fmt(value: float | int | Decimal | None, decimals: int | None = None) -> str:
-    """A number as users read it in the current language: 1,180 / 1 180; 12.5 / 12,5."""
+    """A number as users read it in the current language: 1,180 / 1 180; 12.5 / 12,5.
+
+    What Django's number_format gives (a test checks), at a tenth of its cost: imports
+    write a message with figures for every finding of 100,000 rows."""
     if value is None:
         return "—"
+    number = float(value)
     if decimals is None:
-        decimals = 0 if float(value).is_integer() else 1
-    return number_format(round(float(value), decimals), decimal_pos=decimals, force_grouping=True)
+        decimals = 0 if number.is_integer() else 1
+    number = round(number, decimals)
+    separators = _separators()
+    if separators is None:
+        return number_format(number, decimal_pos=decimals, force_grouping=True)
+    decimal, thousands = separators
+    return f"{number:,.{decimals}f}".replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
 
 
 def sector_label(code: str) -> str:

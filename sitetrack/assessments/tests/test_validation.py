@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 
 from sitetrack.assessments.tests.fixtures import good_values
 from sitetrack.assessments.validation import ValidationRules, derive, validate
@@ -181,3 +181,28 @@ class DeriveTests(TestCase):
         derived = derive(values)
         self.assertIsNone(derived["litres_per_person_day"])
         self.assertIsNone(derived["female_male_latrine_ratio"])
+
+
+class FigureFormattingTests(SimpleTestCase):
+    """Messages carry figures as the reader's language writes them; `fmt` formats them
+    itself (imports write one for every finding) and must agree with Django."""
+
+    def test_figures_read_as_django_formats_them_in_english_and_french(self):
+        from django.utils import translation
+        from django.utils.formats import number_format
+
+        from sitetrack.assessments.validation import fmt
+
+        values = [0, 7, -1, 999, 1000, 1180, -1234567, 12.5, 0.05, 1234.56, -0.04, 999.95, 1e9, 2.25]
+        for language in ("en", "fr"):
+            with translation.override(language):
+                for value in values:
+                    for decimals in (None, 0, 1, 2):
+                        places = decimals if decimals is not None else (0 if float(value).is_integer() else 1)
+                        expected = number_format(
+                            round(float(value), places), decimal_pos=places, force_grouping=True
+                        )
+                        self.assertEqual(fmt(value, decimals), expected, (language, value, decimals))
+        with translation.override("fr"):
+            self.assertEqual(fmt(1180), number_format(1180, force_grouping=True))
+            self.assertNotEqual(fmt(1180), "1,180")
