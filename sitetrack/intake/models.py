@@ -67,6 +67,10 @@ class ImportRun(models.Model):
     file_name = models.CharField(_("file"), max_length=255, blank=True)
     file_path = models.CharField(max_length=500, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
+    # For XLSX (zip) files: a digest of the workbook's parts (name, CRC-32, size) without
+    # its document properties. An export downloaded again with the same submissions has
+    # other bytes (export time) but the same parts (see services._content_digest).
+    content_digest = models.CharField(max_length=64, blank=True, default="")
     file_format = models.CharField(max_length=20, blank=True)
     all_or_nothing = models.BooleanField(default=False)
     status = models.CharField(

@@ -347,9 +347,31 @@ def import_run_create(
         file_name=file_name or (path.name if path is not None else ""),
         file_path=str(path) if path is not None else "",
         file_sha256=digest.hexdigest() if path is not None and path.is_file() else "",
+        content_digest=_content_digest(path) if path is not None and path.is_file() else "",
         all_or_nothing=all_or_nothing,
         created_by=user,
     )
+
+
+def _content_digest(path: Path) -> str:
+    """What a workbook holds, from its zip directory alone: every part's name, CRC-32 and
+    size, leaving out the document properties (docProps/: export time, application).
+    KoboToolbox writes a new file for each download; with the same submissions its sheets
+    are the same, so a re-download is recognised as identical to its earlier import
+    without being read (the first rows are still probed against the stored hashes).
+    "" for files that are not zip archives."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = sorted(
+                (info.filename, info.CRC, info.file_size)
+                for info in zf.infolist()
+                if not info.filename.startswith("docProps/")
+            )
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return ""
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest() if parts else ""
 
 
 def _set_progress(run: ImportRun, **fields) -> None:
@@ -554,13 +576,16 @@ def _identical_import(run: ImportRun) -> ImportRun | None:
     the round, form, mapping and catalogue by construction."""
     if not run.file_sha256 or run.source != ImportSource.FILE:
         return None
+    same_file = models.Q(file_sha256=run.file_sha256)
+    if run.content_digest:
+        same_file |= models.Q(content_digest=run.content_digest)
     earlier = (
         ImportRun.objects.filter(
+            same_file,
             operation_id=run.operation_id,
             round_id=run.round_id,
             form=run.form,
             mapping_id=run.mapping_id,
-            file_sha256=run.file_sha256,
             status=ImportStatus.DONE,
             rejected=0,
         )

@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 
 from sitetrack.assessments.models import PopulationFlow, SiteAssessment
+from sitetrack.intake import services
 from sitetrack.intake.fake_export import write_kobo_csv, write_kobo_xlsx
 from sitetrack.intake.models import ChangeType, CleaningLogEntry, ImportStatus, RawSubmission
 from sitetrack.intake.services import import_file
@@ -100,6 +101,33 @@ class ImportTests(IntakeCase):
         self.assertEqual(again.identical_to, first)
         self.assertEqual((again.processed, again.unchanged, again.new, again.updated), (7, 7, 0, 0))
         self.assertLessEqual(cells.call_count, 3 * 2)  # the probe of the first rows at most
+
+    def test_an_export_downloaded_again_is_recognised_by_its_sheets_without_being_read(self):
+        """KoboToolbox writes a new file for each download (new export time in the document
+        properties): same sheets, other bytes."""
+        import shutil
+        import zipfile
+        from unittest import mock
+
+        from sitetrack.intake.readers.xlsx_stream import XlsxStream
+
+        path = self.xlsx()
+        first = self.run_import(path)
+        again_path = self.tmp / "downloaded-again.xlsx"
+        shutil.copyfile(path, again_path)
+        with zipfile.ZipFile(again_path, "a") as zf:
+            zf.writestr("docProps/custom.xml", "<downloaded>later</downloaded>")
+        self.assertNotEqual(again_path.read_bytes(), path.read_bytes())
+        with mock.patch.object(XlsxStream, "cells", autospec=True, side_effect=XlsxStream.cells) as cells:
+            again = self.run_import(again_path)
+        self.assertEqual(again.identical_to, first)
+        self.assertEqual((again.processed, again.unchanged, again.new, again.updated), (7, 7, 0, 0))
+        self.assertLessEqual(cells.call_count, 3 * 2)  # the probe of the first rows at most
+        # A sheet with one changed submission is another content: read row by row.
+        changed = write_kobo_xlsx(
+            self.tmp / "changed.xlsx", submissions=7, sites=self.sites_for_export(), seed=2
+        )
+        self.assertNotEqual(services._content_digest(changed), services._content_digest(again_path))
 
     def test_a_file_identical_to_an_import_overtaken_by_a_later_one_is_compared_row_by_row(self):
         path = self.xlsx()
