@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from sitetrack.assessments.models import Round
 from sitetrack.core.access import operations_for, require
 from sitetrack.core.api import request_operation
-from sitetrack.intake.models import CleaningLogEntry, FieldMapping, ImportRun
+from sitetrack.intake.models import CLEANING_LOG_FIELDS, CleaningLogEntry, FieldMapping, ImportRun
 from sitetrack.intake.selectors import run_status
 from sitetrack.intake.services import FORMS, import_upload
 
@@ -34,20 +34,7 @@ class ImportCreateSerializer(serializers.Serializer):
 class CleaningLogEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = CleaningLogEntry
-        fields = [
-            "row",
-            "sheet",
-            "uuid",
-            "site_code",
-            "field",
-            "column",
-            "old_value",
-            "new_value",
-            "change_type",
-            "rule",
-            "severity",
-            "issue",
-        ]
+        fields = list(CLEANING_LOG_FIELDS)
 
 
 def _round(operation, text: str) -> Round:

@@ -152,6 +152,23 @@ class ChangeType(models.TextChoices):
     HELD = "held", _("Held as a duplicate")
 
 
+# What a cleaning-log line says, in the order the API and the import (staging) use.
+CLEANING_LOG_FIELDS = (
+    "row",
+    "sheet",
+    "uuid",
+    "site_code",
+    "field",
+    "column",
+    "old_value",
+    "new_value",
+    "change_type",
+    "rule",
+    "severity",
+    "issue",
+)
+
+
 class CleaningLogEntry(models.Model):
     """One line of the cleaning log: a change, a rejection or a flag, with its reason."""
 

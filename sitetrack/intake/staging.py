@@ -20,23 +20,12 @@ from collections.abc import Iterator
 
 from django.db import DatabaseError, connection
 
+from sitetrack.intake.models import CLEANING_LOG_FIELDS
+
 CHUNK = 2000
 
 # The cleaning log's columns, in the order `_Checker._entry` produces them.
-LOG_COLUMNS = (
-    "row",
-    "sheet",
-    "uuid",
-    "site_code",
-    "field",
-    "column",
-    "old_value",
-    "new_value",
-    "change_type",
-    "rule",
-    "severity",
-    "issue",
-)
+LOG_COLUMNS = CLEANING_LOG_FIELDS
 FLOW_COLUMNS = ("site_id", "direction", "area_id", "individuals", "reason")
 RAW_COLUMNS = ("site_id", "existing_id", "uuid", "submitted_at", "data", "content_hash", "raw_hash")
 
