@@ -2,16 +2,18 @@
 
 An import runs in two phases:
 
-1. **Checking** (no writes but the progress counter): the file is read as a stream, each
-   submission mapped, typed, matched to its site and validated with the same rules as
-   the web form (assessments.validation), and compared by content hash with what is
-   already stored. What must be written is spooled to a temporary file, so memory stays
-   flat whatever the file's size. Progress (processed/total) is committed as it goes, so
-   the web page and the CLI can show it.
-2. **Saving**: everything spooled is written in ONE transaction, with bulk inserts. The
-   batch is the whole import: it lands whole or leaves nothing (a killed process, a
-   database error, a power cut). Submissions are idempotent by UUID: a re-import skips
-   unchanged ones by hash, updates changed ones (recorded in the assessment history).
+1. **Checking** (nothing written to the real tables but the progress counter): the file
+   is read as a stream, each submission mapped, typed, matched to its site and validated
+   with the same rules as the web form (assessments.validation), and compared by content
+   hash with what is already stored. What must be written goes, as it is checked, into
+   temporary tables of this connection (staging.py) or, for re-import work, a temporary
+   spool file, so memory stays flat whatever the file's size. Progress (processed/total)
+   is committed as it goes, so the web page and the CLI can show it.
+2. **Saving**: in ONE transaction, the staged rows are copied into the real tables by the
+   database (INSERT … SELECT) and the spool is written with bulk statements. The batch is
+   the whole import: it lands whole or leaves nothing (a killed process, a database
+   error, a power cut). Submissions are idempotent by UUID: a re-import skips unchanged
+   ones by hash, updates changed ones (recorded in the assessment history).
 
 Rows that cannot be used (unknown site or P-code, wrong type, future date, no UUID) are
 rejected into the cleaning log with file/sheet/row/column/value/rule; the rest lands,
