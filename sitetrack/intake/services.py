@@ -1364,13 +1364,17 @@ class _Saver:
                 params,
             )
 
-    def _history_rows(self, hist_fields: list[str], rows: list[dict], history_type: str) -> list[tuple]:
-        extra = {
+    def _history_extra(self, history_type: str) -> dict:
+        """The history columns an import sets (the others copy the assessment)."""
+        return {
             "history_date": self.dt,
             "history_change_reason": self.reason,
             "history_type": history_type,
             "history_user_id": self.run.created_by_id,
         }
+
+    def _history_rows(self, hist_fields: list[str], rows: list[dict], history_type: str) -> list[tuple]:
+        extra = self._history_extra(history_type)
         getter = itemgetter(*hist_fields)
         return [getter({**row, **extra}) for row in rows]
 
@@ -1390,12 +1394,7 @@ class _Saver:
         new, flows, raws = stage.tables["new"], stage.tables["flow"], stage.tables["raw"]
         # The staged rows joined to the assessment just inserted for their site.
         join = f"JOIN {table} a ON a.{site} = s.site_id AND a.{round_} = %s"
-        extra = {
-            "history_date": self.dt,
-            "history_change_reason": self.reason,
-            "history_type": "+",
-            "history_user_id": self.run.created_by_id,
-        }
+        extra = self._history_extra("+")
         hist_cols, selects, hist_params = [], [], []
         for field in self.history._meta.concrete_fields:
             if field.attname == "history_id":
