@@ -133,6 +133,13 @@ class KoboXlsxReader:
         }
         return fields, raw
 
+    def _main_cells(self, inner: str, ncols: int) -> list[tuple[int, object]]:
+        """A main-sheet row's non-empty cells, without those past the last header."""
+        cells = self.book.cells(inner)
+        if cells and cells[-1][0] >= ncols:
+            cells = [(c, v) for c, v in cells if c < ncols]
+        return cells
+
     def _repeat_raw(self, inner: str, headers: list[str]) -> dict:
         n = len(headers)
         return {headers[c]: v for c, v in self.book.cells(inner) if c < n}
@@ -206,9 +213,7 @@ class KoboXlsxReader:
             if known is None:
                 # Nothing to compare with (a first import): decode the row at once and
                 # read the identity from it.
-                cells = book.cells(inner)
-                if cells and cells[-1][0] >= ncols:
-                    cells = [(c, v) for c, v in cells if c < ncols]
+                cells = self._main_cells(inner, ncols)
                 if not cells:
                     continue
                 raw = {headers[c]: v for c, v in cells}
@@ -275,9 +280,7 @@ class KoboXlsxReader:
                 )
                 continue
             if cells is None:
-                cells = book.cells(inner)
-                if cells and cells[-1][0] >= ncols:
-                    cells = [(c, v) for c, v in cells if c < ncols]
+                cells = self._main_cells(inner, ncols)
                 if not cells:
                     continue
                 raw = {headers[c]: v for c, v in cells}
