@@ -19,6 +19,7 @@ from sitetrack.assessments.models import (
     ValidationSettings,
     VisitMethod,
 )
+from sitetrack.assessments.rules import version_of
 from sitetrack.core.catalogue import CatalogueIndex, IndicatorDef
 from sitetrack.core.models import IndicatorType, ThresholdDirection
 from sitetrack.core.sectors import Sector
@@ -92,6 +93,9 @@ class AssessmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed to submit when there are warnings: explain what you checked."),
     )
+    # The version of the assessment the user opened (rules.version_of): a save over a
+    # newer one is refused instead of silently overwriting someone else's changes.
+    version = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
 
     def __init__(self, *args, catalogue: CatalogueIndex, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -148,11 +152,13 @@ class AssessmentForm(forms.Form):
             if isinstance(value, bool):
                 value = "yes" if value else "no"
             initial[indicator_field_name(code)] = value
+        initial["version"] = version_of(assessment)
         return initial
 
     def values(self) -> dict[str, Any]:
         """The service's `values` dict from cleaned data."""
         data = dict(self.cleaned_data)
+        data.pop("version", None)
         indicators: dict[str, Any] = {}
         for name, definition in self.indicator_defs.items():
             value = data.pop(name, None)
@@ -188,13 +194,51 @@ class AssessmentForm(forms.Form):
 
 
 class FlowForm(forms.Form):
-    direction = forms.ChoiceField(label=_("Direction"), choices=FlowDirection.choices)
+    """One row of "arrivals and departures by area". A row is filled once it has an area,
+    a number of individuals or a reason: the direction alone (a browser always sends one
+    for a select) does not make a blank row count."""
+
+    direction = forms.ChoiceField(label=_("Direction"), choices=[("", "—"), *FlowDirection.choices])
     area = forms.CharField(label=_("Area (P-code)"), required=False, max_length=20)
-    individuals = forms.IntegerField(label=_("Individuals"), min_value=0)
+    individuals = forms.IntegerField(
+        label=_("Individuals"), min_value=0, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=40)
 
+    FILLING_FIELDS = ("area", "individuals", "reason")
 
-FlowFormSet = forms.formset_factory(FlowForm, extra=2, can_delete=True)
+    def has_changed(self) -> bool:
+        return any(name in self.changed_data for name in self.FILLING_FIELDS)
+
+    def flow(self) -> dict[str, Any] | None:
+        """The row as the service's flow dict; None for a blank or deleted row."""
+        data = getattr(self, "cleaned_data", None)
+        if not data or data.get("DELETE"):
+            return None
+        return {k: v for k, v in data.items() if k != "DELETE"}
+
+
+class BaseFlowFormSet(forms.BaseFormSet):
+    def flows(self) -> list[dict[str, Any]]:
+        """The filled rows, in order, as flow dicts (call after is_valid())."""
+        return [flow for flow in (f.flow() for f in self.forms) if flow is not None]
+
+    def error_summary(self) -> list[str]:
+        """Each row's errors as one line naming the row and the field, for the summary at
+        the top of the page."""
+        lines = [str(e) for e in self.non_form_errors()]
+        for position, form in enumerate(self.forms, start=1):
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                for error in errors:
+                    lines.append(
+                        _("Arrivals and departures by area, row %(row)s, %(field)s: %(error)s")
+                        % {"row": position, "field": label, "error": error}
+                    )
+        return lines
+
+
+FlowFormSet = forms.formset_factory(FlowForm, formset=BaseFlowFormSet, extra=2, can_delete=True)
 
 
 class ReturnForm(forms.Form):

@@ -108,6 +108,15 @@ def correct_refusal(current: str) -> str | None:
     return None
 
 
+def version_of(assessment: SiteAssessment) -> str:
+    """The token that changes whenever the assessment is written (form field, ETag).
+
+    Every write — a service, the import's SQL, a round closing — sets `updated_at`, so
+    its microseconds since the epoch serve as the version without a column of its own."""
+    stamp = assessment.updated_at
+    return f"{assessment.pk}.{int(stamp.timestamp() * 1_000_000)}" if stamp else f"{assessment.pk}.0"
+
+
 def history_reason(text: str) -> str:
     """A change reason cut to the history column's length."""
     return text if len(text) <= HISTORY_REASON_LENGTH else text[: HISTORY_REASON_LENGTH - 1] + "…"

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -68,6 +68,32 @@ EDITABLE_FIELDS = frozenset(
         "warnings_comment",
     }
 )
+
+
+class EditConflict(ValidationError):
+    """Someone else wrote the assessment after the user read it (optimistic locking):
+    nothing was saved. The API answers 412, the form shows the message."""
+
+
+class SaveResult(NamedTuple):
+    assessment: SiteAssessment
+    created: bool
+
+
+def _check_version(assessment: SiteAssessment | None, expected: str | None) -> None:
+    if not expected:
+        return
+    if assessment is None or rules.version_of(assessment) != expected:
+        raise EditConflict(
+            {
+                "version": [
+                    _(
+                        "Someone else changed this assessment after you opened it; nothing was "
+                        "saved. Reload it to see their changes, then make yours again."
+                    )
+                ]
+            }
+        )
 
 
 # --- rounds ------------------------------------------------------------------------------------
@@ -276,7 +302,6 @@ def _replace_flows(assessment: SiteAssessment, flows: list[dict[str, Any]] | Non
     PopulationFlow.objects.bulk_create([PopulationFlow(assessment=assessment, **f) for f in flows])
 
 
-@transaction.atomic
 def assessment_save(
     *,
     site: Site,
@@ -284,14 +309,61 @@ def assessment_save(
     user: AbstractBaseUser,
     values: Mapping[str, Any],
     flows: list[Mapping[str, Any]] | None = None,
+    expected_version: str | None = None,
 ) -> SiteAssessment:
     """Create or update the site's assessment for the round (draft, returned, or — for an
-    IMO — submitted), re-running every validation rule and storing the findings."""
+    IMO — submitted), re-running every validation rule and storing the findings.
+    `expected_version` (rules.version_of, as read by the user): refuse with EditConflict
+    when the assessment changed since."""
+    return assessment_upsert(
+        site=site, round=round, user=user, values=values, flows=flows, expected_version=expected_version
+    ).assessment
+
+
+def assessment_upsert(
+    *,
+    site: Site,
+    round: Round,
+    user: AbstractBaseUser,
+    values: Mapping[str, Any],
+    flows: list[Mapping[str, Any]] | None = None,
+    expected_version: str | None = None,
+) -> SaveResult:
+    """`assessment_save`, saying whether the assessment was created. Idempotent under
+    concurrency: of simultaneous creates for one site and round, one creates and the
+    others update what it created."""
+    try:
+        return _upsert(
+            site=site, round=round, user=user, values=values, flows=flows, expected_version=expected_version
+        )
+    except IntegrityError:
+        # Another request created it between our look and our insert (SQLite, which has no
+        # row locks): what we have becomes an update of theirs.
+        if not SiteAssessment.objects.filter(round=round, site=site).exists():
+            raise
+        return _upsert(
+            site=site, round=round, user=user, values=values, flows=flows, expected_version=expected_version
+        )
+
+
+@transaction.atomic
+def _upsert(
+    *,
+    site: Site,
+    round: Round,
+    user: AbstractBaseUser,
+    values: Mapping[str, Any],
+    flows: list[Mapping[str, Any]] | None,
+    expected_version: str | None,
+) -> SaveResult:
     _check_scope(user, site, "assess")
     if site.operation_id != round.operation_id:
         raise ValidationError({"round": [_("This round belongs to another operation.")]})
     _check_round_open(round)
+    # Lock the site: simultaneous first saves of its assessment take turns (PostgreSQL).
+    type(site).objects.select_for_update().filter(pk=site.pk).first()
     assessment = SiteAssessment.objects.select_for_update().filter(round=round, site=site).first()
+    _check_version(assessment, expected_version)
     current = assessment.status if assessment is not None else None
     refusal = rules.save_refusal(current, may_validate=can(user, round.operation, "validate"))
     if refusal:
@@ -299,6 +371,7 @@ def assessment_save(
     cleaned, findings, clean_flows, catalogue = _prepare(
         assessment=assessment, site=site, round=round, values=values, flows=flows
     )
+    created = assessment is None
     if assessment is None:
         assessment = SiteAssessment(
             round=round,
@@ -314,7 +387,7 @@ def assessment_save(
     assessment.status = rules.status_after_save(current, error_count=assessment.error_count, submitted=False)
     assessment.save()
     _replace_flows(assessment, clean_flows)
-    return assessment
+    return SaveResult(assessment, created)
 
 
 @transaction.atomic
@@ -424,6 +497,7 @@ def assessment_correct(
     values: Mapping[str, Any],
     reason: str,
     flows: list[Mapping[str, Any]] | None = None,
+    expected_version: str | None = None,
 ) -> SiteAssessment:
     """An IMO changes figures of a submitted or validated assessment while the round is
     open; the change and its reason are recorded in the history."""
@@ -435,6 +509,7 @@ def assessment_correct(
     assessment = (
         SiteAssessment.objects.select_for_update().select_related("round", "site").get(pk=assessment.pk)
     )
+    _check_version(assessment, expected_version)
     refusal = rules.correct_refusal(assessment.status)
     if refusal:
         raise ValidationError({"status": [refusal]})

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,7 +33,6 @@ from sitetrack.assessments.models import (
 from sitetrack.assessments.selectors import (
     BOARD_STATES,
     annotate_gaps,
-    assessments_for,
     flows_for,
     previous_round,
     round_board,
@@ -41,7 +40,7 @@ from sitetrack.assessments.selectors import (
     rounds_for,
 )
 from sitetrack.assessments.validation import validation_rules_for
-from sitetrack.core.access import access_site, can, require
+from sitetrack.core.access import access_assessment, access_round, access_site, can, require
 from sitetrack.core.catalogue import catalogue_for, catalogue_for_version, catalogue_version_create
 from sitetrack.core.models import CatalogueVersion, Operation
 
@@ -54,18 +53,11 @@ def current_operation(request: HttpRequest) -> Operation:
 
 
 def _round(request: HttpRequest, pk: int) -> Round:
-    operation = current_operation(request)
-    require(request.user, operation, "read")
-    return get_object_or_404(Round, pk=pk, operation=operation)
+    return access_round(request.user, current_operation(request), pk)
 
 
 def _assessment(request: HttpRequest, pk: int) -> SiteAssessment:
-    operation = current_operation(request)
-    require(request.user, operation, "read")
-    assessment = assessments_for(request.user, operation).filter(pk=pk).first()
-    if assessment is None:
-        raise Http404(_("No such assessment in your scope."))
-    return assessment
+    return access_assessment(request.user, current_operation(request), pk)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -155,70 +147,35 @@ def assessment_form_view(request: HttpRequest, round_pk: int, code: str) -> Http
     """Create or edit the site's assessment for the round. With `?correct=1`, an IMO
     corrects a submitted or validated one (a reason is required)."""
     round = _round(request, round_pk)
-    operation = round.operation
-    site = access_site(request.user, operation, code, action="assess")
+    site = access_site(request.user, round.operation, code, action="assess")
     assessment = SiteAssessment.objects.filter(round=round, site=site).first()
     correcting = bool(request.GET.get("correct")) and assessment is not None
-    catalogue = (
-        catalogue_for_version(assessment.catalogue_version, operation)
-        if assessment and assessment.catalogue_version_id
-        else catalogue_for(operation)
-    )
-    prefix_flows = "flows"
+    catalogue = _catalogue_of(assessment, round.operation)
     if request.method == "POST":
         form = AssessmentForm(request.POST, catalogue=catalogue)
-        flow_set = FlowFormSet(request.POST, prefix=prefix_flows)
-        reason = request.POST.get("correction_reason", "")
+        flow_set = FlowFormSet(request.POST, prefix=FLOWS_PREFIX)
         if form.is_valid() and flow_set.is_valid():
-            flows = [
-                {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
-                for f in flow_set.forms
-                if f.cleaned_data and not f.cleaned_data.get("DELETE")
-            ]
             try:
-                if correcting:
-                    saved = services.assessment_correct(
-                        assessment=assessment,
-                        user=request.user,
-                        values=form.values(),
-                        flows=flows,
-                        reason=reason,
-                    )
-                else:
-                    saved = services.assessment_save(
-                        site=site, round=round, user=request.user, values=form.values(), flows=flows
-                    )
-                    if "submit" in request.POST:
-                        saved = services.assessment_submit(assessment=saved, user=request.user)
+                saved = _save_from_form(request, form, flow_set, site, round, assessment, correcting)
             except ValidationError as error:
                 _add_errors(form, error)
                 assessment = SiteAssessment.objects.filter(round=round, site=site).first()
+                if assessment is not None and not isinstance(error, services.EditConflict):
+                    # A save may have gone through before the submit was refused: the page
+                    # now shows that version. After a conflict it keeps the one the user had.
+                    form.data = form.data.copy()
+                    form.data["version"] = rules.version_of(assessment)
             else:
-                if "submit" in request.POST:
-                    messages.success(request, _("Assessment submitted for validation."))
-                    return redirect("assessments:detail", pk=saved.pk)
-                messages.success(
-                    request,
-                    _("Saved. %(errors)s error(s), %(warnings)s warning(s).")
-                    % {
-                        "errors": saved.error_count,
-                        "warnings": saved.warning_count,
-                    },
-                )
-                return redirect(request.get_full_path())
+                return _after_save(request, saved)
     else:
         form = AssessmentForm(initial=AssessmentForm.initial_from(assessment), catalogue=catalogue)
-        flow_set = FlowFormSet(initial=flows_for(assessment) if assessment else None, prefix=prefix_flows)
-    issues: dict[str, list[dict]] = {}
-    for issue in assessment.issues if assessment else []:
-        name = issue["field"]
-        if name.startswith("indicators."):
-            name = indicator_field_name(name.split(".", 1)[1])
-        issues.setdefault(name if name in form.fields else "__all__", []).append(issue)
-    sections = [
-        (title, [{"field": form[name], "issues": issues.get(name, [])} for name in names])
-        for title, names in form.sections()
-    ]
+        flow_set = FlowFormSet(initial=flows_for(assessment) if assessment else None, prefix=FLOWS_PREFIX)
+    status = assessment.status if assessment else None
+    editable = (
+        rules.may_correct(request.user, round.operation, round, status)
+        if correcting
+        else rules.may_edit(request.user, round.operation, round, status)
+    )
     return render(
         request,
         "assessments/assessment_form.html",
@@ -228,17 +185,89 @@ def assessment_form_view(request: HttpRequest, round_pk: int, code: str) -> Http
             "assessment": assessment,
             "form": form,
             "flow_set": flow_set,
-            "sections": sections,
-            "general_issues": issues.get("__all__", []),
+            "sections": _sections(form, assessment),
+            "error_summary": _error_summary(form, flow_set),
             "correcting": correcting,
             "catalogue": catalogue,
-            "editable": (
-                rules.may_correct(request.user, operation, round, assessment.status)
-                if correcting
-                else rules.may_edit(request.user, operation, round, assessment.status if assessment else None)
-            ),
+            "editable": editable,
         },
     )
+
+
+FLOWS_PREFIX = "flows"
+
+
+def _catalogue_of(assessment: SiteAssessment | None, operation: Operation):
+    """The catalogue the assessment was collected with (the current one for a new one)."""
+    if assessment is not None and assessment.catalogue_version_id:
+        return catalogue_for_version(assessment.catalogue_version, operation)
+    return catalogue_for(operation)
+
+
+def _save_from_form(request, form, flow_set, site, round, assessment, correcting) -> SiteAssessment:
+    version = form.cleaned_data.get("version") or None
+    if correcting:
+        return services.assessment_correct(
+            assessment=assessment,
+            user=request.user,
+            values=form.values(),
+            flows=flow_set.flows(),
+            reason=request.POST.get("correction_reason", ""),
+            expected_version=version,
+        )
+    saved = services.assessment_save(
+        site=site,
+        round=round,
+        user=request.user,
+        values=form.values(),
+        flows=flow_set.flows(),
+        expected_version=version,
+    )
+    if "submit" in request.POST:
+        saved = services.assessment_submit(assessment=saved, user=request.user)
+    return saved
+
+
+def _after_save(request: HttpRequest, saved: SiteAssessment) -> HttpResponse:
+    if "submit" in request.POST:
+        messages.success(request, _("Assessment submitted for validation."))
+        return redirect("assessments:detail", pk=saved.pk)
+    messages.success(
+        request,
+        _("Saved. %(errors)s error(s), %(warnings)s warning(s).")
+        % {"errors": saved.error_count, "warnings": saved.warning_count},
+    )
+    return redirect(request.get_full_path())
+
+
+def _sections(form: AssessmentForm, assessment: SiteAssessment | None) -> list[tuple[str, list[dict]]]:
+    """The form's sections, each field with the stored findings about it."""
+    issues: dict[str, list[dict]] = {}
+    for issue in assessment.issues if assessment else []:
+        name = issue["field"]
+        if name.startswith("indicators."):
+            name = indicator_field_name(name.split(".", 1)[1])
+        issues.setdefault(name if name in form.fields else "__all__", []).append(issue)
+    return [
+        (title, [{"field": form[name], "issues": issues.get(name, [])} for name in names])
+        for title, names in form.sections()
+    ]
+
+
+def _error_summary(form: AssessmentForm, flow_set) -> list[dict[str, str]]:
+    """Every error of the form and of the flows table, for the summary at the top: the
+    field's label, the message and the anchor of the field."""
+    if not form.is_bound:
+        return []
+    lines = [{"label": "", "message": str(m), "anchor": ""} for m in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            continue
+        label = form.fields[name].label if name in form.fields else name
+        lines += [{"label": str(label), "message": str(m), "anchor": f"f-{name}"} for m in errors]
+    if flow_set.is_bound:
+        lines += [{"label": "", "message": m, "anchor": "flows"} for m in flow_set.error_summary()]
+    return lines
 
 
 # --- the assessment page and its actions ------------------------------------------------------

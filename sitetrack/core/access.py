@@ -152,3 +152,42 @@ def area_in_scope(user: AbstractBaseUser, operation: Operation, area) -> bool:
         return True
     membership = membership_for(user, operation)
     return any(area.path.startswith(p) for p in membership.areas.values_list("path", flat=True))
+
+
+def _pk(value: object) -> int:
+    """An object id from a URL or a body; 404 (not 500) when it is not a whole number."""
+    if isinstance(value, bool):
+        raise Http404("No such object.")
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        raise Http404("No such object.") from None
+    if not 0 < number < 2**63:
+        raise Http404("No such object.")
+    return number
+
+
+def access_round(user: AbstractBaseUser, operation: Operation, pk: object, *, action: str = "read"):
+    """The operation's round with this id, if the user may `action` in the operation."""
+    from sitetrack.assessments.models import Round
+
+    require(user, operation, action)
+    round = Round.objects.select_related("operation").filter(pk=_pk(pk), operation=operation).first()
+    if round is None:
+        raise Http404("No such round.")
+    return round
+
+
+def access_assessment(user: AbstractBaseUser, operation: Operation, pk: object, *, action: str = "read"):
+    """The assessment with this id, if its site is in the user's scope and the user may
+    `action`; 404 otherwise (a facilitator learns nothing of other areas)."""
+    from sitetrack.assessments.models import Round, SiteAssessment
+
+    require(user, operation, action)
+    qs = SiteAssessment.objects.filter(
+        round_id__in=Round.objects.filter(operation=operation).values("id")
+    ).select_related("site", "round", "round__operation", "catalogue_version")
+    assessment = scoped(qs, user, operation, "site__").filter(pk=_pk(pk)).first()
+    if assessment is None:
+        raise Http404("No such assessment in your scope.")
+    return assessment

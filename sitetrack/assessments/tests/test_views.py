@@ -113,3 +113,70 @@ class AssessmentPagesTests(BaseCase):
         self.login(self.imani)
         html = self.client.get(f"/assessments/rounds/{self.round.pk}/").content.decode()
         self.assertIn(self.form_url, html)
+
+    def blank_flow_rows(self, count: int = 2) -> dict:
+        """What a browser sends for the table's empty rows: the direction select has a value."""
+        data = {"flows-TOTAL_FORMS": str(count), "flows-INITIAL_FORMS": "0"}
+        for i in range(count):
+            data.update(
+                {f"flows-{i}-direction": "arrival", f"flows-{i}-area": "", f"flows-{i}-individuals": ""}
+            )
+            data[f"flows-{i}-reason"] = ""
+        return data
+
+    def test_the_form_saves_with_the_blank_rows_of_the_flows_table(self):
+        self.login(self.fatou)
+        response = self.client.post(self.form_url, {**form_data(), **self.blank_flow_rows(), "submit": "1"})
+        self.assertEqual(response.status_code, 302, response.content.decode()[:3000])
+        assessment = SiteAssessment.objects.get()
+        self.assertEqual(assessment.status, AssessmentStatus.SUBMITTED)
+        self.assertFalse(assessment.flows.exists())
+
+    def test_the_blank_rows_the_form_renders_are_ignored_when_posted_back(self):
+        self.login(self.fatou)
+        page = self.client.get(self.form_url)
+        flow_set = page.context["flow_set"]
+        data = {**form_data(), "save": "1", "flows-TOTAL_FORMS": str(len(flow_set.forms))}
+        data["flows-INITIAL_FORMS"] = "0"
+        for form in flow_set.forms:
+            for name, field in form.fields.items():
+                value = form[name].value()
+                if value is None and hasattr(field, "choices"):
+                    value = list(field.choices)[0][0]  # a browser sends a select's first option
+                if value not in (None, False):
+                    data[form.add_prefix(name)] = value
+                self.assertIn(f'for="{form[name].id_for_label}"', page.content.decode())
+        self.assertEqual(self.client.post(self.form_url, data).status_code, 302)
+
+    def test_a_flow_row_error_is_named_in_the_summary_at_the_top(self):
+        self.login(self.fatou)
+        rows = self.blank_flow_rows()
+        rows["flows-1-area"] = "CF711"
+        response = self.client.post(self.form_url, {**form_data(), **rows, "save": "1"})
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        summary = html[html.index('id="error-summary"') : html.index("<fieldset")]
+        self.assertIn("Arrivals and departures by area, row 2, Individuals: This field is required.", summary)
+        self.assertFalse(SiteAssessment.objects.exists())
+
+    def test_filled_flow_rows_are_saved(self):
+        self.login(self.fatou)
+        rows = self.blank_flow_rows()
+        rows.update({"flows-0-area": "CF711", "flows-0-individuals": "120", "flows-0-reason": "conflict"})
+        response = self.client.post(self.form_url, {**form_data(), **rows, "save": "1"})
+        self.assertEqual(response.status_code, 302, response.content.decode()[:3000])
+        flow = SiteAssessment.objects.get().flows.get()
+        self.assertEqual((flow.direction, flow.area.pcode, flow.individuals), ("arrival", "CF711", 120))
+
+    def test_a_save_over_a_newer_version_is_refused_with_a_clear_message(self):
+        self.login(self.fatou)
+        self.client.post(self.form_url, {**form_data(), "save": "1"})
+        opened = self.client.get(self.form_url).context["form"]["version"].value()
+        services.assessment_save(site=self.mpoko, round=self.round, user=self.imani, values={"arrivals": 121})
+        response = self.client.post(self.form_url, {**form_data(), "version": opened, "save": "1"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Someone else changed this assessment after you opened it")
+        self.assertEqual(SiteAssessment.objects.get().arrivals, 121)
+        fresh = self.client.get(self.form_url).context["form"]["version"].value()
+        response = self.client.post(self.form_url, {**form_data(), "version": fresh, "save": "1"})
+        self.assertEqual(response.status_code, 302)
