@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sitetrack.assessments import rules, services
+from sitetrack.assessments.findings import issues_for_reader
 from sitetrack.assessments.models import (
     AssessmentStatus,
     Round,
@@ -129,6 +130,10 @@ class AssessmentSerializer(serializers.ModelSerializer):
     derived = serializers.SerializerMethodField()
     gaps = serializers.SerializerMethodField()
     flows = serializers.SerializerMethodField()
+    issues = serializers.SerializerMethodField(
+        help_text="Validation findings: rule, severity, field, code, params, and the message in "
+        "the language of the request (Accept-Language)."
+    )
 
     class Meta:
         model = SiteAssessment
@@ -160,6 +165,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     def get_flows(self, obj: SiteAssessment) -> list[dict[str, Any]]:
         return flows_for(obj)
+
+    def get_issues(self, obj: SiteAssessment) -> list[dict[str, Any]]:
+        return issues_for_reader(obj.issues)
 
 
 class AssessmentListSerializer(serializers.ModelSerializer):

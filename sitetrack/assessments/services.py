@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from sitetrack.assessments import rules
+from sitetrack.assessments.findings import finding_message
 from sitetrack.assessments.models import (
     AssessmentStatus,
     FlowDirection,
@@ -428,7 +429,7 @@ def _check_findings(assessment: SiteAssessment) -> None:
                     % {
                         "count": assessment.error_count,
                         "messages": " ".join(
-                            i["message"] for i in assessment.issues if i["severity"] == "error"
+                            finding_message(i) for i in assessment.issues if i["severity"] == "error"
                         ),
                     }
                 ]
@@ -519,7 +520,7 @@ def assessment_correct(
     _apply(assessment, cleaned, findings)
     if assessment.error_count:
         raise ValidationError(
-            {"issues": [i["message"] for i in assessment.issues if i["severity"] == "error"]}
+            {"issues": [finding_message(i) for i in assessment.issues if i["severity"] == "error"]}
         )
     assessment._change_reason = rules.history_reason(_("Corrected: %(reason)s") % {"reason": reason})
     assessment.save()

@@ -17,10 +17,16 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.utils.formats import get_format, number_format
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
-
+from sitetrack.assessments.findings import (
+    ERROR,
+    WARNING,
+    Finding,
+    fmt,
+    labels_of,
+    quote,
+    sector_label,
+    summarise,
+)
 from sitetrack.assessments.models import (
     NEED_FIELDS,
     SAD_FIELDS,
@@ -34,8 +40,7 @@ if TYPE_CHECKING:
     from sitetrack.core.catalogue import CatalogueIndex
     from sitetrack.core.models import Operation
 
-ERROR = "error"
-WARNING = "warning"
+__all__ = ["ERROR", "WARNING", "Finding", "fmt", "sector_label", "summarise"]
 
 COUNT_FIELDS = (
     "households",
@@ -56,17 +61,10 @@ INTEGER, DECIMAL = IndicatorType.INTEGER.value, IndicatorType.DECIMAL.value
 YES_NO, SELECT_ONE = IndicatorType.YES_NO.value, IndicatorType.SELECT_ONE.value
 SELECT_MULTIPLE = IndicatorType.SELECT_MULTIPLE.value
 BLOCKING_RULES = frozenset({"type", "negative", "severity_range", "priority_choice"})
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: str  # "error" | "warning"
-    field: str
-    message: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"rule": self.rule, "severity": self.severity, "field": self.field, "message": self.message}
+# The largest count a field takes (PositiveIntegerField on every database) and the largest
+# indicator value kept: beyond them a figure is a typing or a file error, not a count.
+MAX_COUNT = 2_147_483_647
+MAX_INDICATOR = 1e15
 
 
 @dataclass(frozen=True)
@@ -119,49 +117,6 @@ def validation_rules_for(operation: Operation | None) -> ValidationRules:
     )
 
 
-# --- formatting -------------------------------------------------------------------------
-
-
-# Per language: (decimal separator, thousand separator), when it groups by three.
-_SEPARATORS: dict[str, tuple[str, str] | None] = {}
-
-
-def _separators() -> tuple[str, str] | None:
-    language = get_language() or ""
-    found = _SEPARATORS.get(language, False)
-    if found is False:
-        found = None
-        if get_format("NUMBER_GROUPING") == 3:
-            found = (get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR"))
-        _SEPARATORS[language] = found
-    return found
-
-
-def fmt(value: float | int | Decimal | None, decimals: int | None = None) -> str:
-    """A number as users read it in the current language: 1,180 / 1 180; 12.5 / 12,5.
-
-    What Django's number_format gives (a test checks), at a tenth of its cost: imports
-    write a message with figures for every finding of 100,000 rows."""
-    if value is None:
-        return "—"
-    number = float(value)
-    if decimals is None:
-        decimals = 0 if number.is_integer() else 1
-    number = round(number, decimals)
-    separators = _separators()
-    if separators is None:
-        return number_format(number, decimal_pos=decimals, force_grouping=True)
-    decimal, thousands = separators
-    return f"{number:,.{decimals}f}".replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
-
-
-def sector_label(code: str) -> str:
-    try:
-        return str(Sector(code).label)
-    except ValueError:
-        return code
-
-
 # --- cleaning -----------------------------------------------------------------------------
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+$")
@@ -204,15 +159,19 @@ def clean_values(
         if name not in values:
             continue
         raw = values[name]
-        if type(raw) is int:  # the common case, kept fast for large imports
+        if type(raw) is int and 0 <= raw <= MAX_COUNT:  # the common case, kept fast for imports
             continue
         if _is_blank(raw):
             cleaned[name] = None
             continue
         number = _as_number(raw)
         if number is None or not number.is_integer():
+            findings.append(Finding("type", ERROR, name, "count_not_whole", {"value": quote(raw)}))
+            cleaned.pop(name, None)
+            continue
+        if abs(number) > MAX_COUNT:
             findings.append(
-                Finding("type", ERROR, name, _("%(value)s is not a whole number.") % {"value": _quote(raw)})
+                Finding("type", ERROR, name, "count_too_large", {"value": quote(raw), "max": MAX_COUNT})
             )
             cleaned.pop(name, None)
             continue
@@ -228,13 +187,18 @@ def clean_values(
                         "priority_choice",
                         ERROR,
                         name,
-                        _("%(value)s is not a sector (use one of %(sectors)s).")
-                        % {"value": _quote(raw), "sectors": ", ".join(Sector.values)},
+                        "priority_choice",
+                        {"value": quote(raw), "sectors": ", ".join(Sector.values)},
                     )
                 )
                 cleaned.pop(name)
 
     indicators_in = values.get("indicators") or {}
+    if not isinstance(indicators_in, Mapping):
+        findings.append(
+            Finding("type", ERROR, "indicators", "indicators_not_mapping", {"value": quote(indicators_in)})
+        )
+        indicators_in = {}
     indicators_out: dict[str, Any] = {}
     for code, raw in indicators_in.items():
         definition = catalogue.indicators.get(code)
@@ -245,8 +209,8 @@ def clean_values(
                     "unknown_indicator",
                     WARNING,
                     field_name,
-                    _("%(code)s is not in catalogue %(version)s; the value is kept but not used.")
-                    % {"code": code, "version": catalogue.version},
+                    "unknown_indicator",
+                    {"code": quote(code), "version": str(catalogue.version)},
                 )
             )
             indicators_out[code] = raw
@@ -258,38 +222,31 @@ def clean_values(
             continue
         value, problem = _clean_indicator(definition, raw)
         if problem:
-            findings.append(Finding("type", ERROR, field_name, problem))
+            code_, params = problem
+            findings.append(
+                Finding("type", ERROR, field_name, code_, {"label": labels_of(definition), **params})
+            )
         else:
             indicators_out[code] = value
     cleaned["indicators"] = indicators_out
     return cleaned, findings
 
 
-def _quote(value: Any) -> str:
-    return f"“{value}”"
+Problem = tuple[str, dict[str, Any]]  # (finding code, params other than the label)
 
 
-def _clean_indicator(definition, raw: Any) -> tuple[Any, str | None]:
-    # Labels are looked up only when there is a problem: this runs on every value of
-    # every imported row.
+def _clean_indicator(definition, raw: Any) -> tuple[Any, Problem | None]:
     kind = definition.type
     if kind in (INTEGER, DECIMAL):
         number = _as_number(raw)
-        if number is None:
-            return None, _("%(label)s: %(value)s is not a number.") % {
-                "label": definition.label,
-                "value": _quote(raw),
-            }
+        if number is None or number != number or number in (float("inf"), float("-inf")):
+            return None, ("indicator_not_number", {"value": quote(raw)})
         if kind == INTEGER and not number.is_integer():
-            return None, _("%(label)s: %(value)s is not a whole number.") % {
-                "label": definition.label,
-                "value": _quote(raw),
-            }
+            return None, ("indicator_not_whole", {"value": quote(raw)})
         if number < 0:
-            return None, _("%(label)s cannot be negative (%(value)s).") % {
-                "label": definition.label,
-                "value": fmt(number),
-            }
+            return None, ("indicator_negative", {"value": number})
+        if abs(number) > MAX_INDICATOR:
+            return None, ("indicator_too_large", {"value": quote(raw), "max": MAX_INDICATOR})
         return (int(number) if kind == INTEGER else number), None
     if kind == YES_NO:
         if isinstance(raw, bool):
@@ -299,34 +256,23 @@ def _clean_indicator(definition, raw: Any) -> tuple[Any, str | None]:
             return True, None
         if text in _NO:
             return False, None
-        return None, _("%(label)s: %(value)s is not yes or no.") % {
-            "label": definition.label,
-            "value": _quote(raw),
-        }
+        return None, ("indicator_not_yes_no", {"value": quote(raw)})
+    choices = ", ".join(definition.choice_names)
     if kind == SELECT_ONE:
         text = str(raw).strip()
         if text not in definition.choice_names:
-            return None, _("%(label)s: %(value)s is not one of %(choices)s.") % {
-                "label": definition.label,
-                "value": _quote(raw),
-                "choices": ", ".join(definition.choice_names),
-            }
+            return None, ("indicator_not_choice", {"value": quote(raw), "choices": choices})
         return text, None
     if kind == SELECT_MULTIPLE:
         items = raw.split() if isinstance(raw, str) else list(raw) if isinstance(raw, (list, tuple)) else None
         if items is None:
-            return None, _("%(label)s: %(value)s is not a list of choices.") % {
-                "label": definition.label,
-                "value": _quote(raw),
-            }
+            return None, ("indicator_not_list", {"value": quote(raw)})
         wrong = [str(i) for i in items if str(i) not in definition.choice_names]
         if wrong:
-            return None, _("%(label)s: %(value)s is not one of %(choices)s.") % {
-                "label": definition.label,
-                "value": _quote(" ".join(wrong)),
-                "choices": ", ".join(definition.choice_names),
-            }
+            return None, ("indicator_not_choice", {"value": quote(" ".join(wrong)), "choices": choices})
         return [str(i) for i in items], None
+    if isinstance(raw, (dict, list)):
+        return None, ("indicator_not_text", {"value": quote(raw)})
     return str(raw), None
 
 
@@ -412,21 +358,17 @@ def _negative(values: Mapping[str, Any]) -> Iterable[Finding]:
     for name in COUNT_FIELDS:
         value = values.get(name)
         if isinstance(value, int) and value < 0:
-            yield Finding(
-                "negative", ERROR, name, _("%(value)s: figures cannot be negative.") % {"value": fmt(value)}
-            )
+            yield Finding("negative", ERROR, name, "negative", {"value": value})
 
 
 def _severity_range(values: Mapping[str, Any]) -> Iterable[Finding]:
     for name in SEVERITY_FIELDS:
         value = values.get(name)
         if isinstance(value, int) and not 1 <= value <= 5:
-            yield Finding(
-                "severity_range",
-                ERROR,
-                name,
-                _("Severity must be between 1 and 5, not %(value)s.") % {"value": value},
-            )
+            yield Finding("severity_range", ERROR, name, "severity_range", {"value": value})
+
+
+_RANKS = {"priority_1": "first", "priority_2": "second", "priority_3": "third"}
 
 
 def _priorities_distinct(values: Mapping[str, Any]) -> Iterable[Finding]:
@@ -440,14 +382,10 @@ def _priorities_distinct(values: Mapping[str, Any]) -> Iterable[Finding]:
                 "priority_duplicate",
                 ERROR,
                 name,
-                _("%(sector)s is already the %(rank)s priority; each priority must be a different sector.")
-                % {"sector": sector_label(sector), "rank": _rank(seen[sector])},
+                "priority_duplicate",
+                {"sector": {"sector": sector}, "rank": {"term": _RANKS[seen[sector]]}},
             )
         seen[sector] = name
-
-
-def _rank(name: str) -> str:
-    return {"priority_1": _("first"), "priority_2": _("second"), "priority_3": _("third")}[name]
 
 
 def _sadd_sum(values: Mapping[str, Any]) -> Iterable[Finding]:
@@ -458,11 +396,7 @@ def _sadd_sum(values: Mapping[str, Any]) -> Iterable[Finding]:
     total = sum(given)
     if total != individuals:
         yield Finding(
-            "sadd_sum",
-            ERROR,
-            "individuals",
-            _("Sex and age figures add up to %(total)s but individuals is %(individuals)s.")
-            % {"total": fmt(total), "individuals": fmt(individuals)},
+            "sadd_sum", ERROR, "individuals", "sadd_sum", {"total": total, "individuals": individuals}
         )
 
 
@@ -473,8 +407,8 @@ def _households_individuals(values: Mapping[str, Any]) -> Iterable[Finding]:
             "households_individuals",
             ERROR,
             "households",
-            _("There are more households (%(households)s) than individuals (%(individuals)s).")
-            % {"households": fmt(households), "individuals": fmt(individuals)},
+            "households_individuals",
+            {"households": households, "individuals": individuals},
         )
 
 
@@ -488,16 +422,13 @@ def _household_size(values: Mapping[str, Any], rules: ValidationRules) -> Iterab
             "household_size",
             WARNING,
             "households",
-            _(
-                "Average household size is %(size)s people (%(individuals)s individuals in "
-                "%(households)s households), outside the expected %(low)s–%(high)s."
-            )
-            % {
-                "size": fmt(size, 1),
-                "individuals": fmt(individuals),
-                "households": fmt(households),
-                "low": fmt(rules.min_household_size),
-                "high": fmt(rules.max_household_size),
+            "household_size",
+            {
+                "size": {"n": size, "decimals": 1},
+                "individuals": individuals,
+                "households": households,
+                "low": rules.min_household_size,
+                "high": rules.max_household_size,
             },
         )
 
@@ -513,8 +444,8 @@ def _shelter_households(values: Mapping[str, Any]) -> Iterable[Finding]:
             "shelter_households",
             WARNING,
             "hh_other",
-            _("Households by shelter type add up to %(total)s, more than the %(households)s households.")
-            % {"total": fmt(total), "households": fmt(households)},
+            "shelter_households",
+            {"total": total, "households": households},
         )
 
 
@@ -530,15 +461,12 @@ def _outlier_change(
             "outlier_change",
             WARNING,
             "individuals",
-            _(
-                "Individuals changed by %(change)s%% since the last round (from %(previous)s to "
-                "%(current)s), more than %(limit)s%%: check the count or explain it."
-            )
-            % {
-                "change": ("+" if change > 0 else "") + fmt(change, 0),
-                "previous": fmt(previous_individuals),
-                "current": fmt(individuals),
-                "limit": fmt(rules.outlier_change_pct),
+            "outlier_change",
+            {
+                "change": {"n": change, "decimals": 0, "signed": True},
+                "previous": previous_individuals,
+                "current": individuals,
+                "limit": rules.outlier_change_pct,
             },
         )
 
@@ -558,21 +486,14 @@ def _flow_balance(
             "flow_balance",
             WARNING,
             "arrivals",
-            _(
-                "Arrivals minus departures is %(expected)s but the population changed by "
-                "%(actual)s since the last round (from %(previous)s to %(current)s)."
-            )
-            % {
-                "expected": _signed(expected),
-                "actual": _signed(actual),
-                "previous": fmt(previous_individuals),
-                "current": fmt(individuals),
+            "flow_balance",
+            {
+                "expected": {"n": expected, "signed": True},
+                "actual": {"n": actual, "signed": True},
+                "previous": previous_individuals,
+                "current": individuals,
             },
         )
-
-
-def _signed(value: float) -> str:
-    return ("+" if value > 0 else "") + fmt(value)
 
 
 def _flows_total(values: Mapping[str, Any]) -> Iterable[Finding]:
@@ -591,12 +512,8 @@ def _flows_total(values: Mapping[str, Any]) -> Iterable[Finding]:
                 "flows_total",
                 WARNING,
                 name,
-                _("%(name)s by area add up to %(listed)s but the total is %(total)s.")
-                % {
-                    "name": _("Arrivals") if name == "arrivals" else _("Departures"),
-                    "listed": fmt(listed_sum),
-                    "total": fmt(total),
-                },
+                "flows_total",
+                {"name": {"term": name}, "listed": listed_sum, "total": total},
             )
 
 
@@ -618,18 +535,17 @@ def _priority_contradiction(
         "priority_contradiction",
         WARNING,
         "priority_1",
-        _("%(sector)s is the first priority although %(facts)s meet their thresholds; confirm or explain.")
-        % {
-            "sector": sector_label(sector),
-            "facts": "; ".join(
-                f"{d.label} {fmt(value, 1)} {d.unit} ({d.threshold_text()})" for d, value in measured
-            ),
+        "priority_contradiction",
+        {
+            "sector": {"sector": sector},
+            "facts": [
+                {
+                    "label": labels_of(d),
+                    "value": {"n": value, "decimals": 1},
+                    "unit": d.unit,
+                    "threshold": d.threshold_text(),
+                }
+                for d, value in measured
+            ],
         },
     )
-
-
-def summarise(findings: Iterable[Finding]) -> tuple[list[dict[str, str]], int, int]:
-    """(issues JSON, error count, warning count) as stored on SiteAssessment."""
-    issues = [f.as_dict() for f in findings]
-    errors = sum(1 for f in issues if f["severity"] == ERROR)
-    return issues, errors, len(issues) - errors

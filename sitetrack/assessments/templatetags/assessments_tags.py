@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from sitetrack.assessments.validation import fmt
+from sitetrack.assessments.findings import finding_message, fmt
 
 register = template.Library()
 
@@ -26,3 +26,9 @@ def get_item(mapping, key):
     if mapping is None:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def finding(issue) -> str:
+    """A stored validation finding as a sentence in the reader's language."""
+    return finding_message(issue)
