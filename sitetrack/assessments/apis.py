@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -22,7 +21,7 @@ from sitetrack.assessments.models import (
 )
 from sitetrack.assessments.selectors import annotate_gaps, assessments_for, flows_for, rounds_for
 from sitetrack.assessments.services import EDITABLE_FIELDS
-from sitetrack.core.access import access_site, require
+from sitetrack.core.access import access_assessment, access_round, access_site, require
 from sitetrack.core.api import request_operation
 from sitetrack.core.catalogue import catalogue_for, catalogue_for_version
 
@@ -82,13 +81,8 @@ class RoundListView(GenericAPIView):
         return Response(RoundSerializer(round).data, status=status.HTTP_201_CREATED)
 
 
-def _round_for(request: Request, pk: int) -> Round:
-    operation = request_operation(request)
-    require(request.user, operation, "read")
-    round = Round.objects.filter(pk=pk, operation=operation).first()
-    if round is None:
-        raise Http404("No such round.")
-    return round
+def _round_for(request: Request, pk: object) -> Round:
+    return access_round(request.user, request_operation(request), pk)
 
 
 class RoundDetailView(GenericAPIView):
@@ -281,13 +275,8 @@ class AssessmentListView(GenericAPIView):
         )
 
 
-def _assessment_for(request: Request, pk: int) -> SiteAssessment:
-    operation = request_operation(request)
-    require(request.user, operation, "read")
-    assessment = assessments_for(request.user, operation).filter(pk=pk).first()
-    if assessment is None:
-        raise Http404("No such assessment in your scope.")
-    return assessment
+def _assessment_for(request: Request, pk: object) -> SiteAssessment:
+    return access_assessment(request.user, request_operation(request), pk)
 
 
 class AssessmentDetailView(GenericAPIView):

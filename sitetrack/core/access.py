@@ -3,6 +3,18 @@
 Roles are per operation (see Membership). Superusers act as administrators everywhere.
 A facilitator sees only the sites in their assigned admin areas (and everything below)
 and the sites assigned to them; every other role sees the whole operation.
+
+Each `access_<thing>(user, operation, id, *, action=...)` checks that the user's role
+allows `action` in the operation (403 otherwise) and returns the object, or answers 404
+when it is not in the operation or outside the user's scope (so nobody learns which ids
+exist elsewhere). Views, APIs and templates ask `can(user, operation, action)` — never a
+role's name: templates get `may.<action>` from the context processor.
+
+Report scope (decided here so that every output agrees): a facilitator reads the weekly
+report — its page, PDF, XLSX and HXL downloads, its headline figures — for their areas
+only, as on the map, the site list, the API and the round board; `report_scope_q` gives
+the filter. Other roles read the whole operation. The report delivered to subscribers is
+the operation's published product, built without a reader, for the whole operation.
 """
 
 from __future__ import annotations
@@ -191,3 +203,123 @@ def access_assessment(user: AbstractBaseUser, operation: Operation, pk: object, 
     if assessment is None:
         raise Http404("No such assessment in your scope.")
     return assessment
+
+
+def report_scope_q(user: AbstractBaseUser | None, operation: Operation, prefix: str = "site__") -> Q | None:
+    """The filter a weekly report (page, downloads, figures) applies for this reader: a
+    facilitator's areas, None (the whole operation) for other roles and for the published
+    report built for subscribers (`user` None). See the module docstring."""
+    if user is None:
+        return None
+    return site_scope_q(user, operation, prefix=prefix)
+
+
+def access_round_number(
+    user: AbstractBaseUser, operation: Operation, kind: str, number: object, *, action: str = "read"
+):
+    """The operation's round of this kind and number (reports address weekly rounds so)."""
+    from sitetrack.assessments.models import Round
+
+    require(user, operation, action)
+    round = Round.objects.filter(operation=operation, kind=kind, number=_pk(number)).first()
+    if round is None:
+        raise Http404("No such round.")
+    return round
+
+
+def access_import_run(
+    user: AbstractBaseUser, operation: Operation | None, pk: object, *, action: str = "import"
+):
+    """An import run of the operation (or, `operation` None, of any operation the user
+    belongs to), if the user may `action` there."""
+    from sitetrack.intake.models import ImportRun
+
+    qs = ImportRun.objects.select_related("operation", "round", "mapping", "created_by")
+    qs = (
+        qs.filter(operation=operation)
+        if operation is not None
+        else qs.filter(operation__in=operations_for(user))
+    )
+    run = qs.filter(pk=_pk(pk)).first()
+    if run is None:
+        if operation is not None:
+            require(user, operation, action)
+        raise Http404("No such import.")
+    require(user, run.operation, action)
+    return run
+
+
+def access_duplicate_hold(
+    user: AbstractBaseUser, operation: Operation, pk: object, *, action: str = "validate"
+):
+    """A duplicate held by an import, for the people who decide which submission wins."""
+    from sitetrack.intake.models import DuplicateHold
+
+    require(user, operation, action)
+    hold = (
+        DuplicateHold.objects.select_related("operation", "round", "site", "assessment")
+        .filter(pk=_pk(pk), operation=operation)
+        .first()
+    )
+    if hold is None:
+        raise Http404("No such duplicate.")
+    return hold
+
+
+def access_mapping(user: AbstractBaseUser, operation: Operation, pk: object, *, action: str = "import"):
+    """A field mapping of the operation."""
+    from sitetrack.intake.models import FieldMapping
+
+    require(user, operation, action)
+    mapping = FieldMapping.objects.filter(pk=_pk(pk), operation=operation).first()
+    if mapping is None:
+        raise Http404("No such mapping.")
+    return mapping
+
+
+def access_subscription(user: AbstractBaseUser, operation: Operation, pk: object, *, action: str = "publish"):
+    """A weekly report subscription of the operation (names and emails: publishers only)."""
+    from sitetrack.reports.models import Subscription
+
+    require(user, operation, action)
+    subscription = Subscription.objects.filter(pk=_pk(pk), operation=operation).first()
+    if subscription is None:
+        raise Http404("No such subscription.")
+    return subscription
+
+
+def access_catalogue_version(
+    user: AbstractBaseUser, operation: Operation, number: object, *, action: str = "read"
+):
+    """A version of the operation's indicator catalogue, by its number (or the shared
+    default version, which every operation reads until it adapts its own)."""
+    from sitetrack.core.models import CatalogueVersion
+
+    require(user, operation, action)
+    version = (
+        CatalogueVersion.objects.filter(number=_pk(number))
+        .filter(Q(operation=operation) | Q(operation__isnull=True))
+        .order_by("operation_id")  # the operation's own before the shared default
+        .first()
+    )
+    if version is None:
+        raise Http404("No such catalogue version.")
+    return version
+
+
+class Allowed:
+    """`may.<action>` in templates: whether the user's role allows the action in the
+    operation (`{% if may.manage_catalogue %}`), so that no template names a role."""
+
+    def __init__(self, user: AbstractBaseUser | None, operation: Operation | None) -> None:
+        self.user, self.operation = user, operation
+
+    def __getattr__(self, action: str) -> bool:
+        if action.startswith("_"):
+            raise AttributeError(action)
+        if self.user is None or self.operation is None:
+            return False
+        return can(self.user, self.operation, action)
+
+    def __getitem__(self, action: str) -> bool:
+        return self.__getattr__(action)

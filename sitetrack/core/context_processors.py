@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from sitetrack.core.access import operations_for, role_in
+from sitetrack.core.access import Allowed, operations_for, role_in
 from sitetrack.core.models import Role
 
 
@@ -8,11 +8,19 @@ def operation(request: HttpRequest) -> dict:
     op = getattr(request, "operation", None)
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"operation": None, "operations": [], "role": None, "role_label": ""}
+        return {
+            "operation": None,
+            "operations": [],
+            "role": None,
+            "role_label": "",
+            "may": Allowed(None, None),
+        }
     role = role_in(user, op) if op else None
     return {
         "operation": op,
         "operations": list(operations_for(user)),
         "role": role,
         "role_label": Role(role).label if role else "",
+        # `{% if may.manage_catalogue %}`: permission checks by action, never by role name.
+        "may": Allowed(user, op),
     }

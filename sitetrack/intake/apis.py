@@ -3,7 +3,7 @@ Thin: the work is in services, the status in selectors, access in core.access.""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sitetrack.assessments.models import Round
-from sitetrack.core.access import operations_for, require
+from sitetrack.core.access import access_import_run, require
 from sitetrack.core.api import request_operation
 from sitetrack.intake.models import CLEANING_LOG_FIELDS, CleaningLogEntry, FieldMapping, ImportRun
 from sitetrack.intake.selectors import run_status
@@ -51,15 +51,7 @@ def _round(operation, text: str) -> Round:
 
 
 def _run(request: Request, pk: int) -> ImportRun:
-    run = (
-        ImportRun.objects.filter(pk=pk, operation__in=operations_for(request.user))
-        .select_related("operation", "round", "mapping")
-        .first()
-    )
-    if run is None:
-        raise Http404("No such import.")
-    require(request.user, run.operation, "import")
-    return run
+    return access_import_run(request.user, None, pk)
 
 
 class ImportListApi(GenericAPIView):

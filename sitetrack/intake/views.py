@@ -13,12 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sitetrack.assessments.models import SiteAssessment
-from sitetrack.core.access import require
+from sitetrack.core.access import access_duplicate_hold, access_import_run, access_mapping, require
 from sitetrack.core.catalogue import catalogue_for
 from sitetrack.core.models import Operation
 from sitetrack.intake.cleaning_log import write_cleaning_log
@@ -51,11 +51,7 @@ def current_operation(request: HttpRequest) -> Operation:
 
 
 def _run(request: HttpRequest, pk: int) -> ImportRun:
-    operation = current_operation(request)
-    require(request.user, operation, "import")
-    return get_object_or_404(
-        ImportRun.objects.select_related("round", "mapping", "created_by"), pk=pk, operation=operation
-    )
+    return access_import_run(request.user, current_operation(request), pk)
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -159,7 +155,7 @@ def holds_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def hold_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
     operation = current_operation(request)
-    hold = get_object_or_404(DuplicateHold, pk=pk, operation=operation)
+    hold = access_duplicate_hold(request.user, operation, pk)
     choice = request.POST.get("choice")
     if choice not in ("keep", "take"):
         messages.error(request, _("Choose which submission wins."))
@@ -220,7 +216,7 @@ def mapping_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Edit a mapping's field → target pairs (pk None: a new mapping)."""
     operation = current_operation(request)
     require(request.user, operation, "import")
-    mapping = get_object_or_404(FieldMapping, pk=pk, operation=operation) if pk else None
+    mapping = access_mapping(request.user, operation, pk) if pk else None
     initial = {}
     pairs: list[tuple[str, str, str]] = []
     if mapping is not None:
@@ -282,7 +278,7 @@ def mapping_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def mapping_download_view(request: HttpRequest, pk: int) -> HttpResponse:
     operation = current_operation(request)
     require(request.user, operation, "import")
-    mapping = get_object_or_404(FieldMapping, pk=pk, operation=operation)
+    mapping = access_mapping(request.user, operation, pk)
     data = mapping_to_dict(mapping)
     if request.GET.get("format") == "json":
         response = HttpResponse(

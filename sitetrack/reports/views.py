@@ -8,13 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sitetrack.assessments.models import AssessmentStatus, Round, RoundKind
-from sitetrack.core.access import can, require
+from sitetrack.core.access import access_round_number, access_subscription, can, require
 from sitetrack.core.models import Operation
 from sitetrack.core.sectors import Sector
 from sitetrack.reports import services
@@ -35,8 +35,8 @@ def _operation(request: HttpRequest, action: str = "read") -> Operation:
     return operation
 
 
-def _round(operation: Operation, number: int) -> Round:
-    return get_object_or_404(Round, operation=operation, kind=RoundKind.WEEKLY, number=number)
+def _round(request: HttpRequest, operation: Operation, number: int) -> Round:
+    return access_round_number(request.user, operation, RoundKind.WEEKLY, number)
 
 
 def _language(request: HttpRequest) -> str:
@@ -65,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def weekly(request: HttpRequest, number: int) -> HttpResponse:
     operation = _operation(request)
-    round = _round(operation, number)
+    round = _round(request, operation, number)
     report = weekly_report(round, language=get_language() or "en")
     context = report_context(report)
     can_publish = can(request.user, operation, "publish")
@@ -86,7 +86,7 @@ def download(request: HttpRequest, number: int, fmt: str) -> HttpResponse:
     operation = _operation(request)
     if fmt not in FORMATS:
         raise Http404(_("Unknown format."))
-    round = _round(operation, number)
+    round = _round(request, operation, number)
     sector = request.GET.get("sector", "")
     if sector and sector not in Sector.values:
         raise Http404(_("Unknown sector."))
@@ -102,7 +102,7 @@ def download(request: HttpRequest, number: int, fmt: str) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, number: int) -> HttpResponse:
     operation = _operation(request, "publish")
-    round = _round(operation, number)
+    round = _round(request, operation, number)
     resend = request.POST.get("resend") == "1"
     many = Subscription.objects.filter(operation=operation).active().count() > services.BACKGROUND_FROM
     try:
@@ -148,7 +148,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
 @login_required
 def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
     operation = _operation(request, "publish")
-    subscription = get_object_or_404(Subscription, pk=pk, operation=operation)
+    subscription = access_subscription(request.user, operation, pk)
     form = SubscriptionForm(request.POST or None, instance=subscription)
     if request.method == "POST" and form.is_valid():
         try:
