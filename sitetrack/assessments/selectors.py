@@ -43,7 +43,7 @@ from sitetrack.assessments.models import (
 )
 from sitetrack.assessments.validation import COUNT_FIELDS, PRIORITY_FIELDS
 from sitetrack.core.access import scoped, visible_sites
-from sitetrack.core.catalogue import DERIVED_FORMULAS, CatalogueIndex, IndicatorDef
+from sitetrack.core.catalogue import DERIVED_FORMULAS, CatalogueIndex, IndicatorDef, catalogue_for
 from sitetrack.core.models import ThresholdDirection
 from sitetrack.sites.models import SiteStatus
 
@@ -113,6 +113,54 @@ def annotate_gaps(qs: QuerySet[SiteAssessment], catalogue: CatalogueIndex) -> Qu
             When(**{f"{definition.derived}__isnull": True}, then=Value(None)),
             When(Q(**{f"{definition.derived}__isnull": False}) & _met_q(definition), then=Value(True)),
             default=Value(False),
+            output_field=BooleanField(null=True),
+        )
+    return qs.annotate(**annotations)
+
+
+def annotate_own_gaps(qs: QuerySet[SiteAssessment], operation: Operation) -> QuerySet[SiteAssessment]:
+    """`annotate_gaps`, each row against the catalogue version its assessment was collected
+    with (the operation's current one when none is recorded): the site page, the API and
+    the weekly report then agree after a threshold changes. Adds `<code>_gap` and
+    `<code>_met` for every derived indicator with a threshold in any of those versions."""
+    from sitetrack.core.catalogue import catalogue_for_version
+
+    qs = annotate_derived(qs)
+    version_ids = sorted(
+        {v for v in qs.order_by().values_list("catalogue_version_id", flat=True).distinct() if v}
+    )
+    current = catalogue_for(operation)
+    catalogues = {vid: catalogue_for_version(vid, operation) for vid in version_ids}
+    codes: dict[str, None] = {}
+    for catalogue in (current, *catalogues.values()):
+        codes.update(dict.fromkeys(d.code for d in catalogue.with_thresholds()))
+    annotations: dict[str, Any] = {}
+    for code in codes:
+        gap_whens, met_whens = [], []
+        for vid, catalogue in catalogues.items():
+            definition = catalogue.indicators.get(code)
+            if definition is not None and definition.has_threshold:
+                gap_whens.append(When(catalogue_version_id=vid, then=gap_expression(definition)))
+                met_whens.append(When(Q(catalogue_version_id=vid) & _met_q(definition), then=Value(True)))
+                met_whens.append(When(catalogue_version_id=vid, then=Value(False)))
+            else:
+                met_whens.append(When(catalogue_version_id=vid, then=Value(None)))
+        fallback = current.indicators.get(code)
+        own = fallback if fallback is not None and fallback.has_threshold else None
+        annotations[f"{code}_gap"] = Case(
+            *gap_whens,
+            When(catalogue_version_id__isnull=False, then=Value(None)),
+            default=gap_expression(own) if own else Value(None),
+            output_field=FloatField(),
+        )
+        derived = (
+            own or next(c.indicators[code] for c in catalogues.values() if code in c.indicators)
+        ).derived
+        annotations[f"{code}_met"] = Case(
+            When(**{f"{derived}__isnull": True}, then=Value(None)),
+            *met_whens,
+            *([When(_met_q(own), then=Value(True))] if own else []),
+            default=Value(False) if own else Value(None),
             output_field=BooleanField(null=True),
         )
     return qs.annotate(**annotations)
@@ -212,7 +260,7 @@ def _admin_key(level: int) -> tuple[Case, Case]:
 
 
 def _population_groups(round: Round, by: str) -> list[dict[str, Any]]:
-    qs = SiteAssessment.objects.validated().filter(round=round)
+    qs = validated_in(round)
     if by == "site":
         qs = qs.annotate(key=F("site__code"), label=F("site__name"))
     elif by in ("admin1", "admin2"):
@@ -237,19 +285,28 @@ def _population_groups(round: Round, by: str) -> list[dict[str, Any]]:
     return list(rows)
 
 
-def round_totals(round: Round) -> dict[str, int]:
-    """Validated totals of one round (sites, households, individuals, arrivals, departures)."""
-    return (
-        SiteAssessment.objects.validated()
-        .filter(round=round)
-        .aggregate(
-            sites=Count("site", distinct=True),
-            households=Coalesce(Sum("households"), 0),
-            individuals=Coalesce(Sum("individuals"), 0),
-            arrivals=Coalesce(Sum("arrivals"), 0),
-            departures=Coalesce(Sum("departures"), 0),
-        )
+def validated_in(round: Round, user: AbstractBaseUser | None = None) -> QuerySet[SiteAssessment]:
+    """The validated assessments of a round — what every figure counts — limited to the
+    user's scope when a user is given (a facilitator: their areas)."""
+    qs = SiteAssessment.objects.validated().filter(round=round)
+    return scoped(qs, user, round.operation, "site__") if user is not None else qs
+
+
+TOTAL_FIELDS = ("households", "individuals", "arrivals", "departures")
+
+
+def validated_totals(qs: QuerySet[SiteAssessment]) -> dict[str, int]:
+    """Sites, households, individuals, arrivals and departures of validated assessments:
+    the one place these totals are summed (board, reports, API)."""
+    return qs.aggregate(
+        sites=Count("site", distinct=True),
+        **{name: Coalesce(Sum(name), 0) for name in TOTAL_FIELDS},
     )
+
+
+def round_totals(round: Round, user: AbstractBaseUser | None = None) -> dict[str, int]:
+    """Validated totals of one round, for the user's scope when a user is given."""
+    return validated_totals(validated_in(round, user))
 
 
 BOARD_STATES = ("missing", *AssessmentStatus.values)
@@ -304,13 +361,13 @@ class RecentRounds:
 def site_recent_assessments(site: Site, limit: int = 4, *, kind: str | None = None) -> RecentRounds:
     """The site's last `limit` assessments (any status, shown with it) with derived
     indicators and gaps against the catalogue each was collected with."""
-    from sitetrack.core.catalogue import catalogue_for, catalogue_for_version
-
     qs = SiteAssessment.objects.filter(site=site).select_related("round", "site", "catalogue_version")
     if kind:
         qs = qs.filter(round__kind=kind)
     catalogue = catalogue_for(site.operation)
-    latest = list(annotate_gaps(qs, catalogue).order_by("-round__period_end", "-round__number")[:limit])
+    latest = list(
+        annotate_own_gaps(qs, site.operation).order_by("-round__period_end", "-round__number")[:limit]
+    )
     columns = list(reversed(latest))
     rows: list[dict[str, Any]] = []
 
@@ -333,13 +390,15 @@ def site_recent_assessments(site: Site, limit: int = 4, *, kind: str | None = No
     add(_("Individuals"), lambda a: {"value": a.individuals})
     add(_("Arrivals"), lambda a: {"value": a.arrivals})
     add(_("Departures"), lambda a: {"value": a.departures})
-    own = {a.pk: catalogue_for_version(a.catalogue_version, site.operation) for a in columns}
     for definition in catalogue.derived():
 
-        def cell(a, d=definition, own=own):
-            value = getattr(a, d.derived, None)
-            used = own[a.pk].indicators.get(d.code) or d
-            return {"value": value, "gap": used.gap(value), "met": used.meets(value)}
+        def cell(a, d=definition):
+            # Gaps against the catalogue version each assessment was collected with.
+            return {
+                "value": getattr(a, d.derived, None),
+                "gap": getattr(a, f"{d.code}_gap", None),
+                "met": getattr(a, f"{d.code}_met", None),
+            }
 
         add(definition.label, cell, unit=definition.unit, kind="derived", indicator=definition)
     add(_("First priority"), lambda a: {"value": a.get_priority_1_display()}, kind="text")

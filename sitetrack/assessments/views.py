@@ -113,7 +113,8 @@ def board_view(request: HttpRequest, pk: int) -> HttpResponse:
             "sites": sites,
             "state": state,
             "states": BOARD_STATES,
-            "totals": round_totals(round),
+            # The totals of the sites listed below: a facilitator's scope, not the operation's.
+            "totals": round_totals(round, request.user),
             "previous": previous_round(round),
             "may_manage": can(request.user, round.operation, "manage_rounds"),
             # The board's states in which this user may open the form to change figures.

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sitetrack.assessments import services
 from sitetrack.assessments.models import SiteAssessment
-from sitetrack.assessments.selectors import annotate_gaps, round_population
+from sitetrack.assessments.selectors import annotate_gaps, annotate_own_gaps, round_population
 from sitetrack.assessments.tests.fixtures import good_values, make_round
-from sitetrack.core.catalogue import catalogue_for
+from sitetrack.core.catalogue import catalogue_for, catalogue_version_create
 from sitetrack.core.testing import BaseCase
 
 # Worked out by hand, not by the code under test.
@@ -83,3 +83,32 @@ class DerivedFiguresAgreeTests(BaseCase):
         self.assertEqual(arr1["key"], "CF711")
         (kind,) = round_population(second, by="site_type")
         self.assertEqual((kind["key"], kind["arrivals"]), ("spontaneous_site", 150))
+
+
+class OwnVersionGapTests(BaseCase):
+    """After a threshold changes, each assessment's gap is measured against the catalogue
+    version it was collected with — on the site page, in the API and in the report."""
+
+    def test_each_assessment_keeps_the_threshold_it_was_collected_with(self):
+        round = make_round(self.operation)
+        before = services.assessment_save(site=self.mpoko, round=round, user=self.imani, values=good_values())
+        catalogue_version_create(
+            operation=self.operation,
+            user=self.imani,
+            changes={"people_per_latrine": {"threshold": 30}},
+            notes="Cluster agreed 30",
+        )
+        after = services.assessment_save(
+            site=self.boy_rabe, round=round, user=self.imani, values=good_values()
+        )
+        rows = {
+            r["pk"]: r
+            for r in annotate_own_gaps(SiteAssessment.objects.all(), self.operation).values(
+                "pk", "people_per_latrine_gap", "people_per_latrine_met"
+            )
+        }
+        # 25 people per latrine: 5 over the old threshold of 20, 5 under the new one of 30.
+        self.assertEqual(rows[before.pk]["people_per_latrine_gap"], 5)
+        self.assertFalse(rows[before.pk]["people_per_latrine_met"])
+        self.assertEqual(rows[after.pk]["people_per_latrine_gap"], -5)
+        self.assertTrue(rows[after.pk]["people_per_latrine_met"])

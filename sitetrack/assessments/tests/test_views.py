@@ -180,3 +180,16 @@ class AssessmentPagesTests(BaseCase):
         fresh = self.client.get(self.form_url).context["form"]["version"].value()
         response = self.client.post(self.form_url, {**form_data(), "version": fresh, "save": "1"})
         self.assertEqual(response.status_code, 302)
+
+    def test_a_facilitators_board_totals_count_only_the_sites_listed_below(self):
+        for site, people in ((self.mpoko, 1000), (self.boy_rabe, 2000)):
+            values = good_values(individuals=people, f_18_59=230 + people - 1000, households=people // 5)
+            saved = services.assessment_save(site=site, round=self.round, user=self.imani, values=values)
+            submitted = services.assessment_submit(assessment=saved, user=self.imani, warnings_comment="ok")
+            services.assessment_validate(assessment=submitted, user=self.imani)
+        self.login(self.fatou)
+        totals = self.client.get(f"/assessments/rounds/{self.round.pk}/").context["totals"]
+        self.assertEqual((totals["sites"], totals["individuals"]), (1, 1000))
+        self.login(self.imani)
+        totals = self.client.get(f"/assessments/rounds/{self.round.pk}/").context["totals"]
+        self.assertEqual((totals["sites"], totals["individuals"]), (2, 3000))
