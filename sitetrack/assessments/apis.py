@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -21,8 +22,10 @@ from sitetrack.assessments.models import (
 )
 from sitetrack.assessments.selectors import annotate_gaps, assessments_for, flows_for, rounds_for
 from sitetrack.assessments.services import EDITABLE_FIELDS
+from sitetrack.assessments.validation import MAX_COUNT
 from sitetrack.core.access import access_assessment, access_round, access_site, require
 from sitetrack.core.api import request_operation
+from sitetrack.core.api_input import InputSafeMixin, json_object
 from sitetrack.core.catalogue import catalogue_for, catalogue_for_version
 
 
@@ -51,10 +54,10 @@ class RoundCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RoundKind.choices)
     period_start = serializers.DateField()
     period_end = serializers.DateField()
-    number = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    number = serializers.IntegerField(min_value=1, max_value=100_000, required=False, allow_null=True)
 
 
-class RoundListView(GenericAPIView):
+class RoundListView(InputSafeMixin, GenericAPIView):
     serializer_class = RoundSerializer
 
     def get_queryset(self):
@@ -85,14 +88,14 @@ def _round_for(request: Request, pk: object) -> Round:
     return access_round(request.user, request_operation(request), pk)
 
 
-class RoundDetailView(GenericAPIView):
+class RoundDetailView(InputSafeMixin, GenericAPIView):
     serializer_class = RoundSerializer
 
     def get(self, request: Request, pk: int) -> Response:
         return Response(RoundSerializer(_round_for(request, pk)).data)
 
 
-class RoundCloseView(GenericAPIView):
+class RoundCloseView(InputSafeMixin, GenericAPIView):
     serializer_class = RoundSerializer
 
     @extend_schema(request=None)
@@ -106,8 +109,10 @@ class RoundCloseView(GenericAPIView):
 
 class FlowSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=["arrival", "departure"])
-    area = serializers.CharField(required=False, allow_null=True, allow_blank=True, help_text="P-code")
-    individuals = serializers.IntegerField(min_value=0)
+    area = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=20, help_text="P-code"
+    )
+    individuals = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=40)
 
 
@@ -202,12 +207,11 @@ class AssessmentWriteSerializer(serializers.Serializer):
     )
 
 
-def _data(request: Request) -> dict[str, Any]:
-    return request.data.dict() if hasattr(request.data, "dict") else dict(request.data)
-
-
 def _values_from(data: dict[str, Any]) -> dict[str, Any]:
-    values = dict(data.get("values") or {})
+    given = data.get("values")
+    if given is not None and not isinstance(given, dict):
+        raise serializers.ValidationError({"values": [_("Give the fields as an object {name: value}.")]})
+    values = dict(given or {})
     values.update({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     unknown = set(data) - EDITABLE_FIELDS - {"site", "round", "values", "flows", "reason", "operation"}
     if unknown:
@@ -215,15 +219,57 @@ def _values_from(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _reason_from(data: dict[str, Any]) -> str:
+    reason = data.get("reason") or ""
+    if not isinstance(reason, str):
+        raise serializers.ValidationError({"reason": [_("Give the reason as text.")]})
+    return reason
+
+
+def _round_id(value: Any) -> int:
+    """A round id from a body: a whole number (not a float, a bool or text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
+        raise serializers.ValidationError({"round": [_("Give a round id (a whole number).")]})
+    number = int(value)
+    if not 0 < number < 2**31:
+        raise serializers.ValidationError({"round": [_("Give a round id (a whole number).")]})
+    return number
+
+
+def _etag(assessment: SiteAssessment) -> str:
+    return f'"{rules.version_of(assessment)}"'
+
+
+def _expected_version(request: Request) -> str | None:
+    """The version named by If-Match (an ETag from a GET); None when absent or `*`."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    return header.removeprefix("W/").strip('"')
+
+
+def _conflict(error: services.EditConflict) -> Response:
+    return Response(
+        {name: [str(m) for m in messages] for name, messages in error.message_dict.items()},
+        status=status.HTTP_412_PRECONDITION_FAILED,
+    )
+
+
+def _with_etag(response: Response, assessment: SiteAssessment) -> Response:
+    response["ETag"] = _etag(assessment)
+    return response
+
+
 def _flows_from(data: dict[str, Any]) -> list[dict[str, Any]] | None:
-    if "flows" not in data:
+    if "flows" not in data or data["flows"] is None:
         return None
     flows = FlowSerializer(data=data["flows"], many=True)
-    flows.is_valid(raise_exception=True)
+    if not flows.is_valid():
+        raise serializers.ValidationError({"flows": flows.errors})
     return [dict(f) for f in flows.validated_data]
 
 
-class AssessmentListView(GenericAPIView):
+class AssessmentListView(InputSafeMixin, GenericAPIView):
     serializer_class = AssessmentListSerializer
 
     @extend_schema(
@@ -257,54 +303,76 @@ class AssessmentListView(GenericAPIView):
 
     @extend_schema(request=AssessmentWriteSerializer, responses={201: AssessmentSerializer})
     def post(self, request: Request) -> Response:
-        """Create or update the assessment of `site` in `round`."""
+        """Create or update the assessment of `site` in `round`: 201 when created, 200 when
+        it existed (simultaneous creates for one site and round make one assessment)."""
         operation = request_operation(request)
-        data = _data(request)
-        errors = {k: ["This field is required."] for k in ("site", "round") if not data.get(k)}
+        data = json_object(request)
+        errors = {k: ["This field is required."] for k in ("site", "round") if data.get(k) in (None, "")}
         if errors:
             raise serializers.ValidationError(errors)
-        round = _round_for(request, int(data["round"]))
-        site = access_site(request.user, operation, str(data["site"]), action="assess")
-        existed = SiteAssessment.objects.filter(round=round, site=site).exists()
-        assessment = services.assessment_save(
-            site=site, round=round, user=request.user, values=_values_from(data), flows=_flows_from(data)
+        if not isinstance(data["site"], str):
+            raise serializers.ValidationError({"site": [_("Give the site code as text.")]})
+        round = _round_for(request, _round_id(data["round"]))
+        site = access_site(request.user, operation, data["site"], action="assess")
+        try:
+            saved, created = services.assessment_upsert(
+                site=site,
+                round=round,
+                user=request.user,
+                values=_values_from(data),
+                flows=_flows_from(data),
+                expected_version=_expected_version(request),
+            )
+        except services.EditConflict as error:
+            return _conflict(error)
+        response = Response(
+            AssessmentSerializer(saved).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
-        return Response(
-            AssessmentSerializer(assessment).data,
-            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
-        )
+        return _with_etag(response, saved)
 
 
 def _assessment_for(request: Request, pk: object) -> SiteAssessment:
     return access_assessment(request.user, request_operation(request), pk)
 
 
-class AssessmentDetailView(GenericAPIView):
+class AssessmentDetailView(InputSafeMixin, GenericAPIView):
     serializer_class = AssessmentSerializer
 
     def get(self, request: Request, pk: int) -> Response:
-        return Response(AssessmentSerializer(_assessment_for(request, pk)).data)
+        assessment = _assessment_for(request, pk)
+        return _with_etag(Response(AssessmentSerializer(assessment).data), assessment)
 
     @extend_schema(request=AssessmentWriteSerializer)
     def patch(self, request: Request, pk: int) -> Response:
-        """Change fields; an IMO correcting a validated assessment gives `reason`."""
+        """Change fields; an IMO correcting a validated assessment gives `reason`. Send the
+        ETag of your GET as If-Match: a change made since is refused with 412."""
         assessment = _assessment_for(request, pk)
-        data = _data(request)
-        values, flows = _values_from(data), _flows_from(data)
-        mode = rules.write_mode(assessment.status, reason_given=bool(data.get("reason")))
-        if mode == rules.WriteMode.CORRECT:
-            assessment = services.assessment_correct(
-                assessment=assessment,
-                user=request.user,
-                values=values,
-                flows=flows,
-                reason=data.get("reason", ""),
-            )
-        else:
-            assessment = services.assessment_save(
-                site=assessment.site, round=assessment.round, user=request.user, values=values, flows=flows
-            )
-        return Response(AssessmentSerializer(assessment).data)
+        data = json_object(request)
+        values, flows, reason = _values_from(data), _flows_from(data), _reason_from(data)
+        expected = _expected_version(request)
+        try:
+            if rules.write_mode(assessment.status, reason_given=bool(reason)) == rules.WriteMode.CORRECT:
+                assessment = services.assessment_correct(
+                    assessment=assessment,
+                    user=request.user,
+                    values=values,
+                    flows=flows,
+                    reason=reason,
+                    expected_version=expected,
+                )
+            else:
+                assessment = services.assessment_save(
+                    site=assessment.site,
+                    round=assessment.round,
+                    user=request.user,
+                    values=values,
+                    flows=flows,
+                    expected_version=expected,
+                )
+        except services.EditConflict as error:
+            return _conflict(error)
+        return _with_etag(Response(AssessmentSerializer(assessment).data), assessment)
 
     put = patch
 
@@ -314,14 +382,17 @@ class ActionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class AssessmentActionView(GenericAPIView):
+class AssessmentActionView(InputSafeMixin, GenericAPIView):
     serializer_class = ActionSerializer
     action_name = ""
 
     @extend_schema(request=ActionSerializer, responses=AssessmentSerializer)
     def post(self, request: Request, pk: int) -> Response:
         assessment = _assessment_for(request, pk)
-        data = ActionSerializer(data=request.data)
+        expected = _expected_version(request)
+        if expected and expected != rules.version_of(assessment):
+            return _conflict(services.EditConflict({"version": [services.CONFLICT_MESSAGE()]}))
+        data = ActionSerializer(data=json_object(request))
         data.is_valid(raise_exception=True)
         payload = data.validated_data
         if self.action_name == "submit":
@@ -336,10 +407,10 @@ class AssessmentActionView(GenericAPIView):
             assessment = services.assessment_return(
                 assessment=assessment, user=request.user, reason=payload.get("reason", "")
             )
-        return Response(AssessmentSerializer(assessment).data)
+        return _with_etag(Response(AssessmentSerializer(assessment).data), assessment)
 
 
-class CatalogueView(GenericAPIView):
+class CatalogueView(InputSafeMixin, GenericAPIView):
     """The operation's current indicator catalogue."""
 
     serializer_class = None

@@ -40,6 +40,7 @@ from sitetrack.assessments.selectors import assessment_values, flows_for, previo
 from sitetrack.assessments.validation import (
     BLOCKING_RULES,
     COUNT_FIELDS,
+    MAX_COUNT,
     PRIORITY_FIELDS,
     SEVERITY_FIELDS,
     summarise,
@@ -81,20 +82,18 @@ class SaveResult(NamedTuple):
     created: bool
 
 
+def CONFLICT_MESSAGE() -> str:  # noqa: N802 — a message, translated when asked for
+    return _(
+        "Someone else changed this assessment after you opened it; nothing was "
+        "saved. Reload it to see their changes, then make yours again."
+    )
+
+
 def _check_version(assessment: SiteAssessment | None, expected: str | None) -> None:
     if not expected:
         return
     if assessment is None or rules.version_of(assessment) != expected:
-        raise EditConflict(
-            {
-                "version": [
-                    _(
-                        "Someone else changed this assessment after you opened it; nothing was "
-                        "saved. Reload it to see their changes, then make yours again."
-                    )
-                ]
-            }
-        )
+        raise EditConflict({"version": [CONFLICT_MESSAGE()]})
 
 
 # --- rounds ------------------------------------------------------------------------------------
@@ -188,10 +187,13 @@ def _clean_flows(flows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
             errors.append(_("Flow %(n)s: direction must be arrival or departure.") % {"n": position})
             continue
         try:
-            individuals = int(flow.get("individuals"))
-            if individuals < 0:
+            raw = flow.get("individuals")
+            if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
                 raise ValueError
-        except (TypeError, ValueError):
+            individuals = int(raw)
+            if not 0 <= individuals <= MAX_COUNT:
+                raise ValueError
+        except (TypeError, ValueError, OverflowError):
             errors.append(
                 _("Flow %(n)s: individuals %(value)r is not a whole number ≥ 0.")
                 % {"n": position, "value": flow.get("individuals")}
@@ -287,9 +289,14 @@ def _apply(assessment: SiteAssessment, cleaned: Mapping[str, Any], findings: lis
     if "visit_date" in cleaned:
         visit = cleaned["visit_date"]
         if isinstance(visit, str):
-            visit = parse_date(visit) if visit else None
-            if visit is None and cleaned["visit_date"]:
+            try:
+                visit = parse_date(visit.strip()) if visit.strip() else None
+            except ValueError:  # well formed but impossible, e.g. 2014-13-45
+                visit = None
+            if visit is None and cleaned["visit_date"].strip():
                 raise ValidationError({"visit_date": [_("Give the date as YYYY-MM-DD.")]})
+        elif visit is not None and not isinstance(visit, datetime.date):
+            raise ValidationError({"visit_date": [_("Give the date as YYYY-MM-DD.")]})
         if visit and visit > timezone.localdate():
             raise ValidationError({"visit_date": [_("The visit date cannot be in the future.")]})
         assessment.visit_date = visit
