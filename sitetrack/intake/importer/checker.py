@@ -4,16 +4,20 @@ spool) and log what was found. Nothing is written to the real tables here."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sitetrack.assessments.models import AssessmentStatus, SiteAssessment
 from sitetrack.assessments.selectors import previous_round
 from sitetrack.assessments.validation import PRIORITY_FIELDS, validation_rules_for
+from sitetrack.core.sectors import Sector
 from sitetrack.geo.models import AdminArea
 from sitetrack.intake.formspec import FLOWS_REPEAT
 from sitetrack.intake.importer import row_rules
@@ -25,12 +29,15 @@ from sitetrack.intake.importer.progress import PROGRESS_EVERY, Progress, set_pro
 from sitetrack.intake.importer.records import Checked, Counts, Current, KnownSite, RawRecord, Stored
 from sitetrack.intake.importer.row_rules import Rejected
 from sitetrack.intake.importer.spool import Spool, SpoolItem
-from sitetrack.intake.mapping import Mapping
+from sitetrack.intake.mapping import IGNORE_VALUE, SITE_TARGETS, Mapping
 from sitetrack.intake.models import ChangeType, ImportRun, RawSubmission
 from sitetrack.intake.readers import IntakeFileError, Submission
 from sitetrack.sites.models import Site
 
 _SCALAR, _INDICATOR, _SKIP = FieldKind.SCALAR, FieldKind.INDICATOR, FieldKind.SKIP
+SECTORS = frozenset(Sector.values)
+# Headers of an XLSForm's survey sheet: a form, not an export of its submissions.
+XLSFORM_HEADERS = frozenset(("type", "name"))
 
 
 class Checker:
@@ -62,8 +69,14 @@ class Checker:
         self.plan_scalars = [(k, s.name) for k, s in self.plan.items() if s.kind is _SCALAR]
         self.plan_indicators = [(k, s.name) for k, s in self.plan.items() if s.kind is _INDICATOR]
         self.plan_others = [
-            (k, s) for k, s in self.plan.items() if s.kind not in (_SCALAR, _INDICATOR, _SKIP)
+            (k, s)
+            for k, s in self.plan.items()
+            if s.kind not in (_SCALAR, _INDICATOR, _SKIP, FieldKind.IDENTITY)
         ]
+        self.id_keys = [k for k, s in self.plan.items() if s.kind is FieldKind.IDENTITY]
+        self.by_location = any(t.target == "location_pcode" for t in mapping.fields.values())
+        # (source column, value) → submissions naming a choice the mapping cannot place.
+        self.unknown_choices: Counter[tuple[str, str]] = Counter()
         self.counts = Counts()
         self.today = timezone.localdate()
         self._load_lookups()
@@ -85,6 +98,10 @@ class Checker:
         ):
             self.sites[code.upper()] = KnownSite(sid, code, area_m2, frozenset(path.strip("/").split("/")))
         self.areas = dict(AdminArea.objects.values_list("pcode", "id"))
+        self.sites_by_alias: dict[str, list[KnownSite]] = {}
+        self.sites_by_area: dict[str, list[KnownSite]] = {}
+        if self.by_location:
+            self._load_locations()
         self.raw: dict[str, Stored] = {
             u: Stored(i, h, a, r)
             for i, u, h, a, r in RawSubmission.objects.filter(operation=operation).values_list(
@@ -110,6 +127,16 @@ class Checker:
                 self.previous[sid] = {"individuals": people}
         self.seen_sites: dict[int, str] = {}
 
+    def _load_locations(self) -> None:
+        """Sites by alias and by their own admin area's P-code (for location_pcode)."""
+        for code, aliases, pcode in Site.objects.filter(operation=self.run.operation).values_list(
+            "code", "aliases", "admin_area__pcode"
+        ):
+            site = self.sites[code.upper()]
+            for alias in aliases or ():
+                self.sites_by_alias.setdefault(str(alias).strip().upper(), []).append(site)
+            self.sites_by_area.setdefault(pcode.upper(), []).append(site)
+
     def _salted(self, raw_hash: str) -> str:
         return hashlib.blake2b((self.salt + raw_hash).encode("utf-8"), digest_size=16).hexdigest()
 
@@ -133,34 +160,71 @@ class Checker:
 
     # Checking the file as a whole ------------------------------------------------------------
     def check_columns(self) -> None:
-        """The file is an export of the mapped form and has a column for the site."""
+        """The file is an export of the mapped form, with a column for the site and one
+        for each submission's identity."""
         keys = set(self.reader.columns)
-        mapped = {src for src in self.mapping.fields if src in keys}
-        site_sources = [s for s, t in self.mapping.fields.items() if t.target == "site_code"]
-        meaningful = [s for s, t in self.mapping.fields.items() if t.target not in ("ignore",)]
-        sheet = getattr(self.reader, "sheet", "")
-        if not any(s in keys for s in site_sources) and len(mapped) < max(3, len(meaningful) // 5):
+        site_sources = [s for s, t in self.mapping.fields.items() if t.target in SITE_TARGETS]
+        if not any(s in keys for s in site_sources):
+            self._no_site_column(keys, site_sources)
+        if not getattr(self.reader, "has_identity", True) and not any(k in keys for k in self.id_keys):
             raise IntakeFileError(
                 _(
-                    "This looks like an export of another form: none of its columns match the %(form)s form "
-                    "or the chosen mapping. Choose the right form or create a field mapping."
-                )
-                % {"form": self.run.form},
+                    "The file has no _uuid or meta/instanceID column, and the mapping names no stable id "
+                    "column: map the export's response id column to submission_id."
+                ),
                 file=self.run.file_name,
-                sheet=sheet,
+                sheet=getattr(self.reader, "sheet", ""),
                 row=1,
-                rule="other_form",
-            )
-        if not any(s in keys for s in site_sources):
-            raise IntakeFileError(
-                _("The required column %(column)s (the site code) is missing.")
-                % {"column": " / ".join(site_sources)},
-                file=self.run.file_name,
-                sheet=sheet,
-                row=1,
-                column=" / ".join(site_sources),
+                column="_uuid",
                 rule="missing_required_column",
             )
+
+    def _no_site_column(self, keys: set[str], site_sources: list[str]) -> None:
+        """Why the file cannot be read as this form: a form definition, another form's
+        export, or a missing site column (with the closest headers the file has)."""
+        sheet = getattr(self.reader, "sheet", "")
+        where = {"file": self.run.file_name, "sheet": sheet, "row": 1}
+        if keys >= XLSFORM_HEADERS and any(k == "label" or k.startswith("label:") for k in keys):
+            raise IntakeFileError(
+                _(
+                    "This file is an XLSForm (a form's definition: type, name, label), not an export of "
+                    "its submissions. Download the data from KoboToolbox (Data → Downloads, XLS or CSV) "
+                    "and import that file; a form belongs on the XLSForm page."
+                ),
+                rule="xlsform_not_export",
+                **where,
+            )
+        mapped = {src for src in self.mapping.fields if src in keys}
+        meaningful = [s for s, t in self.mapping.fields.items() if t.target != "ignore"]
+        if len(mapped) < max(3, len(meaningful) // 5):
+            raise IntakeFileError(
+                _(
+                    "This looks like an export of another form: %(n)s of its %(total)s columns match the "
+                    "%(form)s form or the chosen mapping. Choose the right form, or choose or create a field "
+                    "mapping for this export (for a DTM export: the dtm-site-assessment mapping)."
+                )
+                % {"n": len(mapped), "total": len(keys), "form": self.run.form},
+                rule="other_form",
+                **where,
+            )
+        close = []
+        for source in site_sources:
+            close += [
+                k for k in difflib.get_close_matches(source, sorted(keys), n=3, cutoff=0.5) if k not in close
+            ]
+        hint = (
+            _(" Closest columns in the file: %(columns)s.") % {"columns": ", ".join(close[:5])}
+            if close
+            else ""
+        )
+        raise IntakeFileError(
+            _("The required column %(column)s (the site code) is missing.")
+            % {"column": " / ".join(site_sources)}
+            + hint,
+            column=" / ".join(site_sources),
+            rule="missing_required_column",
+            **where,
+        )
 
     def probe(self) -> bool:
         """Are the first rows of the file stored exactly as read (raw hashes equal)?"""
@@ -196,9 +260,33 @@ class Checker:
                 set_progress(self.run, processed=counts.processed)
                 if self.progress:
                     self.progress(counts.processed, total, "checking")
-        set_progress(self.run, processed=counts.processed)
+        # The total was an estimate for some readers (a CSV with line breaks in cells):
+        # the records are now counted.
+        set_progress(self.run, processed=counts.processed, total=counts.processed)
         if self.progress:
-            self.progress(counts.processed, max(total, counts.processed), "checking")
+            self.progress(counts.processed, counts.processed, "checking")
+        self._log_unknown_choices()
+
+    def _log_unknown_choices(self) -> None:
+        """One finding per choice value the mapping cannot place, with its count."""
+        for (key, value), n in sorted(self.unknown_choices.items(), key=lambda kv: (-kv[1], kv[0])):
+            self.entry(
+                None,
+                ChangeType.FLAGGED,
+                field=key,
+                old=value,
+                rule="unknown_choice_value",
+                severity="warning",
+                issue=ngettext(
+                    "%(n)s submission names %(value)s as a priority: map it to a sector in the mapping, "
+                    "or to ignore.",
+                    "%(n)s submissions name %(value)s as a priority: map it to a sector in the mapping, "
+                    "or to ignore.",
+                    n,
+                )
+                % {"n": n, "value": value},
+                where=("", None, ""),
+            )
 
     # One submission ------------------------------------------------------------------------
     def _translated(self, sub: Submission, key: str, value: Any, table: dict) -> Any:
@@ -233,14 +321,33 @@ class Checker:
             elif kind is FieldKind.INDICATOR_MAPPED:
                 indicators[name] = value
             elif kind is FieldKind.LOCATION:
-                location[name] = value
-                location[f"{name}__field"] = key
+                if name not in location:
+                    location[name] = value
+                    location[f"{name}__field"] = key
+                location.setdefault(f"{name}__all", []).append((key, value))
             elif kind is FieldKind.PRIORITIES:
-                items = [table.get(v, v) for v in str(value).replace(",", " ").split()]
-                for slot, item in zip(PRIORITY_FIELDS, items, strict=False):
-                    values[slot] = item
+                self._priorities(key, value, table, values)
         values["indicators"] = indicators
         return values, location, self._flows(sub)
+
+    def _priorities(self, key: str, value: Any, table: dict, values: dict) -> None:
+        """A select_multiple of needs → up to three priority sectors, in order: values
+        mapped to one sector count once, values mapped to "ignore" are left out, values
+        the mapping cannot place are counted (reported once each, see
+        `_log_unknown_choices`) and left in the raw record; the rest of the submission
+        lands."""
+        picked: list[str] = []
+        for given in str(value).replace(",", " ").split():
+            item = table.get(given, given) if table else given
+            if item == IGNORE_VALUE:
+                continue
+            if item not in SECTORS:
+                self.unknown_choices[(key, given)] += 1
+                continue
+            if item not in picked:
+                picked.append(item)
+        for slot, item in zip(PRIORITY_FIELDS, picked, strict=False):
+            values[slot] = item
 
     def _flows(self, sub: Submission) -> list | None:
         """The rows of the flows repeat, mapped (None: the export has no repeats)."""
@@ -265,6 +372,7 @@ class Checker:
 
     def _one(self, sub: Submission) -> None:
         """One submission through the row rules (row_rules.py); Rejected if refused."""
+        identified = not sub.uuid and bool(self.id_keys) and self._identify(sub)
         row_rules.require_uuid(sub)
         # Readers that cannot skip before decoding: compare the raw record, still before
         # mapping, typing and validation.
@@ -273,6 +381,9 @@ class Checker:
             if self._known(sub.uuid, sub.raw_hash):
                 self.counts.unchanged += 1
                 return
+        elif identified and self._known(sub.uuid, sub.raw_hash):
+            self.counts.unchanged += 1
+            return
         values, location, flows = self._map(sub)
         site = row_rules.site_of(self, sub, location)
         row_rules.check_pcodes(self, sub, location, site)
@@ -309,6 +420,16 @@ class Checker:
             raw_hash,
         )
         self._dispatch(sub, record, existing, site)
+
+    def _identify(self, sub: Submission) -> bool:
+        """The submission's id from the mapping's stable id column (submission_id),
+        for exports without _uuid or meta/instanceID: `column:value`."""
+        for key in self.id_keys:
+            value = sub.fields.get(key)
+            if value not in (None, ""):
+                sub.uuid = f"{key}:{str(value).strip()}"[:64]
+                return True
+        return False
 
     @staticmethod
     def _content_digest(existing: Stored | None, code: str, cleaned: dict, flows: list | None) -> str:

@@ -38,6 +38,8 @@ class Rejected(Exception):  # noqa: N818 — a verdict, not an error of the prog
 
 class RowContext(Protocol):
     sites: dict[str, KnownSite]
+    sites_by_alias: dict[str, list[KnownSite]]
+    sites_by_area: dict[str, list[KnownSite]]
     areas: dict[str, int]
     today: date
     catalogue: Any
@@ -58,11 +60,35 @@ def require_uuid(sub: Submission) -> None:
 
 
 def site_of(ctx: RowContext, sub: Submission, location: dict) -> KnownSite:
-    """The registry site the submission is for, by its site code."""
+    """The registry site the submission is for: by its site code, else by its location
+    P-code or location code (see `site_by_location`)."""
     code = location.get("site_code")
+    if code not in (None, ""):
+        return site_by_code(ctx, sub, location.get("site_code__field", "site_code"), code)
+    candidates = location.get("location_pcode__all") or ()
+    for field, value in candidates:
+        site = site_by_location(ctx, field, value)
+        if site is not None:
+            return site
+    if candidates:
+        field, value = candidates[0]
+        text = str(value).strip()
+        raise Rejected(
+            field=field,
+            value=value,
+            rule="unknown_site",
+            issue=_(
+                "Location %(code)s matches no site of this operation's registry (by site code, alias or "
+                "admin area). Add the site, or import with --create-sites."
+            )
+            % {"code": text},
+            site=text,
+        )
     field = location.get("site_code__field", "site_code")
-    if code in (None, ""):
-        raise Rejected(field=field, value="", rule="missing_site", issue=_("No site code."))
+    raise Rejected(field=field, value="", rule="missing_site", issue=_("No site code."))
+
+
+def site_by_code(ctx: RowContext, sub: Submission, field: str, code: Any) -> KnownSite:
     code_text = str(code).strip()
     site = ctx.sites.get(code_text.upper())
     if site is None:
@@ -85,6 +111,35 @@ def site_of(ctx: RowContext, sub: Submission, location: dict) -> KnownSite:
             site=site.code,
         )
     return site
+
+
+def site_by_location(ctx: RowContext, field: str, value: Any) -> KnownSite | None:
+    """A location P-code (admin-4/5) or location code → the site whose code or alias it
+    is, else the only site of the operation in that admin area. None when no site has
+    it; Rejected when several sites share the area."""
+    text = str(value).strip().upper()
+    if not text:
+        return None
+    site = ctx.sites.get(text)
+    if site is not None:
+        return site
+    for table in (ctx.sites_by_alias, ctx.sites_by_area):
+        found = table.get(text)
+        if not found:
+            continue
+        if len(found) == 1:
+            return found[0]
+        raise Rejected(
+            field=field,
+            value=value,
+            rule="ambiguous_location",
+            issue=_(
+                "Location %(code)s holds %(n)s sites of the registry (%(sites)s): map the site code (SSID) "
+                "column, or give each site this location's code as an alias."
+            )
+            % {"code": str(value).strip(), "n": len(found), "sites": ", ".join(s.code for s in found[:5])},
+        )
+    return None
 
 
 def check_pcodes(ctx: RowContext, sub: Submission, location: dict, site: KnownSite) -> None:

@@ -4,6 +4,9 @@ intake/importer (it builds the checker and the saver and hands each what it need
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -54,6 +57,7 @@ def import_run_create(
     mapping: FieldMapping | None = None,
     all_or_nothing: bool = False,
     source: str = ImportSource.FILE,
+    sheet: str = "",
 ) -> ImportRun:
     """Record an import to run (by the task or directly); checks rights and the round."""
     if user is not None:
@@ -76,6 +80,7 @@ def import_run_create(
         file_sha256=file_sha256(path),
         content_digest=content_digest(path),
         all_or_nothing=all_or_nothing,
+        sheet=sheet,
         created_by=user,
     )
 
@@ -91,6 +96,7 @@ def import_file(
     mapping: FieldMapping | None = None,
     all_or_nothing: bool = False,
     progress: Progress | None = None,
+    sheet: str = "",
 ) -> ImportRun:
     """Create and run an import in this process (the CLI and tests; the web enqueues)."""
     run = import_run_create(
@@ -102,6 +108,7 @@ def import_file(
         form=form,
         mapping=mapping,
         all_or_nothing=all_or_nothing,
+        sheet=sheet,
     )
     return import_run_execute(run=run, progress=progress)
 
@@ -118,7 +125,10 @@ def _reader(run: ImportRun, records: Iterable[dict] | None):
 
         return KoboJsonReader(None, name=run.file_name, records=records)
     return open_reader(
-        run.file_path, name=run.file_name, form=site_assessment_form(indicator_dicts_for(run.operation))
+        run.file_path,
+        name=run.file_name,
+        form=site_assessment_form(indicator_dicts_for(run.operation)),
+        sheet=run.sheet,
     )
 
 
@@ -194,6 +204,7 @@ def _refuse_all_or_nothing(run: ImportRun, checker: Checker, saver: Saver) -> No
 
 
 def _fail(run: ImportRun, error: dict) -> None:
+    error = {k: (str(v) if k == "message" else v) for k, v in error.items()}
     set_progress(run, status=ImportStatus.FAILED, error=error, finished_at=timezone.now())
 
 
@@ -201,32 +212,34 @@ def import_run_execute(
     *, run: ImportRun, progress: Progress | None = None, records: Iterable[dict] | None = None
 ) -> ImportRun:
     """Run an import (phase 1 then phase 2, see intake/importer). Never raises for bad
-    input: the run ends `failed` with its error, or `done` with its summary."""
-    spool_sweep()
-    set_progress(run, status=ImportStatus.CHECKING, started_at=timezone.now(), processed=0)
+    input, nor leaves the run checking or saving: it ends `failed` with its error (an
+    unexpected one included, logged with its traceback), or `done` with its summary."""
+    import_runs_interrupted_mark()
+    set_progress(
+        run, status=ImportStatus.CHECKING, started_at=timezone.now(), processed=0, process=this_process()
+    )
     spool = Spool()
     checker = None
     try:
-        try:
-            reader = _reader(run, records)
-            set_progress(run, total=reader.total, file_format=reader.format)
-            checker, saver = _build(run, reader, spool, progress)
-            if _done_as_identical(run, checker, progress):
-                return run
-            checker.check()
-            if run.all_or_nothing and checker.counts.rejected:
-                _refuse_all_or_nothing(run, checker, saver)
-                return run
-            set_progress(run, status=ImportStatus.SAVING, processed=checker.counts.processed)
-            if progress:
-                progress(checker.counts.processed, checker.counts.processed, "saving")
-            saver.save(checker.counts)
-        except IntakeFileError as exc:
-            if not exc.file:
-                exc.file = run.file_name
-            _fail(run, exc.as_dict())
-            return run
-        _refresh_statistics(checker.counts.new + checker.counts.updated)
+        checker = _execute(run, spool, progress, records)
+    except IntakeFileError as exc:
+        if not exc.file:
+            exc.file = run.file_name
+        _fail(run, exc.as_dict())
+    except Exception as exc:  # noqa: BLE001 — the run must end, whatever went wrong
+        log.exception("import run %s failed", run.pk)
+        _fail(
+            run,
+            {
+                "message": _(
+                    "The import stopped on an unexpected error and wrote nothing: %(error)s. "
+                    "Report it with the file if it happens again."
+                )
+                % {"error": f"{type(exc).__name__}: {str(exc)[:200]}"},
+                "file": run.file_name,
+                "rule": "internal_error",
+            },
+        )
     finally:
         spool.close()
         if checker is not None:
@@ -234,6 +247,78 @@ def import_run_execute(
         discard_upload(run)
     run.refresh_from_db()
     return run
+
+
+def _execute(run: ImportRun, spool: Spool, progress: Progress | None, records) -> Checker:
+    """Read, check, save; the checker (whose staging tables the caller drops)."""
+    reader = _reader(run, records)
+    set_progress(run, total=reader.total, file_format=reader.format)
+    checker, saver = _build(run, reader, spool, progress)
+    if _done_as_identical(run, checker, progress):
+        return checker
+    checker.check()
+    if run.all_or_nothing and checker.counts.rejected:
+        _refuse_all_or_nothing(run, checker, saver)
+        return checker
+    set_progress(run, status=ImportStatus.SAVING, processed=checker.counts.processed)
+    if progress:
+        progress(checker.counts.processed, checker.counts.processed, "saving")
+    saver.save(checker.counts)
+    _refresh_statistics(checker.counts.new + checker.counts.updated)
+    return checker
+
+
+# Tells this process from an earlier one that had the same pid (a restarted container).
+_PROCESS_TOKEN = secrets.token_hex(4)
+
+
+def this_process() -> str:
+    return f"{socket.gethostname()[:100]}:{os.getpid()}:{_PROCESS_TOKEN}"
+
+
+def _process_alive(process: str) -> bool:
+    host, pid, token = (process.rsplit(":", 2) + ["", ""])[:3]
+    if host != socket.gethostname()[:100] or not pid.isdigit():
+        return True  # another machine's worker: it tells for itself
+    if int(pid) == os.getpid():
+        return token == _PROCESS_TOKEN
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def import_runs_interrupted_mark() -> int:
+    """Runs left checking or saving by a process that is gone (killed, machine
+    stopped) are marked interrupted (nothing of them was written: the batch is one
+    transaction), and spool files of dead processes removed. Called when an import or
+    a worker starts; the number of runs marked."""
+    spool_sweep()
+    stale = [
+        r.pk
+        for r in ImportRun.objects.filter(status__in=(ImportStatus.CHECKING, ImportStatus.SAVING)).only(
+            "pk", "process"
+        )
+        if r.process and not _process_alive(r.process)
+    ]
+    if stale:
+        ImportRun.objects.filter(pk__in=stale).update(
+            status=ImportStatus.INTERRUPTED,
+            finished_at=timezone.now(),
+            error={
+                "message": str(
+                    _(
+                        "The import was interrupted (its process ended before it finished): nothing of it "
+                        "was written. Run it again."
+                    )
+                ),
+                "rule": "interrupted",
+            },
+        )
+    return len(stale)
 
 
 def _refresh_statistics(written: int) -> None:
