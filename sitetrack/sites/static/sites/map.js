@@ -60,7 +60,8 @@
       .then(function (data) {
         var areas = L.geoJSON(data.areas, {
           style: areaStyle,
-          onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.name + " (" + f.properties.pcode + ")"); }
+          // Names come from COD files and the API: a DOM node with textContent, never HTML.
+          onEachFeature: function (f, layer) { layer.bindTooltip(el("span", f.properties.name + " (" + f.properties.pcode + ")")); }
         }).addTo(map);
         var sites = L.geoJSON(data.sites, {
           pointToLayer: function (f, latlng) {
@@ -101,4 +102,13 @@
   }
 
   window.SiteTrackMap = { operationMap: operationMap, siteMap: siteMap, TYPE_COLOURS: TYPE_COLOURS };
+
+  // Started from data attributes, so pages carry no inline script (Content-Security-Policy).
+  function start() {
+    var op = document.querySelector("[data-map='operation']");
+    if (op) { operationMap(op.id, op.dataset.status); }
+    var one = document.querySelector("[data-map='site']");
+    if (one) { siteMap(one.id, one.dataset.boundary); }
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
