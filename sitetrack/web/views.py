@@ -1,8 +1,18 @@
+"""The home page per role, site search and the error pages, all in the site's layout."""
+
+from __future__ import annotations
+
+import logging
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
 
 from sitetrack.core.access import can
+
+logger = logging.getLogger(__name__)
+SEARCH_LIMIT = 50
 
 
 @login_required
@@ -15,3 +25,46 @@ def home(request: HttpRequest) -> HttpResponse:
 
         context["figures"] = operation_key_figures(user=request.user, operation=operation)
     return render(request, "web/home.html", context)
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Sites by code, name or alias in the user's scope; one match opens its page."""
+    from sitetrack.sites.selectors import site_list
+
+    operation = getattr(request, "operation", None)
+    term = request.GET.get("q", "").strip()[:100]
+    results = []
+    if term and operation is not None and can(request.user, operation, "read"):
+        found = site_list(user=request.user, operation=operation, q=term)
+        exact = found.filter(code__iexact=term).first()
+        results = list(found[: SEARCH_LIMIT + 1])
+        if exact is not None or len(results) == 1:
+            return redirect("sites:detail", code=(exact or results[0]).code)
+    return render(
+        request,
+        "web/search.html",
+        {"q": term, "results": results[:SEARCH_LIMIT], "more": len(results) > SEARCH_LIMIT},
+    )
+
+
+def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    return render(request, template, {"status": status}, status=status)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "web/403.html", 403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "web/404.html", 404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    """In the layout when it can be drawn; the database may be what failed, so fall back to
+    the page without the operation's context rather than fail again."""
+    try:
+        return _error(request, "web/500.html", 500)
+    except Exception:
+        logger.exception("The 500 page could not be drawn with its context")
+        return HttpResponseServerError(loader.get_template("web/500_plain.html").render({}))
