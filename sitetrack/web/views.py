@@ -17,13 +17,29 @@ SEARCH_LIMIT = 50
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The operation's key figures: open sites by type and by admin1 (in the user's scope)."""
+    """What this user should do or look at now, by what their role allows: the sites to
+    collect (assess), what to validate, import and publish (validate/import/publish), and
+    the operation's key figures (read). Each figure links to the table behind it."""
+    from sitetrack.web import selectors
+
     operation = getattr(request, "operation", None)
-    context = {}
-    if operation is not None and can(request.user, operation, "read"):
+    context: dict = {}
+    user = request.user
+    if operation is not None and can(user, operation, "read"):
         from sitetrack.sites.selectors import operation_key_figures
 
-        context["figures"] = operation_key_figures(user=request.user, operation=operation)
+        context["figures"] = operation_key_figures(user=user, operation=operation)
+        context["coordinator"] = selectors.coordinator_figures(user=user, operation=operation)
+        if can(user, operation, "assess") and not can(user, operation, "validate"):
+            context["to_collect"] = selectors.rounds_to_collect(user=user, operation=operation)
+        if can(user, operation, "validate"):
+            context["to_validate"] = selectors.submitted_by_round(user=user, operation=operation)
+        if can(user, operation, "import"):
+            context["intake"] = selectors.intake_attention(operation=operation)
+        if can(user, operation, "publish"):
+            context["to_publish"] = selectors.rounds_to_publish(operation=operation)
+        if can(user, operation, "report_activity") and not can(user, operation, "validate"):
+            context["partner"] = True
     return render(request, "web/home.html", context)
 
 

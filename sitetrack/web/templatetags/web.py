@@ -67,3 +67,23 @@ def breadcrumb_trail(context) -> list[tuple[str, str | None]]:
         if url != here:
             trail.append((site.name, url))
     return [crumb for crumb in trail if crumb[1] != here]
+
+
+@register.filter
+def num(value) -> str:
+    """A count in the active language's style (12,345 / 12 345): the reports' one rule."""
+    from sitetrack.reports.formatting import number
+
+    return number(value)
+
+
+@register.filter
+def signed(value) -> str:
+    """A change with its sign: +120, −35 (a real minus sign, U+2212), 0."""
+    from sitetrack.reports.formatting import number
+
+    if value is None:
+        return "–"
+    if value < 0:
+        return "\u2212" + number(-value)
+    return ("+" if value > 0 else "") + number(value)
