@@ -48,7 +48,7 @@ class ActivitiesTemplateTests(BaseCase):
                 "fr",
                 "--out",
                 str(out),
-                stderr=BytesIO() and None,
+                stderr=StringIO(),
             )
             self.assertEqual(load_workbook(out).sheetnames[0], "Activités")
         with self.assertRaisesMessage(CommandError, "car-bangui-2014"):
