@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "sitetrack.assessments",
     "sitetrack.intake",
     "sitetrack.reports",
+    "sitetrack.response",
     "sitetrack.web",
     "sitetrack.demo",
 ]
