@@ -154,7 +154,14 @@ def clean_values(
     Values that cannot be read are left out of the copy and reported."""
     cleaned: dict[str, Any] = dict(values)
     findings: list[Finding] = []
+    _clean_counts(values, cleaned, findings)
+    _clean_priorities(values, cleaned, findings)
+    cleaned["indicators"] = _clean_indicators(values.get("indicators"), catalogue, findings)
+    return cleaned, findings
 
+
+def _clean_counts(values: Mapping[str, Any], cleaned: dict[str, Any], findings: list[Finding]) -> None:
+    """Counts and severities as ints (in `cleaned`), or left out with a finding."""
     for name in (*COUNT_FIELDS, *SEVERITY_FIELDS):
         if name not in values:
             continue
@@ -177,6 +184,8 @@ def clean_values(
             continue
         cleaned[name] = int(number)
 
+
+def _clean_priorities(values: Mapping[str, Any], cleaned: dict[str, Any], findings: list[Finding]) -> None:
     for name in PRIORITY_FIELDS:
         if name in values:
             raw = values[name]
@@ -193,7 +202,12 @@ def clean_values(
                 )
                 cleaned.pop(name)
 
-    indicators_in = values.get("indicators") or {}
+
+def _clean_indicators(
+    indicators_in: Any, catalogue: CatalogueIndex, findings: list[Finding]
+) -> dict[str, Any]:
+    """Indicator values typed by their catalogue definition; unknown codes kept, flagged."""
+    indicators_in = indicators_in or {}
     if not isinstance(indicators_in, Mapping):
         findings.append(
             Finding("type", ERROR, "indicators", "indicators_not_mapping", {"value": quote(indicators_in)})
@@ -228,8 +242,7 @@ def clean_values(
             )
         else:
             indicators_out[code] = value
-    cleaned["indicators"] = indicators_out
-    return cleaned, findings
+    return indicators_out
 
 
 Problem = tuple[str, dict[str, Any]]  # (finding code, params other than the label)
