@@ -25,7 +25,7 @@ class SitesImportViewTest(BaseCase):
     def test_errors_are_listed(self) -> None:
         self.login(self.imani)
         page = self.upload(b"name;type;pcode\nX;transit;ZZ1\n", dry_run=False)
-        self.assertContains(page, "list.csv, row 2, column “pcode” (value “ZZ1”): Unknown P-code “ZZ1”.")
+        self.assertContains(page, "list.csv, row 2, column “pcode”, value “ZZ1”: Unknown P-code “ZZ1”.")
 
     def test_a_facilitator_cannot_import(self) -> None:
         self.login(self.fatou)
