@@ -44,7 +44,9 @@ def iso3(code: str) -> str | None:
     import pycountry
 
     code = (code or "").strip().upper()
-    key = {2: "alpha_2", 3: "alpha_3"}.get(len(code), "numeric")
+    key = "numeric" if code.isdigit() else {2: "alpha_2", 3: "alpha_3"}.get(len(code), "")
+    if not key:
+        return None
     country = pycountry.countries.get(**{key: code}) if code else None
     return country.alpha_3 if country else None
 

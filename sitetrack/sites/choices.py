@@ -43,10 +43,12 @@ SYNONYMS: dict[type, dict[str, str]] = {
         "transit": SiteType.TRANSIT_CENTRE,
         "reception center": SiteType.RECEPTION_CENTRE,
         "centre d accueil": SiteType.RECEPTION_CENTRE,
+        "centre d'accueil": SiteType.RECEPTION_CENTRE,
         "centre de reception": SiteType.RECEPTION_CENTRE,
         "reception": SiteType.RECEPTION_CENTRE,
         "evacuation center": SiteType.EVACUATION_CENTRE,
         "centre d evacuation": SiteType.EVACUATION_CENTRE,
+        "centre d'evacuation": SiteType.EVACUATION_CENTRE,
         "evacuation": SiteType.EVACUATION_CENTRE,
         # DTM site and location types (English and French), as real lists write them.
         "informal settlement": SiteType.SPONTANEOUS_SITE,
@@ -71,10 +73,10 @@ SYNONYMS: dict[type, dict[str, str]] = {
         "host family": SiteType.HOST_COMMUNITY,
         "dispersed settings host communities": SiteType.HOST_COMMUNITY,
         "communaute hote": SiteType.HOST_COMMUNITY,
-        "communaute d accueil": SiteType.HOST_COMMUNITY,
-        "communautes d accueil": SiteType.HOST_COMMUNITY,
-        "famille d accueil": SiteType.HOST_COMMUNITY,
-        "familles d accueil": SiteType.HOST_COMMUNITY,
+        "communaute d'accueil": SiteType.HOST_COMMUNITY,
+        "communautes d'accueil": SiteType.HOST_COMMUNITY,
+        "famille d'accueil": SiteType.HOST_COMMUNITY,
+        "familles d'accueil": SiteType.HOST_COMMUNITY,
         "milieu disperse": SiteType.HOST_COMMUNITY,
         "hors site": SiteType.HOST_COMMUNITY,
         "transit centres": SiteType.TRANSIT_CENTRE,
@@ -128,7 +130,7 @@ GENERIC_SITE_TYPES = frozenset(
 
 
 def is_generic_site_type(text: str) -> bool:
-    return normalise(text) in GENERIC_SITE_TYPES
+    return normalise(text) in {normalise(t) for t in GENERIC_SITE_TYPES}
 
 
 _TABLES: dict[type, dict[str, str]] = {}
@@ -142,7 +144,7 @@ def _table(choices: type) -> dict[str, str]:
             for lang in ("en", "fr"):
                 with translation.override(lang):
                     table[normalise(str(label))] = value
-        table.update(SYNONYMS.get(choices, {}))
+        table.update({normalise(key): value for key, value in SYNONYMS.get(choices, {}).items()})
         _TABLES[choices] = table
     return _TABLES[choices]
 

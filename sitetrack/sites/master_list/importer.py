@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from sitetrack.core.access import require
 from sitetrack.core.models import Operation
 from sitetrack.core.tabular import INFO, WARNING, Problem, Table, TabularError, read_table
-from sitetrack.geo.countries import country_outline, iso3
+from sitetrack.geo.countries import check_point, country_outline, iso3
 from sitetrack.sites.master_list.duplicates import likely_duplicates, same_site_by_name
 from sitetrack.sites.master_list.fields import FIELD_LABELS, site_fields
 from sitetrack.sites.master_list.population import land_population
@@ -199,6 +199,7 @@ def _import_row(run: _Run, number: int, values: RowValues) -> None:
             run.from_code.append((number, why))
     if values.problems:
         return
+    _check_country(run, number, raw)
     existing = Site.objects.filter(code__iexact=code).select_related("operation").first() if code else None
     if existing is None and not code:
         existing = same_site_by_name(run.operation, raw, run.touched)
@@ -255,6 +256,48 @@ def _import_row(run: _Run, number: int, values: RowValues) -> None:
         site_names_set(site=site, names=values.names)
     if values.population:
         run.population.append((site, values.population, number))
+
+
+def _check_country(run: _Run, number: int, raw: dict) -> None:
+    """A point outside the operation's country (Paris in a CAR list) or with latitude and
+    longitude swapped is not stored: the site lands without it and a warning says why, so
+    one bad point does not hold back a whole list. Malformed numbers stay errors."""
+    lat, lon = raw.get("latitude"), raw.get("longitude")
+    if not lat or not lon:
+        return
+    try:
+        lat_f, lon_f = float(str(lat).replace(",", ".")), float(str(lon).replace(",", "."))
+    except ValueError:
+        return  # site_create says what is wrong with the number
+    if not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180):
+        return
+    country = run.operation.country
+    verdict = check_point(country.pcode, lat_f, lon_f)
+    if verdict.verdict not in ("outside", "swapped"):
+        return
+    if verdict.verdict == "swapped":
+        message = _(
+            "Latitude and longitude look swapped: %(lat)s, %(lon)s lies outside %(country)s, but %(lon)s, %(lat)s "
+            "lies inside. The site is imported without a point: swap the two values in the file and import it again."
+        )
+    else:
+        message = _(
+            "The point %(lat)s, %(lon)s lies outside %(country)s (about %(km)s km from its border). The site is "
+            "imported without a point: correct it in the file and import it again."
+        )
+    column = run.table.column("latitude") or run.table.column("gps")
+    run.report.warnings.append(
+        run.table.problem(
+            message % {"lat": lat, "lon": lon, "country": country.name_en, "km": verdict.distance_km},
+            rule=f"point_{verdict.verdict}",
+            row=number,
+            column=column,
+            value=f"{lat}, {lon}",
+            severity=WARNING,
+        )
+    )
+    raw.pop("latitude")
+    raw.pop("longitude")
 
 
 def _column_field(table: Table, name: str) -> str:
