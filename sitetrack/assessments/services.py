@@ -535,7 +535,7 @@ def assessment_record_baseline(
     assessment.submitted_at = assessment.submitted_at or now
     assessment.validated_at = now
     assessment.validated_by = user
-    assessment._change_reason = _reason(_("Baseline from %(source)s") % {"source": source})
+    assessment._change_reason = rules.history_reason(_("Baseline from %(source)s") % {"source": source})
     if user is not None:
         assessment._history_user = user
     assessment.save()
