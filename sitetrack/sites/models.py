@@ -124,3 +124,22 @@ class SiteStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.code} {self.status} {self.date}"
+
+
+class SiteImportMapping(models.Model):
+    """The column choices an IMO made on the web for a master list, kept per operation so
+    the next list with the same headers is mapped the same way."""
+
+    operation = models.OneToOneField(
+        "core.Operation", on_delete=models.CASCADE, related_name="site_import_mapping"
+    )
+    # Normalised column header → field name ("" = ignored), over every list mapped so far.
+    columns = models.JSONField(default=dict, blank=True)
+    defaults = models.JSONField(default=dict, blank=True)  # field → value for empty cells
+    updated_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"site import mapping of {self.operation}"

@@ -515,6 +515,24 @@ def site_names_set(*, site: Site, names: dict[str, str], user: User | None = Non
     return True
 
 
+@transaction.atomic
+def site_import_mapping_save(
+    *, operation: Operation, user: User | None, columns: dict[str, str], defaults: dict[str, str]
+):
+    """Remember the web mapping step's choices for the operation's next master list:
+    normalised header → field ("" = ignored), merged over what was remembered before."""
+    from sitetrack.sites.models import SiteImportMapping
+
+    if user is not None:
+        require(user, operation, "import")
+    saved, _created = SiteImportMapping.objects.get_or_create(operation=operation)
+    saved.columns = {**saved.columns, **columns}
+    saved.defaults = dict(defaults)
+    saved.updated_by = user
+    saved.save()
+    return saved
+
+
 # --- master-list import ----------------------------------------------------------------------
 
 

@@ -91,7 +91,12 @@ def _read_csv(path: Path, name: str) -> Sheet:
         # The csv module refuses a field over its own limit (128 KiB) before we see it.
         if "field larger than field limit" in str(exc):
             raise huge_cell(
-                file=name, sheet="", row=len(rows) + 1, column="", length=csv.field_size_limit()
+                file=name,
+                sheet="",
+                row=len(rows) + 1,
+                column="",
+                length=csv.field_size_limit(),
+                at_least=True,
             ) from exc
         raise TabularError.make(
             _("The file is not a readable CSV table: %(error)s") % {"error": exc},
