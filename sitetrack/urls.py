@@ -32,6 +32,7 @@ urlpatterns = [
     path("assessments/", include("sitetrack.assessments.urls")),
     path("intake/", include("sitetrack.intake.urls")),
     path("reports/", include("sitetrack.reports.urls")),
+    path("operations/", include("sitetrack.core.urls")),
     path("", include("sitetrack.web.urls")),
 ]
 

@@ -46,7 +46,10 @@ def may_create_operation(user: AbstractBaseUser) -> bool:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
+    from sitetrack.core.access import can
+
+    memberships = Membership.objects.filter(user=user).select_related("operation")
+    return any(can(user, m.operation, "manage_users") for m in memberships)
 
 
 def country_area(code: str) -> AdminArea | None:

@@ -83,3 +83,20 @@ class SitesImportRulesTest(BaseCase):
         report = sites_import(operation=operation, user=None, path=path)
         self.assertTrue(report.ok, report.as_text())
         self.assertIn("Coordinates were not checked against the outline of Nowhere", report.as_text())
+
+
+class SiteNamesByLanguageTest(BaseCase):
+    def test_names_in_the_operation_languages_are_kept(self):
+        self.operation.languages = ["en", "fr", "sg"]
+        self.operation.save()
+        path = Path(tempfile.mkdtemp()) / "names.csv"
+        path.write_text(
+            "site name,name sg,nom du site fr,type,pcode\nAirport,Da ti lapyâ,Aéroport,camp,CF7111\n"
+        )
+        report = sites_import(operation=self.operation, user=None, path=str(path))
+        self.assertTrue(report.ok, report.as_text())
+        site = Site.objects.get(name="Airport")
+        self.assertEqual(site.names, {"sg": "Da ti lapyâ", "fr": "Aéroport"})
+        self.assertEqual((site.name_in("fr"), site.name_in("en")), ("Aéroport", "Airport"))
+        again = sites_import(operation=self.operation, user=None, path=str(path))
+        self.assertEqual(len(again.unchanged), 1)
