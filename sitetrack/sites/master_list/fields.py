@@ -201,7 +201,17 @@ def site_fields(languages: list[str] | None = None) -> list[Field]:
             Field(
                 f"name_{lang}",
                 gettext_lazy("site name (%(lang)s)") % {"lang": lang},
-                synonyms=(f"name {lang}", f"site name {lang}", f"nom {lang}", f"nom du site {lang}"),
+                synonyms=(
+                    f"name {lang}",
+                    f"site name {lang}",
+                    f"nom {lang}",
+                    f"nom du site {lang}",
+                    f"nome {lang}",
+                    f"nome do sitio {lang}",
+                    f"nombre {lang}",
+                    f"nombre del sitio {lang}",
+                    f"magaca {lang}",
+                ),
                 hxl=(f"#loc+name+{lang}",),
             )
         )
