@@ -14,12 +14,13 @@ from sitetrack.core.access import require
 from sitetrack.core.models import Operation
 from sitetrack.core.tabular import INFO, WARNING, Problem, Table, TabularError, read_table
 from sitetrack.geo.countries import check_point, country_outline, iso3
+from sitetrack.sites.choices import match_choice
 from sitetrack.sites.master_list.duplicates import likely_duplicates, same_site_by_name
 from sitetrack.sites.master_list.fields import FIELD_LABELS, site_fields
 from sitetrack.sites.master_list.population import land_population
 from sitetrack.sites.master_list.report import SitesImportReport
 from sitetrack.sites.master_list.rows import AreaFromCode, RowValues, row_values
-from sitetrack.sites.models import Site
+from sitetrack.sites.models import Site, SiteType
 from sitetrack.sites.services import site_create, site_names_set, site_update
 
 if TYPE_CHECKING:
@@ -76,6 +77,16 @@ def sites_import(
                     value=key,
                 )
             )
+    if defaults.get("site_type") and match_choice(SiteType, defaults["site_type"]) is None:
+        report.errors.append(
+            Problem(
+                message=_("Unknown default site type “%(value)s”; expected one of: %(choices)s.")
+                % {"value": defaults["site_type"], "choices": ", ".join(SiteType.values)},
+                rule="unknown_default",
+                file=name,
+                value=defaults["site_type"],
+            )
+        )
     try:
         table = read_table(path, fields=fields, filename=name, sheet=sheet, mapping=mapping)
     except TabularError as exc:

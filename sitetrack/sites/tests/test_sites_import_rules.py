@@ -54,6 +54,11 @@ class SitesImportRulesTest(BaseCase):
         self.assertTrue(report.ok, report.as_text())
         self.assertEqual(Site.objects.get(name="A").site_type, "transit_centre")
 
+    def test_an_unknown_default_type_is_one_error(self):
+        report = self.run_import("name,pcode\nA,CF7111\nB,CF7111\n", defaults={"site_type": "castle"})
+        self.assertEqual([p.rule for p in report.errors], ["unknown_default"])
+        self.assertIn("spontaneous_site", report.errors[0].message)
+
     def test_a_list_without_a_type_column_takes_the_default_and_an_unknown_default_field_is_named(self):
         report = self.run_import("name,pcode\nA,CF7111\n")
         self.assertIn("give --default site_type=TYPE", str(report.errors[0]))
