@@ -124,7 +124,7 @@ def operation_create(
         errors["country"] = [
             _(
                 "No admin areas for “%(code)s” yet. Import the country's admin areas first "
-                "(sitetrack import-admin-areas FILE --country ISO3), then create the operation."
+                "(sitetrack import-admin-areas FILE), then create the operation."
             )
             % {"code": country}
         ]
