@@ -2,6 +2,8 @@
 column, remembered per operation), check, import; clear errors for files it cannot take."""
 
 import re
+import shutil
+import tempfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -12,6 +14,14 @@ from sitetrack.sites.models import Site, SiteImportMapping
 
 
 class SitesImportViewTest(BaseCase):
+    def setUp(self) -> None:
+        # Uploads wait in MEDIA_ROOT between the steps: a folder of this test's own.
+        media = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
+        overridden = override_settings(MEDIA_ROOT=media)
+        overridden.enable()
+        self.addCleanup(overridden.disable)
+
     def upload(self, text: bytes, name: str = "list.csv", **extra):
         data = {"file": SimpleUploadedFile(name, text, content_type="text/csv"), **extra}
         return self.client.post(reverse("sites:import"), data)
