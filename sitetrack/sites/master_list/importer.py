@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from sitetrack.core.access import require
 from sitetrack.core.models import Operation
-from sitetrack.core.tabular import INFO, WARNING, Problem, Table, TabularError, read_table
+from sitetrack.core.tabular import INFO, WARNING, Problem, Table, TabularError, normalise, read_table
 from sitetrack.geo.countries import check_point, country_outline, iso3
 from sitetrack.sites.choices import match_choice
 from sitetrack.sites.master_list.duplicates import likely_duplicates, same_site_by_name
@@ -100,6 +100,12 @@ def sites_import(
         return report
     run = _Run(operation, user, table, report, defaults, AreaFromCode(operation.country))
     for row, values in table.records():
+        if _is_total_row(values):
+            report.notes.append(
+                _("Row %(row)s (“%(name)s”, no site code) is a total row: skipped.")
+                % {"row": row.number, "name": values.get("name")}
+            )
+            continue
         report.rows += 1
         _import_row(run, row.number, row_values(table, row.number, values, defaults))
     _note_from_code(run)
@@ -110,6 +116,16 @@ def sites_import(
     if report.errors or dry_run:
         transaction.set_rollback(True)
     return report
+
+
+TOTAL_ROW_NAMES = frozenset(
+    {"total", "totals", "grand total", "sub total", "subtotal", "totaux", "total general"}
+)
+
+
+def _is_total_row(values: dict[str, str]) -> bool:
+    """The "Total" / "Grand Total" line many lists end with: a name of that kind, no code."""
+    return not values.get("code") and normalise(values.get("name") or "") in TOTAL_ROW_NAMES
 
 
 def _describe(report: SitesImportReport, table: Table) -> None:

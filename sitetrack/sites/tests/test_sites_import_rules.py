@@ -54,6 +54,13 @@ class SitesImportRulesTest(BaseCase):
         self.assertTrue(report.ok, report.as_text())
         self.assertEqual(Site.objects.get(name="A").site_type, "transit_centre")
 
+    def test_the_total_row_at_the_end_of_a_list_is_skipped_and_said(self):
+        report = self.run_import("name;type;pcode;HH\nA;camp;CF7111;10\nGrand Total;;;10\n")
+        self.assertTrue(report.ok, report.as_text())
+        self.assertEqual(report.rows, 1)
+        self.assertIn("Row 3 (“Grand Total”, no site code) is a total row: skipped.", report.notes)
+        self.assertFalse(Site.objects.filter(name="Grand Total").exists())
+
     def test_an_unknown_default_type_is_one_error(self):
         report = self.run_import("name,pcode\nA,CF7111\nB,CF7111\n", defaults={"site_type": "castle"})
         self.assertEqual([p.rule for p in report.errors], ["unknown_default"])
