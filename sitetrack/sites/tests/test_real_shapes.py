@@ -103,6 +103,7 @@ class MasterListWorkbookTest(BaseCase):
         self.assertIn("Columns ignored (2): “Focal point”, “Last update”", output)
         self.assertIn("Coordinates checked against the outline of Central African Republic (CAF", output)
         self.assertIn("Row 5: admin area CF7111 (1er Arrondissement) taken from the site code", output)
+        self.assertIn("Row 13 (“Total”, no site code) is a total row: skipped.", output)
 
     def test_a_second_import_changes_nothing(self):
         self.run_command()
