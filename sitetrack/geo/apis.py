@@ -21,6 +21,11 @@ from sitetrack.geo.services import admin_area_create, admin_area_update
 
 class AdminAreaSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="Name in the request's language.")
+    names = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text='Names by language (ISO 639-1), as the COD tables give them: {"ar": "عدن", "en": "Aden"}.',
+    )
     parent = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
     country = serializers.CharField(source="country_pcode", read_only=True)
     bbox = serializers.SerializerMethodField(help_text="[min lon, min lat, max lon, max lat] or null.")
@@ -34,6 +39,7 @@ class AdminAreaSerializer(serializers.ModelSerializer):
             "name",
             "name_en",
             "name_fr",
+            "names",
             "parent",
             "country",
             "population",

@@ -31,7 +31,7 @@ from sitetrack.geo.cod_import.findings import (
 )
 from sitetrack.geo.cod_import.plan import Plan
 from sitetrack.geo.cod_import.values import is_pcode
-from sitetrack.geo.geometry import COUNTRIES, boundary_clean
+from sitetrack.geo.geometry import COUNTRIES, boundary_clean, resolve_country
 from sitetrack.geo.models import AdminArea
 from sitetrack.geo.readers import TableError, read_tables
 from sitetrack.geo.selectors import admin_area_editable_by
@@ -51,19 +51,45 @@ __all__ = [
 
 
 def admin_areas_import(
-    *, paths: Iterable[str | Path], dry_run: bool = False, country_name: str | None = None
+    *,
+    paths: Iterable[str | Path],
+    dry_run: bool = False,
+    country_name: str | None = None,
+    sheet: str | None = None,
+    country: str | None = None,
 ) -> ImportReport:
-    """Import COD admin tables; see the module docstring. Raises AdminAreaImportError."""
+    """Import COD admin tables; see the module docstring. `sheet` reads only that sheet of
+        each workbook (by default, every sheet with a P-code column); `country` (ISO 3166 alpha-3
+    or alpha-2) names the country and refuses areas of another. Raises AdminAreaImportError."""
     paths = [Path(p) for p in paths]
     report = ImportReport(files=[p.name for p in paths], dry_run=dry_run)
-    plan = Plan(country_name=country_name)
+    iso2 = None
+    if country:
+        resolved = resolve_country(country)
+        if resolved is None:
+            raise AdminAreaImportError(
+                [
+                    Finding(
+                        "",
+                        None,
+                        "--country",
+                        country,
+                        Rule.WRONG_COUNTRY,
+                        _("Unknown country code %(code)s: expected ISO 3166 alpha-3 (SOM) or alpha-2 (SO).")
+                        % {"code": country},
+                    )
+                ]
+            )
+        iso2, name = resolved
+    plan = Plan(country_name=country_name, country=iso2, fallback_name=name if country else "")
     for path in paths:
         try:
-            tables = read_tables(path)
+            reading = read_tables(path, sheet=sheet)
         except TableError as exc:
             plan.error(Origin(exc.file, None, ""), "", exc.rule, exc.message)
             continue
-        for table in tables:
+        report.notes += reading.notes
+        for table in reading.tables:
             plan.add_table(table)
     if plan.errors:
         raise AdminAreaImportError(plan.errors)

@@ -32,7 +32,10 @@ def check_missing_parents(plan: Plan) -> None:
                 continue
             where = ", ".join(plan.defining_files[ref.level])
         elif known_levels.get(ref.level):
-            if ref.code in known_levels[ref.level]:
+            # A flat table (one row per admin 3, with the admin 1 and 2 code and name
+            # columns) defines its parents: they are not missing from the database,
+            # they are being added to it.
+            if ref.named or ref.code in known_levels[ref.level]:
                 continue
             where = _("the admin%(level)d areas already in the database") % {"level": ref.level}
         else:

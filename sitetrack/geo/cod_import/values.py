@@ -22,6 +22,7 @@ _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # Text that went through a conversion to a code page that could not hold it (Arabic
 # saved as Windows-1252, say) comes out as question marks, or as U+FFFD.
 _LOST = re.compile(r"\?{3,}|\ufffd")
+_ONLY_MARKS = re.compile(r"[?\s'.\-]*\?[?\s'.\-]*\?[?\s'.\-]*")
 
 
 class ValueProblem(ValueError):
@@ -77,7 +78,7 @@ def name_key(name: str) -> str:
 
 def is_lost_text(name: str) -> bool:
     """True for a name whose letters were replaced by `?` (or U+FFFD) upstream."""
-    return bool(_LOST.search(name))
+    return bool(_LOST.search(name) or _ONLY_MARKS.fullmatch(name))
 
 
 def row_ranges(rows: list[int], limit: int = 12) -> str:
