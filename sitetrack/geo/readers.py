@@ -4,12 +4,19 @@ Nothing here touches the database. A file that cannot be read at all raises
 `TableError` naming the file and what was expected; the import turns those into one
 `AdminAreaImportError`. Which columns hold what is `sitetrack.geo.cod_import.columns`.
 
+From the shared reading layer (`sitetrack.core.tabular`): the guards run before a file
+is opened (size, zip structure and zip bombs, passwords; cells over 32,767 characters),
+the text decoding and separator, HXL tag rows, and the missing-value tokens and numbers
+(in `cod_import.values`). COD-specific, here: a sheet or header "fits" when it has a
+P-code column (`cod_import.columns.fits`), which the shared layer's field scoring cannot
+say of open-ended columns such as ADM2_AR or admin3Name_so.
+
 Workbooks: every sheet whose header has a P-code column is read (a gazetteer with one
 sheet per level imports in one go), the others (notes, pivots) are skipped and the
 `Reading.notes` say so; `sheet=` reads one sheet only. The header may sit below title
-rows. Size guards come before any sheet is opened: the file size, the zip structure
-(zip bombs, see `sitetrack.intake.readers.safety`), then the rows, streamed one at a
-time, so a sheet that declares a million empty rows costs no memory.
+rows. XLSX rows are streamed (`sitetrack.intake.readers.xlsx_stream`), not loaded whole
+as python-calamine does: a 6 KB workbook with one stray cell at row 20,000, column 2,000
+costs calamine 1.5 GB; a sheet that declares a million empty rows costs nothing here.
 """
 
 from __future__ import annotations
@@ -21,16 +28,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from sitetrack.core.tabular import UndecodableText, cell_text, decode_text, sniff_delimiter
+from sitetrack.core.tabular import (
+    MAX_CELL_CHARS,
+    TabularError,
+    UndecodableText,
+    cell_text,
+    check_size,
+    check_xlsx,
+    decode_text,
+    is_hxl_row,
+    sniff_delimiter,
+)
+from sitetrack.core.tabular.safety import OLE_MAGIC, huge_cell
 from sitetrack.geo.cod_import.columns import fits
 
 HEADER_SCAN = 30  # rows searched for the header (title rows above it)
 MAX_ROWS = 500_000  # data rows per sheet: the largest COD tables (admin 4) have ~100,000
 MAX_COLUMNS = 1_000
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_LEGACY_CELLS = 65_536 * 256  # an .xls sheet holds no more
 
 
 class TableError(Exception):
@@ -74,8 +91,10 @@ def read_tables(path: Path, *, sheet: str | None = None) -> Reading:
         head = fh.read(8)
     if head[:4] == b"PK\x03\x04":
         return _read_xlsx(path, label, sheet)
-    if head == OLE_MAGIC:
+    if head == OLE_MAGIC and path.suffix.lower() == ".xls":
         return _read_legacy_workbook(path, label, sheet)
+    if head == OLE_MAGIC:  # an encrypted XLSX: check_xlsx says so
+        return _read_xlsx(path, label, sheet)
     raw = path.read_bytes()
     if not raw.strip():
         raise TableError(label, "empty", _("The file is empty: expected a header row and data rows."))
@@ -93,15 +112,19 @@ def read_tables(path: Path, *, sheet: str | None = None) -> Reading:
 
 
 def _check_size(path: Path, label: str) -> None:
-    size = path.stat().st_size
-    limit = getattr(settings, "SITETRACK_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
-    if size > limit:
-        raise TableError(
-            label,
-            "max_file_size",
-            _("The file has %(size)d bytes, more than the allowed %(limit)d.")
-            % {"size": size, "limit": limit},
-        )
+    try:
+        check_size(path.stat().st_size, name=label)
+    except TabularError as exc:
+        raise TableError(label, exc.problem.rule, exc.problem.message) from exc
+
+
+def _check_cells(label: str, number: int, values: list[Any]) -> None:
+    for index, value in enumerate(values):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            problem = huge_cell(
+                file=label, sheet="", row=number, column=str(index + 1), length=len(value)
+            ).problem
+            raise TableError(label, problem.rule, f"{problem.message} ({_('row')} {number})")
 
 
 def decode(raw: bytes, label: str) -> tuple[str, str]:
@@ -109,11 +132,6 @@ def decode(raw: bytes, label: str) -> tuple[str, str]:
         return decode_text(raw)
     except UndecodableText as exc:
         raise TableError(label, "encoding", str(exc)) from exc
-
-
-def _is_hxl_row(values: list[Any]) -> bool:
-    cells = [cell_text(v) for v in values if cell_text(v)]
-    return bool(cells) and all(c.startswith("#") for c in cells)
 
 
 def _header_index(rows: list[list[Any]]) -> int | None:
@@ -133,7 +151,7 @@ def _header_index(rows: list[list[Any]]) -> int | None:
 def _finish(label: str, header: list[str], rows: list[tuple[int, list[Any]]], **extra) -> Table:
     if not any(cell_text(h) for h in header):
         raise TableError(label, "empty", _("No header row: expected column names such as Adm1_pcode."))
-    if rows and _is_hxl_row(rows[0][1]):
+    if rows and is_hxl_row([cell_text(v) for v in rows[0][1]]):
         rows = rows[1:]  # an HXL hashtag row under the header (#adm1+code ...)
     rows = [(n, values) for n, values in rows if any(cell_text(v) for v in values)]
     if not rows:
@@ -149,6 +167,7 @@ def _read_csv(text: str, label: str, encoding: str) -> Table:
     lines: list[tuple[int, list[str]]] = []
     try:
         for values in reader:
+            _check_cells(label, reader.line_num, values)
             lines.append((reader.line_num, values))
             if len(lines) > MAX_ROWS + HEADER_SCAN:
                 raise TableError(label, "too_many_rows", _too_many(label))
@@ -173,15 +192,13 @@ def _too_many(label: str) -> str:
 
 
 def _read_xlsx(path: Path, label: str, sheet: str | None) -> Reading:
-    from sitetrack.intake.readers.base import IntakeFileError
-    from sitetrack.intake.readers.safety import check_xlsx
     from sitetrack.intake.readers.xlsx_stream import XlsxStream
 
     try:
         check_xlsx(path, name=label)
         stream = XlsxStream(path)
-    except IntakeFileError as exc:
-        raise TableError(label, exc.rule or "format", exc.message) from exc
+    except TabularError as exc:
+        raise TableError(label, exc.problem.rule, exc.problem.message) from exc
     except Exception as exc:  # a damaged zip or workbook XML
         raise TableError(
             label, "format", _("Not a readable spreadsheet (%(error)s): expected XLSX.") % {"error": exc}
@@ -193,7 +210,7 @@ def _read_xlsx(path: Path, label: str, sheet: str | None) -> Reading:
 
 
 def _read_legacy_workbook(path: Path, label: str, sheet: str | None) -> Reading:
-    """An .xls (or an encrypted .xlsx, which calamine refuses with its own message)."""
+    """A legacy .xls: read by python-calamine, whose sheets are bounded (65,536 × 256)."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -204,8 +221,10 @@ def _read_legacy_workbook(path: Path, label: str, sheet: str | None) -> Reading:
         ) from exc
 
     def rows(name: str):
-        # An .xls sheet holds at most 65,536 × 256 cells: bounded, so read whole.
-        return iter(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+        sheet = workbook.get_sheet_by_name(name)
+        if sheet.total_height * sheet.total_width > MAX_LEGACY_CELLS:
+            raise TableError(label, "too_many_rows", _too_many(label))
+        return iter(sheet.to_python(skip_empty_area=False))
 
     return _read_sheets(label, workbook.sheet_names, rows, sheet)
 
@@ -251,6 +270,7 @@ def _read_sheet(label: str, rows, *, require_fit: bool) -> Table | None:
     """One sheet, streamed; None when it is empty, or has no fitting header and one is required."""
     head: list[list[Any]] = []
     for values in rows:
+        _check_cells(label, len(head) + 1, values)
         head.append(list(values[:MAX_COLUMNS]))
         if len(head) >= HEADER_SCAN or (head and fits(head[-1])):
             break
@@ -261,6 +281,7 @@ def _read_sheet(label: str, rows, *, require_fit: bool) -> Table | None:
     number = len(head)
     for values in rows:
         number += 1
+        _check_cells(label, number, values)
         if any(cell_text(v) for v in values):
             data.append((number, list(values[:MAX_COLUMNS])))
             if len(data) > MAX_ROWS:

@@ -10,10 +10,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from sitetrack.core.tabular import cell_text
 from sitetrack.geo.cod_import.columns import Columns, LevelColumns
 from sitetrack.geo.cod_import.findings import FindingLog, Origin, Rule
-from sitetrack.geo.cod_import.values import name_key
+from sitetrack.geo.cod_import.values import name_key, text
 from sitetrack.geo.readers import Table
 
 
@@ -116,4 +115,4 @@ def _report(table, level, child_level, pairs, length, name_column, log: FindingL
 
 
 def _cell(row: list[Any], index: int | None) -> str:
-    return cell_text(row[index]) if index is not None and index < len(row) else ""
+    return text(row[index]) if index is not None and index < len(row) else ""

@@ -15,7 +15,6 @@ from typing import Any, NamedTuple
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from sitetrack.core.tabular import cell_text
 from sitetrack.geo.cod_import import values
 from sitetrack.geo.cod_import.columns import Columns, LevelColumns, detect_columns
 from sitetrack.geo.cod_import.findings import FindingLog, Origin, Rule
@@ -143,7 +142,7 @@ class Plan(FindingLog):
         units: list[Unit] = []
         for level in columns.pcode_levels:
             cols = columns.levels[level]
-            code = cell_text(cells[cols.pcode]) if cols.pcode < len(cells) else ""
+            code = values.text(cells[cols.pcode]) if cols.pcode < len(cells) else ""
             main, names = self._names(table, cols, row, cells)
             column = table.header[cols.pcode]
             origin = Origin(table.label, row, column)
@@ -176,7 +175,7 @@ class Plan(FindingLog):
 
         texts: dict[int, str] = {}
         for index in cols.name_columns():
-            text = cell_text(cells[index]) if index < len(cells) else ""
+            text = values.text(cells[index]) if index < len(cells) else ""
             if text and values.is_lost_text(text):
                 self.lost[(table.label, table.header[index])].append((row, text))
                 text = ""
@@ -255,9 +254,9 @@ class Plan(FindingLog):
             try:
                 extra.population = values.population(cells[columns.population])
             except values.ValueProblem as exc:
-                self.error(origin, cell_text(cells[columns.population]), Rule.NOT_A_NUMBER, str(exc))
+                self.error(origin, values.text(cells[columns.population]), Rule.NOT_A_NUMBER, str(exc))
         extra.year = year
-        if columns.year is not None and columns.year < len(cells) and cell_text(cells[columns.year]):
+        if columns.year is not None and columns.year < len(cells) and values.text(cells[columns.year]):
             extra.year = values.year_cell(cells[columns.year], year)
         if extra.population is None:
             extra.year = None
