@@ -145,3 +145,25 @@ class AdminAreaWriteTests(BaseCase):
         self.assertEqual(response.status_code, 403)
         blank = self.api_as(self.imani).patch(URL + "CF711/", {"name_en": ""}, format="json")
         self.assertIn("name_en", blank.json())
+
+
+class AdminAreaNamesTests(BaseCase):
+    def test_the_list_and_the_detail_carry_the_names_in_every_language(self) -> None:
+        AdminArea.objects.filter(pcode="CF711").update(names={"en": "1st Arrondissement", "sg": "Kêtê 1"})
+        row = next(
+            r
+            for r in self.api_as(self.victor).get(URL + "?level=2").json()["results"]
+            if r["pcode"] == "CF711"
+        )
+        self.assertEqual(row["names"], {"en": "1st Arrondissement", "sg": "Kêtê 1"})
+        self.assertEqual(self.api_as(self.victor).get(URL + "CF711/").json()["names"]["sg"], "Kêtê 1")
+
+
+class AdminAreaAdminTests(BaseCase):
+    def test_the_admin_list_shows_the_other_languages(self) -> None:
+        AdminArea.objects.filter(pcode="CF711").update(names={"ar": "عدن", "en": "x", "pt": "Bangui"})
+        admin = User.objects.create_superuser("root", "root@example.org", self.password)
+        self.client.force_login(admin)
+        response = self.client.get("/admin/geo/adminarea/?q=CF711")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "ar: عدن; pt: Bangui")
