@@ -204,7 +204,12 @@ def _read_xlsx(path: Path, label: str, sheet: str | None) -> Reading:
             label, "format", _("Not a readable spreadsheet (%(error)s): expected XLSX.") % {"error": exc}
         ) from exc
     try:
-        return _read_sheets(label, stream.sheet_names, lambda name: stream.rows(name), sheet)
+
+        def rows(name: str):
+            # Rows the sheet's XML leaves out (empty) are skipped, not materialised.
+            return ((number, stream.decode(inner)) for number, inner in stream.raw_rows(name))
+
+        return _read_sheets(label, stream.sheet_names, rows, sheet)
     finally:
         stream.close()
 
@@ -224,7 +229,7 @@ def _read_legacy_workbook(path: Path, label: str, sheet: str | None) -> Reading:
         sheet = workbook.get_sheet_by_name(name)
         if sheet.total_height * sheet.total_width > MAX_LEGACY_CELLS:
             raise TableError(label, "too_many_rows", _too_many(label))
-        return iter(sheet.to_python(skip_empty_area=False))
+        return enumerate(sheet.to_python(skip_empty_area=False), start=1)
 
     return _read_sheets(label, workbook.sheet_names, rows, sheet)
 
@@ -267,27 +272,26 @@ def _read_sheets(label: str, names: list[str], rows_of, wanted: str | None) -> R
 
 
 def _read_sheet(label: str, rows, *, require_fit: bool) -> Table | None:
-    """One sheet, streamed; None when it is empty, or has no fitting header and one is required."""
-    head: list[list[Any]] = []
-    for values in rows:
-        _check_cells(label, len(head) + 1, values)
-        head.append(list(values[:MAX_COLUMNS]))
-        if len(head) >= HEADER_SCAN or (head and fits(head[-1])):
+    """One sheet, streamed from (row number, values) pairs; None when it is empty, or
+    has no fitting header and one is required."""
+    head: list[tuple[int, list[Any]]] = []
+    for number, values in rows:
+        _check_cells(label, number, values)
+        head.append((number, list(values[:MAX_COLUMNS])))
+        if len(head) >= HEADER_SCAN or fits(head[-1][1]):
             break
-    at = _header_index(head)
-    if at is None or (require_fit and not fits(head[at])):
+    at = _header_index([values for _number, values in head])
+    if at is None or (require_fit and not fits(head[at][1])):
         return None
-    data = [(number, values) for number, values in enumerate(head[at + 1 :], start=at + 2)]
-    number = len(head)
-    for values in rows:
-        number += 1
+    data = head[at + 1 :]
+    for number, values in rows:
         _check_cells(label, number, values)
         if any(cell_text(v) for v in values):
             data.append((number, list(values[:MAX_COLUMNS])))
             if len(data) > MAX_ROWS:
                 raise TableError(label, "too_many_rows", _too_many(label))
     try:
-        return _finish(label, list(head[at]), data, encoding="xlsx", header_row=at + 1)
+        return _finish(label, list(head[at][1]), data, encoding="xlsx", header_row=head[at][0])
     except TableError:
         if require_fit:
             return None  # a header and nothing under it, next to the data
