@@ -255,7 +255,7 @@ def _read_sheets(label: str, names: list[str], rows_of, wanted: str | None) -> R
         )
     if skipped and tables:
         notes.append(
-            _("%(file)s: skipped %(sheets)s (no P-code column in the first %(n)d rows).")
+            _("%(file)s: skipped %(sheets)s (no P-code column in the first %(n)d rows, or a pivot table).")
             % {"file": label, "sheets": ", ".join(f"'{n}'" for n in skipped), "n": HEADER_SCAN}
         )
     if not tables:

@@ -111,6 +111,24 @@ def detect_columns(header: list[str]) -> Columns:
     return Columns(levels=levels, population=population, year=year)
 
 
+# The headers Excel gives a pivot table (English, French, Portuguese, Spanish): a pivot
+# of P-codes repeats the codes of the real table, with totals for rows.
+_PIVOT_HEADERS = re.compile(
+    r"^(row labels|column labels|grand total|count of|sum of|average of|"
+    r"étiquettes de lignes|total général|nombre de|somme de|moyenne de|"
+    r"rótulos de linha|total geral|contagem de|soma de|média de|"
+    r"etiquetas de fila|suma de|cuenta de|promedio de)\b",
+    re.IGNORECASE,
+)
+# A total row under a table ("Grand Total" in the P-code column) is not an area.
+TOTAL_LABELS = frozenset({"total", "grand total", "total général", "total general", "total geral", "totaux"})
+
+
+def is_pivot(header: list[Any]) -> bool:
+    return any(_PIVOT_HEADERS.match(str(h).strip()) for h in header if h is not None)
+
+
 def fits(header: list[Any]) -> bool:
-    """A header that has at least one P-code column: a COD table (not notes, not a pivot)."""
-    return bool(detect_columns([str(h) if h is not None else "" for h in header]).pcode_levels)
+    """A header that has at least one P-code column and is not a pivot table's: a COD table."""
+    texts = [str(h) if h is not None else "" for h in header]
+    return bool(detect_columns(texts).pcode_levels) and not is_pivot(texts)

@@ -26,6 +26,7 @@ class Rule:
     INVALID_GEOMETRY = "invalid_geometry"
     INFERRED_PARENT = "inferred_parent"
     LOST_TEXT = "lost_text"
+    TOTAL_ROW = "total_row"
     # Fatal: nothing is written.
     NOT_A_NUMBER = "not_a_number"
     INVALID_CODE = "invalid_code"

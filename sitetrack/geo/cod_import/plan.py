@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from sitetrack.geo.cod_import import values
-from sitetrack.geo.cod_import.columns import Columns, LevelColumns, detect_columns
+from sitetrack.geo.cod_import.columns import TOTAL_LABELS, Columns, LevelColumns, detect_columns
 from sitetrack.geo.cod_import.findings import FindingLog, Origin, Rule
 from sitetrack.geo.cod_import.infer import infer_codes
 from sitetrack.geo.geometry import COUNTRIES, BBox, boundary_clean, country_extent
@@ -129,6 +129,8 @@ class Plan(FindingLog):
         seen_in_file: dict[str, _Seen] = {}
         for index, (row_number, row) in enumerate(table.rows):
             geometry = table.geometries[index] if table.geometries else None
+            if self._is_total_row(table, columns, row_number, row):
+                continue
             units = self._row_units(table, columns, row_number, row)
             if not units:
                 continue
@@ -137,6 +139,20 @@ class Plan(FindingLog):
             extra = self._row_values(table, columns, row_number, row, own, geometry, year)
             self._add_units(table.label, row_number, units, own, extra, seen_in_file)
         self._report_lost_text(table.label)
+
+    def _is_total_row(self, table: Table, columns: Columns, row: int, cells: list[Any]) -> bool:
+        for level in columns.pcode_levels:
+            index = columns.levels[level].pcode
+            code = values.text(cells[index]) if index < len(cells) else ""
+            if code.casefold() in TOTAL_LABELS:
+                self.find(
+                    Origin(table.label, row, table.header[index]),
+                    code,
+                    Rule.TOTAL_ROW,
+                    _("A total row, not an area: it is left out."),
+                )
+                return True
+        return False
 
     def _row_units(self, table: Table, columns: Columns, row: int, cells: list[Any]) -> list[Unit]:
         units: list[Unit] = []

@@ -232,3 +232,26 @@ class SizeGuardTests(TempDirMixin, TestCase):
             admin_areas_import(paths=[self.tmp / "bomb.xlsx"])
         self.assertEqual(caught.exception.problems[0].rule, "zip_bomb")
         self.assertEqual(caught.exception.problems[0].file, "bomb.xlsx")
+
+
+class PivotAndTotalTests(TempDirMixin, TestCase):
+    def test_a_pivot_of_pcodes_is_skipped_and_a_total_row_left_out(self) -> None:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        pivot = workbook.active
+        pivot.title = "Pivot"
+        pivot.append(["ADM1_PCODE", "Count of ADM2_PCODE"])
+        pivot.append(["SO22", 2])
+        pivot.append(["Grand Total", 2])
+        data = workbook.create_sheet("Pcodes")
+        data.append(["ADM1_EN", "ADM1_PCODE", "ADM2_EN", "ADM2_PCODE"])
+        data.append(["Banadir", "SO22", "Mogadishu", "SO2201"])
+        data.append(["Banadir", "SO22", "Hodan", "SO2202"])
+        data.append(["", "Total", "", ""])
+        workbook.save(self.tmp / "som.xlsx")
+        report = admin_areas_import(paths=[self.tmp / "som.xlsx"], country="SOM")
+        self.assertEqual(counts(report), {0: 1, 1: 1, 2: 2})
+        self.assertTrue(any("skipped 'Pivot'" in note for note in report.notes), report.notes)
+        (total,) = findings(report, Rule.TOTAL_ROW)
+        self.assertEqual((total.file, total.row, total.column), ("som.xlsx[Pcodes]", 4, "ADM1_PCODE"))
