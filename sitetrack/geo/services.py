@@ -59,29 +59,12 @@ def admin_areas_import(
     country: str | None = None,
 ) -> ImportReport:
     """Import COD admin tables; see the module docstring. `sheet` reads only that sheet of
-        each workbook (by default, every sheet with a P-code column); `country` (ISO 3166 alpha-3
+    each workbook (by default, every sheet with a P-code column); `country` (ISO 3166 alpha-3
     or alpha-2) names the country and refuses areas of another. Raises AdminAreaImportError."""
     paths = [Path(p) for p in paths]
     report = ImportReport(files=[p.name for p in paths], dry_run=dry_run)
-    iso2 = None
-    if country:
-        resolved = resolve_country(country)
-        if resolved is None:
-            raise AdminAreaImportError(
-                [
-                    Finding(
-                        "",
-                        None,
-                        "--country",
-                        country,
-                        Rule.WRONG_COUNTRY,
-                        _("Unknown country code %(code)s: expected ISO 3166 alpha-3 (SOM) or alpha-2 (SO).")
-                        % {"code": country},
-                    )
-                ]
-            )
-        iso2, name = resolved
-    plan = Plan(country_name=country_name, country=iso2, fallback_name=name if country else "")
+    iso2, name = _country(country) if country else (None, "")
+    plan = Plan(country_name=country_name, country=iso2, fallback_name=name)
     for path in paths:
         try:
             reading = read_tables(path, sheet=sheet)
@@ -106,6 +89,17 @@ def admin_areas_import(
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _country(code: str) -> tuple[str, str]:
+    """(alpha-2 code, name) of --country; AdminAreaImportError when unknown."""
+    resolved = resolve_country(code)
+    if resolved is None:
+        message = _("Unknown country code %(code)s: expected ISO 3166 alpha-3 (SOM) or alpha-2 (SO).") % {
+            "code": code
+        }
+        raise AdminAreaImportError([Finding("", None, "--country", code, Rule.WRONG_COUNTRY, message)])
+    return resolved
 
 
 # --- one area (API, admin) -----------------------------------------------------------

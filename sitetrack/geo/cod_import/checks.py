@@ -93,13 +93,13 @@ def check_name_codes(plan: Plan) -> None:
     """One name under one parent at one level with two codes (Bayanga CF233 / CF234)."""
     groups: dict[tuple, list[tuple[str, Origin]]] = defaultdict(list)
     for planned in plan.areas.values():
-        if planned.level > 0 and planned.parent:
+        if planned.level > 0 and planned.parent and planned.name_en:
             groups[(planned.level, planned.parent, name_key(planned.name_en))].append(
                 (planned.pcode, planned.origin)
             )
     parents = {key[1] for key in groups}
     for area in AdminArea.objects.filter(parent__pcode__in=parents).select_related("parent"):
-        if area.pcode not in plan.areas:
+        if area.pcode not in plan.areas and area.name_en:
             groups[(area.level, area.parent.pcode, name_key(area.name_en))].append(
                 (area.pcode, Origin(_("the database"), None, ""))
             )
