@@ -78,6 +78,11 @@ class AdminAreaUpdateSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="GeoJSON Polygon or MultiPolygon (WGS84)."
     )
     source = serializers.CharField(max_length=250, required=False, allow_blank=True)
+    names = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=200),
+        required=False,
+        help_text='Names by language (ISO 639-1) to set, {"ar": "عدن"}; an empty name removes one.',
+    )
 
 
 class AdminAreaCreateSerializer(AdminAreaUpdateSerializer):

@@ -30,7 +30,7 @@ from sitetrack.geo.cod_import.findings import (
     Rule,
 )
 from sitetrack.geo.cod_import.plan import Plan
-from sitetrack.geo.cod_import.values import is_pcode
+from sitetrack.geo.cod_import.values import is_pcode, names_clean
 from sitetrack.geo.geometry import COUNTRIES, boundary_clean, resolve_country
 from sitetrack.geo.models import AdminArea
 from sitetrack.geo.readers import TableError, read_tables
@@ -117,9 +117,11 @@ def admin_area_create(
     population_year: int | None = None,
     boundary: dict | None = None,
     source: str = "",
+    names: dict[str, str] | None = None,
 ) -> AdminArea:
     """Create one area under `parent` (a country when None: superusers only); the user
-    must be allowed to edit the parent's country (PermissionDenied otherwise)."""
+    must be allowed to edit the parent's country (PermissionDenied otherwise). `names`:
+    {language: name} in other languages (ISO 639-1)."""
     if parent is None and not user.is_superuser:
         raise PermissionDenied(_("Only a superuser can create a country (an area without a parent)."))
     if parent is not None and not admin_area_editable_by(user, parent.country_pcode):
@@ -151,6 +153,7 @@ def admin_area_create(
         population_year=population_year,
         boundary=boundary,
         source=source,
+        names=names or {},
     )
     area.save()
     return area
@@ -170,9 +173,11 @@ def admin_area_update(
     population_year: int | None = _UNSET,
     boundary: dict | None = _UNSET,
     source: str = _UNSET,
+    names: dict[str, str] = _UNSET,
 ) -> AdminArea:
     """Change what is given; the P-code and the place in the hierarchy stay (re-import
-    a COD table to restructure). PermissionDenied unless the user may edit the country."""
+    a COD table to restructure). PermissionDenied unless the user may edit the country.
+    `names` sets the languages it gives ({"ar": "عدن"}); an empty name removes one."""
     if not admin_area_editable_by(user, area.country_pcode):
         raise PermissionDenied(
             _("Only administrators and IMOs of an operation in %(country)s can change its admin areas.")
@@ -188,6 +193,7 @@ def admin_area_update(
         population_year=population_year,
         boundary=boundary,
         source=source,
+        names=names,
     )
     area.save()
     return area
@@ -207,6 +213,8 @@ def _set_details(area: AdminArea, **values: Any) -> None:
             else:
                 area.boundary, bbox = boundary_clean(value)
                 area.min_lon, area.min_lat, area.max_lon, area.max_lat = bbox
+        elif name == "names":
+            area.names = names_clean(value, current=area.names or {})
         elif name in ("name_en", "name_fr", "source"):
             setattr(area, name, (value or "").strip())
         else:

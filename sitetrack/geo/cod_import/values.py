@@ -88,3 +88,40 @@ def row_ranges(rows: list[int], limit: int = 12) -> str:
             spans.append((row, row))
     parts = [str(a) if a == b else f"{a}–{b}" for a, b in spans[:limit]]
     return ", ".join(parts) + (", …" if len(spans) > limit else "")
+
+
+def names_clean(value: Any, *, current: dict[str, str]) -> dict[str, str]:
+    """Names by language given by a person (API, admin) over the `current` ones; an empty
+    name removes its language. ValidationError naming the language otherwise."""
+    from django.core.exceptions import ValidationError
+
+    from sitetrack.geo.cod_import.columns import LANGUAGES
+
+    if not isinstance(value, dict):
+        raise ValidationError({"names": [_('Expected an object of names by language, such as {"ar": "…"}.')]})
+    names = dict(current)
+    for language, name in value.items():
+        if language not in LANGUAGES:
+            raise ValidationError(
+                {
+                    "names": [
+                        _("%(code)s is not a language code (ISO 639-1, such as ar, pt, so).")
+                        % {"code": language}
+                    ]
+                }
+            )
+        text = name.strip() if isinstance(name, str) else None
+        if text is None or len(text) > 200 or (text and is_lost_text(text)):
+            raise ValidationError(
+                {
+                    "names": [
+                        _("The %(code)s name must be text of at most 200 characters, not question marks.")
+                        % {"code": language}
+                    ]
+                }
+            )
+        if text:
+            names[language] = text
+        else:
+            names.pop(language, None)
+    return names

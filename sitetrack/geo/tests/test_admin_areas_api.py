@@ -167,3 +167,20 @@ class AdminAreaAdminTests(BaseCase):
         response = self.client.get("/admin/geo/adminarea/?q=CF711")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "ar: عدن; pt: Bangui")
+
+
+class AdminAreaNamesUpdateTests(BaseCase):
+    def test_an_imo_sets_and_removes_a_name_in_another_language(self) -> None:
+        AdminArea.objects.filter(pcode="CF711").update(names={"sg": "Kêtê 1", "ar": "?????"})
+        response = self.api_as(self.imani).patch(
+            URL + "CF711/", {"names": {"ar": "", "pt": "Primeiro"}}, format="json"
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["names"], {"sg": "Kêtê 1", "pt": "Primeiro"})
+
+    def test_a_bad_language_or_a_lost_name_is_a_field_error(self) -> None:
+        for names in ({"xx": "Bangui"}, {"ar": "?????"}):
+            response = self.api_as(self.imani).patch(URL + "CF711/", {"names": names}, format="json")
+            self.assertEqual(response.status_code, 400, response.content)
+            self.assertIn("names", response.json())
+        self.assertEqual(AdminArea.objects.get(pcode="CF711").names, {})
