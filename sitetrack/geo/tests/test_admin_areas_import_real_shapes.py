@@ -255,3 +255,20 @@ class PivotAndTotalTests(TempDirMixin, TestCase):
         self.assertTrue(any("skipped 'Pivot'" in note for note in report.notes), report.notes)
         (total,) = findings(report, Rule.TOTAL_ROW)
         self.assertEqual((total.file, total.row, total.column), ("som.xlsx[Pcodes]", 4, "ADM1_PCODE"))
+
+
+class CsvTitleRowsTests(TempDirMixin, TestCase):
+    def test_the_header_is_found_below_title_rows_and_null_is_missing(self) -> None:
+        path = self.tmp / "som-adm1.csv"
+        path.write_text(
+            "Somalia admin 1 P-codes,,\nSource: OCHA, 2023,,\n,,\n"
+            "admin1Pcode,admin1Name_en,admin1Name_so,Population\n"
+            'SO22,Banadir,Banaadir," 2,682,000 "\nSO23,Gedo,NULL,N/A\n',
+            encoding="utf-8",
+        )
+        report = admin_areas_import(paths=[path], country="SOM")
+        self.assertIn("som-adm1.csv: header on row 4.", report.notes)
+        self.assertEqual(report.level(1).created, 2)
+        banadir, gedo = AdminArea.objects.filter(level=1).order_by("pcode")
+        self.assertEqual((banadir.population, banadir.names["so"]), (2682000, "Banaadir"))
+        self.assertEqual((gedo.population, gedo.names), (None, {"en": "Gedo"}))
