@@ -36,7 +36,16 @@ def an_import(world, tmp_path) -> int:
     return ImportRun.objects.latest("pk").pk
 
 
+def test_the_main_pages_pass_axe_on_a_laptop(world, context_for, tmp_path) -> None:
+    check_pages(world, context_for, tmp_path, LAPTOP)
+
+
 def test_the_main_pages_pass_axe_and_fit_a_phone(world, context_for, tmp_path) -> None:
+    check_pages(world, context_for, tmp_path, PHONE)
+
+
+def check_pages(world, context_for, tmp_path, viewport: dict) -> None:
+    """Every page of the list at this size (at 360 px, the ones with a screenshot)."""
     from sitetrack.assessments.models import SiteAssessment
 
     weekly_world(world)
@@ -71,31 +80,31 @@ def test_the_main_pages_pass_axe_and_fit_a_phone(world, context_for, tmp_path) -
     findings: dict[str, list] = {}
     too_wide: dict[str, int] = {}
     script_errors: dict[str, list] = {}
-    for viewport in (LAPTOP, PHONE):
-        for user, url, name, ready in pages:
-            if name is None and viewport is PHONE:
-                continue
-            key = (user.username if user else "anonymous", viewport["width"])
-            if key not in contexts:
-                contexts[key] = context_for(user, viewport=viewport).new_page()
-            page = contexts[key]
-            errors = page_errors(page)
-            page.goto(url)
-            if ready:
-                page.wait_for_selector(ready, state="attached")
-            label = f"{key[0]} {url} @{viewport['width']}"
-            violations = run_axe(page)
-            if violations:
-                findings[label] = violations
-            width = page.evaluate("() => document.documentElement.scrollWidth")
-            if width > viewport["width"]:
-                too_wide[label] = width
-            if name:
-                shoot(page, f"{name}-{viewport['width']}")
-            real = [e for e in errors if "403" not in e]
-            if real:
-                script_errors[label] = real
-    (screenshot_dir() / "axe-report.json").write_text(json.dumps(findings, indent=2), encoding="utf-8")
+    for user, url, name, ready in pages:
+        if name is None and viewport is PHONE:
+            continue
+        key = (user.username if user else "anonymous", viewport["width"])
+        if key not in contexts:
+            contexts[key] = context_for(user, viewport=viewport).new_page()
+        page = contexts[key]
+        errors = page_errors(page)
+        page.goto(url)
+        if ready:
+            page.wait_for_selector(ready, state="attached")
+        label = f"{key[0]} {url} @{viewport['width']}"
+        violations = run_axe(page)
+        if violations:
+            findings[label] = violations
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > viewport["width"]:
+            too_wide[label] = width
+        if name:
+            shoot(page, f"{name}-{viewport['width']}")
+        real = [e for e in errors if "403" not in e]
+        if real:
+            script_errors[label] = real
+    report = screenshot_dir() / f"axe-report-{viewport['width']}.json"
+    report.write_text(json.dumps(findings, indent=2), encoding="utf-8")
     assert findings == {}, json.dumps(findings, indent=2)
     assert too_wide == {}
     assert script_errors == {}
