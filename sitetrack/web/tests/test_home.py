@@ -57,8 +57,9 @@ class HomePerRoleTest(BaseCase):
         c = page.context["coordinator"]
         self.assertEqual(c["round"], self.round2)
         self.assertEqual((c["figures"].individuals, c["coverage"]), (2450, 75))
-        self.assertEqual(c["figures"].change_individuals, 650)
-        self.assertContains(page, 'id="home-trend">+650<')
+        # Like with like: the change is over the 2 sites validated in both rounds.
+        self.assertEqual((c["figures"].change_individuals, c["figures"].compared_sites), (150, 2))
+        self.assertContains(page, 'id="home-trend">+150<')
         self.assertContains(page, 'id="home-coverage">75%<')
         self.assertContains(page, f'href="{reverse("reports:weekly", args=[2])}#kf-individuals"')
         self.assertTrue(c["worst_gaps"])

@@ -115,7 +115,7 @@ def test_a_site_registered_by_the_imo_is_assessed_on_a_phone_then_validated_or_r
 def test_an_imo_imports_an_export_watches_it_and_downloads_the_weekly_report(
     world, context_for, tmp_path
 ) -> None:
-    from sitetrack.intake.fake_export import write_kobo_xlsx
+    from sitetrack.demo.fake_export import write_kobo_xlsx
     from sitetrack.intake.models import ImportRun, ImportStatus
 
     weekly_world(world)

@@ -15,7 +15,7 @@ def an_import(world, tmp_path) -> int:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
-    from sitetrack.intake.fake_export import write_kobo_xlsx
+    from sitetrack.demo.fake_export import write_kobo_xlsx
     from sitetrack.intake.models import ImportRun
 
     sites = sorted(
