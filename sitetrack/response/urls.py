@@ -9,3 +9,6 @@ urlpatterns = [
 urlpatterns += [
     path("referrals/", views.referral_list_view, name="referrals"),
 ]
+urlpatterns += [
+    path("gaps/", views.gap_matrix_view, name="gaps"),
+]

@@ -6,13 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sitetrack.assessments.models import Round, RoundKind
 from sitetrack.core.access import can, require
 from sitetrack.core.models import Operation
 from sitetrack.core.sectors import Sector
 from sitetrack.response.access import can_response, visible_referrals
+from sitetrack.response.gap_files import gap_matrix_filename, gap_matrix_xlsx
+from sitetrack.response.gaps import STATUS_LABELS, gap_matrix
 from sitetrack.response.models import ActivityStatus, ReferralStatus
 from sitetrack.response.selectors import activity_list, referral_stats
 
@@ -78,4 +81,45 @@ def referral_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "response/referral_list.html",
         {"page": page, "stats": stats, "statuses": ReferralStatus.choices, "status": status},
+    )
+
+
+GAP_PAGE_SIZE = 100
+
+
+@login_required
+def gap_matrix_view(request: HttpRequest) -> HttpResponse:
+    """Sites × sectors of a weekly round (the latest by default); ?format=xlsx downloads it."""
+    operation = current_operation(request)
+    require(request.user, operation, "read")
+    rounds = Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY).order_by("-number")
+    number = request.GET.get("round", "").strip()
+    round = rounds.filter(number=int(number)).first() if number.isdigit() else rounds.first()
+    if round is None:
+        return render(request, "response/gap_matrix.html", {"matrix": None, "rounds": rounds})
+    language = (translation.get_language() or "en")[:2]
+    matrix = gap_matrix(round, user=request.user, language=language)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            gap_matrix_xlsx(matrix, language=language),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{gap_matrix_filename(matrix)}"'
+        return response
+    status = request.GET.get("status", "").strip()
+    rows = [r for r in matrix.rows if any(c.status == status for c in r.cells)] if status else matrix.rows
+    page = Paginator(rows, GAP_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "response/gap_matrix.html",
+        {
+            "matrix": matrix,
+            "page": page,
+            "rounds": rounds,
+            "status": status,
+            "statuses": [(k, v) for k, v in STATUS_LABELS.items() if k],
+            "query": query.urlencode(),
+        },
     )
