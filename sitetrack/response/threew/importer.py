@@ -32,6 +32,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sitetrack.core.tabular import (
+    WARNING,
     Field,
     NumberProblem,
     Problem,
@@ -84,6 +85,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     months: int = 0
+    repeated: int = 0
+    warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     refused_rows: set[int] = field(default_factory=set)
     organisations_matched: dict[str, list[str]] = field(default_factory=dict)
@@ -123,6 +126,7 @@ class _Run:
         self.problems: dict[int, list[Problem]] = {}
         self.reached_ignored = False
         self.month_rows: set[int] = set()  # rows that give their own month
+        self.written: dict[int, int] = {}  # activity pk → the first row of this file that wrote it
 
     def problem(self, row: int, field_name: str, value: Any, rule: str, message: str) -> None:
         column = self.table.column(field_name)
@@ -373,6 +377,18 @@ class _Run:
                 values.get("notes", ""),
             )
             activity = by_key.get(key)
+        repeated = activity is not None and activity.pk in self.written
+        if repeated:
+            self.report.repeated += 1
+            self.report.warnings.append(
+                self.table.problem(
+                    _("The row repeats the activity of row %(row)s; its values replace that row's.")
+                    % {"row": self.written[activity.pk]},
+                    rule="repeated_activity",
+                    row=plan.number,
+                    severity=WARNING,
+                )
+            )
         if activity is None:
             activity = activity_create(operation=self.operation, user=None, source=self._source(), **values)
             by_pk[activity.pk] = activity
@@ -383,10 +399,13 @@ class _Run:
             if "site" not in fields:
                 fields["site"] = None
             activity = activity_update(activity=activity, user=None, **fields)
-            if activity.updated_at != before:
+            if repeated:
+                pass
+            elif activity.updated_at != before:
                 self.report.updated += 1
             else:
                 self.report.unchanged += 1
+        self.written.setdefault(activity.pk, plan.number)
         by_key[
             self._key(
                 activity.organisation_id,
@@ -411,7 +430,7 @@ class _Run:
         created = {}
         for key in sorted(wanted):
             entry = self.organisations.new[key]
-            acronym = entry["acronym"] if entry["acronym"] and entry["acronym"] != entry["name"] else ""
+            acronym = entry["acronym"]
             try:
                 org = organisation_create(
                     operation=self.operation,

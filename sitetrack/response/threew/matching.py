@@ -116,6 +116,7 @@ class OrganisationIndex:
     by_name: dict[str, Organisation]
     new: dict[str, dict] = field(default_factory=dict)  # key → {"name", "acronym", "kind", "rows"}
     matched: dict[int, set[str]] = field(default_factory=dict)  # org pk → names written in the file
+    new_keys: dict[str, str] = field(default_factory=dict)  # acronym or name key → key in `new`
 
     @classmethod
     def load(cls) -> OrganisationIndex:
@@ -145,13 +146,20 @@ class OrganisationIndex:
         if found is not None:
             self.matched.setdefault(found.pk, set()).add(name or acronym)
             return OrganisationMatch(found, how, "")
-        return OrganisationMatch(None, "new", a or n)
+        # Not known: the same new organisation may be written several ways in the file.
+        key = self.new_keys.get(a) or self.new_keys.get(n) or (a or n)
+        for k in (a, n):
+            if k:
+                self.new_keys.setdefault(k, key)
+        return OrganisationMatch(None, "new", key)
 
     def remember_new(self, key: str, *, name: str, acronym: str, kind: str, row: int) -> None:
         entry = self.new.setdefault(
             key, {"name": name or acronym, "acronym": acronym, "kind": kind, "rows": []}
         )
         entry["rows"].append(row)
+        if name and name != acronym and len(name) > len(entry["name"]):
+            entry["name"] = name  # the fullest spelling the file gives
         if not entry["acronym"] and acronym:
             entry["acronym"] = acronym
 

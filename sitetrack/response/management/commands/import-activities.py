@@ -54,6 +54,12 @@ class Command(BaseCommand):
             f"Activities {verb} created: {report.created:,}, updated: {report.updated:,}, unchanged: {report.unchanged:,}; "
             f"monthly figures {verb} written: {report.months:,}."
         )
+        if report.repeated:
+            out.write(
+                f"Rows repeating an earlier row's activity (the later values kept): {report.repeated:,}"
+            )
+            for warning in report.warnings[:20]:
+                out.write(f"  {warning} [{warning.rule}]")
         if report.organisations_matched:
             out.write(f"Organisations matched: {len(report.organisations_matched)}")
             for org, names in sorted(report.organisations_matched.items()):
@@ -65,7 +71,7 @@ class Command(BaseCommand):
                 out.write(
                     f"  {org['name']} ({org['acronym'] or '-'}, {org['kind'] or 'type unknown'}): {org['rows']} rows"
                 )
-        if report.problems:
+        if report.problems or report.kind == PUBLISHED:
             out.write(f"Rows refused: {len(report.refused_rows):,}; problems: {len(report.problems):,}")
             for problem in report.problems[:SHOWN_PROBLEMS]:
                 out.write(f"  {problem} [{problem.rule}]")
