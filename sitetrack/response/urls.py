@@ -12,3 +12,6 @@ urlpatterns += [
 urlpatterns += [
     path("gaps/", views.gap_matrix_view, name="gaps"),
 ]
+urlpatterns += [
+    path("3w.csv", views.threew_hxl_view, name="hxl"),
+]

@@ -16,6 +16,7 @@ from sitetrack.core.sectors import Sector
 from sitetrack.response.access import can_response, visible_referrals
 from sitetrack.response.gap_files import gap_matrix_filename, gap_matrix_xlsx
 from sitetrack.response.gaps import STATUS_LABELS, gap_matrix
+from sitetrack.response.hxl import threew_hxl_csv
 from sitetrack.response.models import ActivityStatus, ReferralStatus
 from sitetrack.response.selectors import activity_list, referral_stats
 
@@ -123,3 +124,17 @@ def gap_matrix_view(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+
+
+@login_required
+def threew_hxl_view(request: HttpRequest) -> HttpResponse:
+    """The 3W as an HXL-tagged CSV (every activity the user may see)."""
+    operation = current_operation(request)
+    require(request.user, operation, "read")
+    language = (translation.get_language() or "en")[:2]
+    response = HttpResponse(
+        threew_hxl_csv(user=request.user, operation=operation, language=language),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="3w-{operation.slug}.csv"'
+    return response
