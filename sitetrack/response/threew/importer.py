@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from sitetrack.core.tabular import (
     WARNING,
@@ -42,9 +43,15 @@ from sitetrack.core.tabular import (
     read_table,
 )
 from sitetrack.response.cleaning import parse_month
-from sitetrack.response.models import Activity, ActivitySource, ActivityStatus
-from sitetrack.response.services import activity_create, activity_report_save, activity_update
-from sitetrack.response.services.activities import REACHED_FIELDS, TARGETED_FIELDS, reporting_period_get
+from sitetrack.response.models import Activity, ActivityReport, ActivitySource, ActivityStatus
+from sitetrack.response.services import activity_report_save, activity_update
+from sitetrack.response.services.activities import (
+    REACHED_FIELDS,
+    TARGETED_FIELDS,
+    activity_build,
+    activity_report_values,
+    reporting_period_get,
+)
 from sitetrack.response.services.organisations import organisation_create
 from sitetrack.response.threew.columns import COLUMNS
 from sitetrack.response.threew.matching import (
@@ -109,6 +116,7 @@ class RowPlan:
     month: date | None
     activity_id: int | None
     new_organisation: str = ""  # key of an organisation to create
+    period: Any = None  # the reporting period of its figures, once known
 
 
 class _Run:
@@ -342,6 +350,7 @@ class _Run:
         }
         created_orgs = self._create_organisations(plans)
         periods: dict[date, Any] = {}
+        self.pending: dict[tuple, tuple[Activity, RowPlan, dict | None]] = {}
         for plan in plans:
             if plan.number in self.problems:
                 continue
@@ -354,6 +363,21 @@ class _Run:
                 for name, messages in exc.message_dict.items():
                     for message in messages:
                         self.problem(plan.number, name, self._shown(plan, name), "rule", message)
+        self._save_pending()
+
+    def _save_pending(self) -> None:
+        """New activities (and their month's figures) in a few bulk inserts, with their
+        history records: each was checked by the services' rules (`activity_build`,
+        `activity_report_values`) when its row was read."""
+        new = list(self.pending.values())
+        activities = bulk_create_with_history([a for a, _p, _f in new], Activity, batch_size=500)
+        reports = []
+        for activity, (_a, plan, merged) in zip(activities, new, strict=True):
+            if merged is not None:
+                reports.append(ActivityReport(activity=activity, period=plan.period, **merged))
+        bulk_create_with_history(reports, ActivityReport, batch_size=500)
+        self.report.created += len(activities)
+        self.report.months += len(reports)
 
     def _write_row(self, plan: RowPlan, by_pk: dict, by_key: dict, periods: dict) -> None:
         values = plan.values
@@ -390,9 +414,36 @@ class _Run:
                 )
             )
         if activity is None:
-            activity = activity_create(operation=self.operation, user=None, source=self._source(), **values)
-            by_pk[activity.pk] = activity
-            self.report.created += 1
+            key = (
+                values["organisation"].pk,
+                values["activity_type"].pk,
+                values.get("site").pk if values.get("site") else None,
+                values.get("admin_area").pk if values.get("admin_area") else None,
+                _as_date(values.get("start_date")),
+                values.get("notes", "") if self.kind == PUBLISHED else "",
+            )
+            built = activity_build(operation=self.operation, user=None, source=self._source(), **values)
+            merged = None
+            if plan.figures and plan.month is not None:
+                plan.period = self._period(plan.month, periods)
+                merged = activity_report_values(
+                    activity=built, period=plan.period, report=None, **plan.figures
+                )
+            if key in self.pending:
+                first = self.pending[key][1].number
+                self.report.repeated += 1
+                self.report.warnings.append(
+                    self.table.problem(
+                        _("The row repeats the activity of row %(row)s; its values replace that row's.")
+                        % {"row": first},
+                        rule="repeated_activity",
+                        row=plan.number,
+                        severity=WARNING,
+                    )
+                )
+                plan.number = first
+            self.pending[key] = (built, plan, merged)
+            return
         else:
             before = activity.updated_at
             fields = dict(values)
@@ -417,13 +468,14 @@ class _Run:
             )
         ] = activity
         if plan.figures and plan.month is not None:
-            period = periods.get(plan.month)
-            if period is None:
-                period = periods[plan.month] = reporting_period_get(
-                    operation=self.operation, month=plan.month
-                )
+            period = self._period(plan.month, periods)
             activity_report_save(activity=activity, period=period, user=None, **plan.figures)
             self.report.months += 1
+
+    def _period(self, month: date, periods: dict) -> Any:
+        if month not in periods:
+            periods[month] = reporting_period_get(operation=self.operation, month=month)
+        return periods[month]
 
     def _create_organisations(self, plans: list[RowPlan]) -> dict:
         wanted = {p.new_organisation for p in plans if p.new_organisation and p.number not in self.problems}
