@@ -96,3 +96,19 @@ class ReportGapsCommandTests(BaseCase):
             self.assertIn("Matrice des manques", load_workbook(path).sheetnames)
         with self.assertRaisesMessage(CommandError, "Weekly rounds: 1"):
             call_command("report", "gaps", "--round", "7", "--out", "x")
+
+
+class GapMatrixApiTests(BaseCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        build_gap_fixture(cls)
+
+    def test_the_api_gives_the_same_cells(self):
+        body = self.api_as(self.victor).get("/api/gaps/?round=1&status=gap").json()
+        self.assertEqual(body["count"], 1)
+        row = body["results"][0]
+        self.assertEqual(row["code"], "CF7111-S001")
+        health = next(c for c in row["cells"] if c["sector"] == "health")
+        self.assertEqual((health["status"], health["severity"], health["partners"]), ("gap", 4, 0))
+        self.assertEqual(self.api_as(self.victor).get("/api/gaps/?round=9").status_code, 404)
