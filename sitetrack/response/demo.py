@@ -204,3 +204,57 @@ def _referrals(ctx, orgs: dict, sites: list) -> int:
             )
         created += 1
     return created
+
+
+def build_at_scale(operation, *, organisations: int = 50, activities: int = 20_000, seed: int = 14) -> dict:
+    """Benchmark data: `organisations` organisations and `activities` site activities over
+    the operation's sites, ongoing during its weekly rounds, each with figures for the
+    month of the operation's last weekly round. Bulk inserts (no history: bench data)."""
+    import random
+
+    from sitetrack.assessments.models import Round, RoundKind
+
+    rng = random.Random(seed)
+    orgs = [
+        Organisation.objects.get_or_create(
+            name=f"Benchmark partner {i:02d}",
+            defaults={"acronym": f"BP{i:02d}", "kind": rng.choice(["ingo", "nngo", "un", "cbo"])},
+        )[0]
+        for i in range(organisations)
+    ]
+    types = list(ActivityType.objects.exclude(code__endswith="-other"))
+    sites = list(operation.sites.select_related("admin_area").only("pk", "admin_area"))
+    last = Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY).order_by("-period_end").first()
+    start = (
+        date(2000, 1, 1)
+        if last is None
+        else Round.objects.filter(operation=operation).order_by("period_start").first().period_start
+    )
+    month = (last.period_end if last else date.today()).replace(day=1)
+    period, _ = operation.reporting_periods.get_or_create(
+        month=month, defaults={"deadline": deadline_for(month)}
+    )
+    batch = []
+    for _i in range(activities):
+        site, activity_type = rng.choice(sites), rng.choice(types)
+        targeted = rng.randint(1, 60) * 50
+        batch.append(
+            Activity(
+                operation=operation,
+                organisation=rng.choice(orgs),
+                sector=activity_type.sector,
+                activity_type=activity_type,
+                site=site,
+                admin_area=site.admin_area,
+                start_date=start,
+                status=ActivityStatus.ONGOING,
+                unit=activity_type.unit,
+                targeted=targeted,
+            )
+        )
+    created = Activity.objects.bulk_create(batch, batch_size=2000)
+    ActivityReport.objects.bulk_create(
+        [ActivityReport(activity=a, period=period, reached=(a.targeted or 0) // 3) for a in created],
+        batch_size=2000,
+    )
+    return {"organisations": len(orgs), "activities": len(created), "round": last.number if last else None}
