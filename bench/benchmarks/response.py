@@ -30,7 +30,8 @@ class ResponseLoadCase(LoadCase):
         self.paths = {
             "response-3w": [f"/api/activities/?operation={slug}&page={p}" for p in pages],
             "response-gaps": [
-                f"/api/gaps/?operation={slug}&round={made['round']}&page={p}" for p in range(1, 4)
+                f"/api/gaps/?operation={slug}&round={made['round']}&page={p}"
+                for p in range(1, min(3, math.ceil(scenario.sites / 100)) + 1)
             ],
         }[self.name]
         self.headers = {"Authorization": f"Token {scenario.token}", "Accept": "application/json"}
