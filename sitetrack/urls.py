@@ -37,6 +37,11 @@ urlpatterns = [
     path("", include("sitetrack.web.urls")),
 ]
 
+# Error pages in the site's layout, translated, with a way back (web app).
+handler403 = "sitetrack.web.views.error_403"
+handler404 = "sitetrack.web.views.error_404"
+handler500 = "sitetrack.web.views.error_500"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
