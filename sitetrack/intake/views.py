@@ -29,7 +29,7 @@ from sitetrack.intake.mapping import (
     OTHER_TARGETS,
     SCALAR_TARGETS,
     mapping_to_dict,
-    parse_mapping_text,
+    read_mapping_upload,
 )
 from sitetrack.intake.models import DuplicateHold, FieldMapping, HoldStatus, ImportRun
 from sitetrack.intake.selectors import run_status
@@ -200,11 +200,8 @@ def mappings_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and upload.is_valid():
         file = upload.cleaned_data["file"]
         try:
-            text = file.read().decode("utf-8-sig")
-            data = parse_mapping_text(text, filename=file.name.lower())
+            data = read_mapping_upload(file.read(), filename=file.name)
             mapping = field_mapping_save(operation=operation, user=request.user, data=data)
-        except UnicodeDecodeError:
-            upload.add_error("file", _("The mapping file must be UTF-8 text."))
         except ValidationError as exc:
             for message in _errors(exc):
                 upload.add_error(None, message)
