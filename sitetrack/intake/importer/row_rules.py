@@ -15,7 +15,8 @@ from typing import Any, Protocol
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from sitetrack.assessments.models import AssessmentStatus, FlowDirection
+from sitetrack.assessments.models import FlowDirection
+from sitetrack.assessments.rules import FINAL_STATES
 from sitetrack.assessments.validation import (
     BLOCKING_RULES,
     COUNT_FIELDS,
@@ -24,6 +25,7 @@ from sitetrack.assessments.validation import (
     summarise,
     validate,
 )
+from sitetrack.core.tabular.values import is_missing
 from sitetrack.intake.importer.records import Current, KnownSite
 from sitetrack.intake.models import ChangeType
 from sitetrack.intake.readers import Submission
@@ -291,11 +293,27 @@ def method(ctx: RowContext, sub: Submission, values: dict, site: KnownSite) -> N
     values["method"] = ""
 
 
+def _blank_missing(values: dict) -> bool:
+    """NULL, N/A, -, #N/A … (the shared reading layer's missing tokens) → None, in place."""
+    changed = False
+    for table in (values, values.get("indicators") or {}):
+        for key, value in table.items():
+            if isinstance(value, str) and len(value) <= 6 and is_missing(value):
+                table[key] = None
+                changed = True
+    return changed
+
+
 def typed(ctx: RowContext, values: dict, site: KnownSite) -> dict:
-    """The values typed by the web form's cleaning (the fast path, else the reference)."""
+    """The values typed by the web form's cleaning (the fast path, else the reference).
+    Missing-value tokens are looked for only when the fast path cannot type a row."""
     cleaned = ctx.cleaner.clean(values)
     if cleaned is not None:
         return cleaned
+    if _blank_missing(values):
+        cleaned = ctx.cleaner.clean(values)
+        if cleaned is not None:
+            return cleaned
     cleaned, findings = clean_values(values, ctx.catalogue)
     if not findings:
         return cleaned
@@ -404,6 +422,6 @@ def duplicate_reason(ctx: RowContext, sub: Submission, site: KnownSite) -> str:
         }
     if current is not None and holder != sub.uuid:
         return _("The site already has an assessment for this round from another source.")
-    if current is not None and current.status in (AssessmentStatus.VALIDATED, AssessmentStatus.LOCKED):
+    if current is not None and current.status in FINAL_STATES:
         return _("The site's assessment for this round is already validated.")
     return ""

@@ -99,6 +99,10 @@ class DtmExportTests(IntakeCase):
             ("shelter_nfi", "health", (40 + 7 * 4) * 5 + 4),
         )
         self.assertEqual(self.assessment("BG-007").priority_1, "")  # "cash" alone
+        self.assertEqual(
+            (self.assessment("BG-005").departures, self.assessment("BG-005").arrivals), (None, 15)
+        )
+        self.assertIsNone(self.assessment("BG-008").arrivals)  # "-"
         self.assertEqual(self.assessment("BG-003").priority_1, "wash")  # drinking water, hygiene items
         self.assertEqual(self.assessment("BG-012").individuals, (40 + 7 * 12) * 5 + 12)  # by alias
         # Identity from the response id column; the raw record keeps every answer.
