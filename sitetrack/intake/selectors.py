@@ -50,6 +50,7 @@ def run_waits_for_worker(run: ImportRun) -> bool:
 
     return (
         run.status == ImportStatus.QUEUED
+        and bool(run.task_id)  # handed to the queue (not waiting for a preview)
         and run.created_at is not None
         and (timezone.now() - run.created_at).total_seconds() >= WORKER_GRACE_SECONDS
     )

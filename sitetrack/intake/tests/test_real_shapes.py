@@ -140,3 +140,34 @@ class DtmExportTests(IntakeCase):
         self.assertIn("Every site the export names is in the registry.", again)
         last = ImportRun.objects.order_by("-pk").first()
         self.assertEqual((last.new, last.unchanged, last.rejected), (0, 16, 0))
+
+    def test_the_web_import_previews_the_missing_sites_and_creates_them_on_confirmation(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.urls import reverse
+
+        from sitetrack.intake.models import FieldMapping
+
+        self.login(self.imani)
+        mapping = FieldMapping.objects.get(operation=self.operation, name="dtm-site-assessment")
+        response = self.client.post(
+            reverse("intake:home"),
+            {
+                "file": SimpleUploadedFile(DTM.name, DTM.read_bytes()),
+                "round": self.round.pk,
+                "form": "site-assessment",
+                "mapping": mapping.pk,
+                "create_sites": "on",
+            },
+        )
+        run = ImportRun.objects.get()
+        self.assertRedirects(response, reverse("intake:run-new-sites", args=[run.pk]))
+        self.assertEqual(run.status, ImportStatus.QUEUED)  # nothing runs before the IMO confirms
+        preview = self.client.get(reverse("intake:run-new-sites", args=[run.pk]))
+        self.assertContains(preview, "4 sites the export names are not in the registry")
+        self.assertContains(preview, "LOC-BG-0015")
+        self.assertFalse(Site.objects.filter(code="LOC-BG-0015").exists())
+        done = self.client.post(reverse("intake:run-new-sites", args=[run.pk]), {"create": "1"})
+        self.assertRedirects(done, reverse("intake:run", args=[run.pk]))
+        run.refresh_from_db()
+        self.assertEqual((run.status, run.new, run.rejected), (ImportStatus.DONE, 16, 0), run.error)
+        self.assertTrue(Site.objects.filter(code="LOC-BG-0015", operation=self.operation).exists())

@@ -176,6 +176,7 @@ class IntakePageTests(IntakeCase):
         self.login(self.imani)
         path = write_kobo_xlsx(self.tmp / "queued.xlsx", submissions=2, sites=self.sites_for_export(), seed=3)
         run = import_run_create(operation=self.operation, round=self.round, user=self.imani, path=path)
+        ImportRun.objects.filter(pk=run.pk).update(task_id="queued-task")  # handed to the queue
         status = self.client.get(reverse("intake:run-status", args=[run.pk])).json()
         self.assertFalse(status["waiting_for_worker"])  # just queued
         ImportRun.objects.filter(pk=run.pk).update(created_at=run.created_at - datetime.timedelta(minutes=2))
