@@ -13,7 +13,6 @@ from sitetrack.intake.management.targets import import_target
 from sitetrack.intake.models import ChangeType, CleaningLogEntry, ImportStatus
 from sitetrack.intake.readers import IntakeFileError
 from sitetrack.intake.services import import_file
-from sitetrack.intake.services.new_sites import sites_create_from_export
 
 SHOWN_SITES = 30
 
@@ -103,6 +102,10 @@ class Command(BaseCommand):
             )
 
     def _create_sites(self, operation, mapping, user, opts) -> None:
+        # Imported here: the sites' services load the countries' outlines (memory every
+        # import would pay).
+        from sitetrack.intake.services.new_sites import sites_create_from_export
+
         try:
             proposals = propose_sites_in_file(
                 operation=operation, path=opts["file"], mapping=mapping, sheet=opts["sheet"]
