@@ -160,14 +160,13 @@ def _render(report: WeeklyReport, sector: str) -> bytes:
         s.blank()
         s.title(_("Sites assessed this round"))
         s.header(*site_header)
-        severities = range(first_sev, first_sev + len(report.sectors))
         for row in report.sites:
             values = _site_values(report, row, labels)
             styles: list[int | None] = [None] * len(values)
             if row.has_critical_gap:
                 styles[0] = BOLD
-            for i in severities:
-                if values[i] is not None and values[i] >= report.severe_from:
+            for i, info in enumerate(report.sectors, start=first_sev):
+                if row.severe[info.code]:
                     styles[i] = SEVERE
             ws.row(values, styles)
         s.blank()
