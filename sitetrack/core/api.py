@@ -150,13 +150,35 @@ class FastJSONRenderer(renderers.JSONRenderer):
 # --- rows from values() ---------------------------------------------------------------------
 
 
-def iso_datetime(value: datetime.datetime | None) -> str | None:
+class Bound:
+    """A row converter that depends on the request (language, time zone): `bind()` is
+    called once per page and returns the plain function applied to every row, so a
+    page of 100 rows asks for the language once, not 300 times."""
+
+    def bind(self) -> Callable:
+        raise NotImplementedError
+
+
+class _IsoDatetime(Bound):
     """A datetime as DRF's DateTimeField writes it: in the current time zone, ISO 8601,
     UTC as "Z"."""
-    if value is None:
-        return None
-    text = timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    def bind(self) -> Callable:
+        zone = timezone.get_current_timezone()
+
+        def convert(value: datetime.datetime | None) -> str | None:
+            if value is None:
+                return None
+            text = (value.astimezone(zone) if value.tzinfo is not None else value).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return convert
+
+    def __call__(self, value: datetime.datetime | None) -> str | None:
+        return self.bind()(value)
+
+
+iso_datetime = _IsoDatetime()
 
 
 def iso_date(value: datetime.date | None) -> str | None:
@@ -197,7 +219,10 @@ class Rows:
         return queryset.values(*self.columns)
 
     def render(self, rows: Iterable[dict]) -> list[dict]:
-        plan = self._plan
+        plan = [
+            (name, column, convert.bind() if isinstance(convert, Bound) else convert)
+            for name, column, convert in self._plan
+        ]
         out = []
         for row in rows:
             item = {}
@@ -219,29 +244,32 @@ class Rows:
         return view.get_paginated_response(self.render(rows))
 
 
-def choice_labels(choices: Sequence[tuple[str, Any]]) -> Callable[[str], str]:
+class choice_labels(Bound):  # noqa: N801 - used like a function in row specs
     """value → its label in the active language (each language's labels translated once)."""
-    by_language: dict[str | None, dict[str, str]] = {}
 
-    def label(value: str) -> str:
+    def __init__(self, choices: Sequence[tuple[str, Any]]) -> None:
+        self.choices = choices
+        self.by_language: dict[str | None, dict[str, str]] = {}
+
+    def bind(self) -> Callable[[str], str]:
         language = get_language()
-        labels = by_language.get(language)
+        labels = self.by_language.get(language)
         if labels is None:
-            labels = by_language[language] = {v: str(text) for v, text in choices}
-        return labels.get(value, value)
-
-    return label
+            labels = self.by_language[language] = {v: str(text) for v, text in self.choices}
+        return lambda value: labels.get(value, value)
 
 
-def translated(english: str, french: str) -> Callable[[dict], str]:
+class translated(Bound):  # noqa: N801 - used like a function in row specs
     """A name in the active language from two columns (French when there is one)."""
 
-    def name(row: dict) -> str:
-        if (get_language() or "en").startswith("fr") and row[french]:
-            return row[french]
-        return row[english]
+    def __init__(self, english: str, french: str) -> None:
+        self.english, self.french = english, french
 
-    return name
+    def bind(self) -> Callable[[dict], str]:
+        english, french = self.english, self.french
+        if (get_language() or "en").startswith("fr"):
+            return lambda row: row[french] or row[english]
+        return lambda row: row[english]
 
 
 def exception_handler(exc, context):
