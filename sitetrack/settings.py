@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "sitetrack.assessments",
     "sitetrack.intake",
     "sitetrack.reports",
+    "sitetrack.response",
     "sitetrack.web",
     "sitetrack.demo",
 ]
@@ -172,7 +173,10 @@ STATIC_ROOT = DATA_DIR / "static"
 # Front-end libraries come from npm (package.json); `make install` runs npm ci.
 STATICFILES_DIRS = [
     (prefix, path)
-    for prefix, path in [("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist")]
+    for prefix, path in [
+        ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+        ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+    ]
     if path.exists()
 ]
 MEDIA_ROOT = DATA_DIR / "media"

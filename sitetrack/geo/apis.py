@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
@@ -13,7 +12,6 @@ from rest_framework.response import Response
 
 from sitetrack.geo.models import AdminArea
 from sitetrack.geo.selectors import (
-    admin_area_editable_by,
     admin_area_get,
     admin_area_list,
     admin_areas_geojson,
@@ -23,6 +21,11 @@ from sitetrack.geo.services import admin_area_create, admin_area_update
 
 class AdminAreaSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="Name in the request's language.")
+    names = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text='Names by language (ISO 639-1), as the COD tables give them: {"ar": "عدن", "en": "Aden"}.',
+    )
     parent = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
     country = serializers.CharField(source="country_pcode", read_only=True)
     bbox = serializers.SerializerMethodField(help_text="[min lon, min lat, max lon, max lat] or null.")
@@ -36,6 +39,7 @@ class AdminAreaSerializer(serializers.ModelSerializer):
             "name",
             "name_en",
             "name_fr",
+            "names",
             "parent",
             "country",
             "population",
@@ -74,6 +78,11 @@ class AdminAreaUpdateSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="GeoJSON Polygon or MultiPolygon (WGS84)."
     )
     source = serializers.CharField(max_length=250, required=False, allow_blank=True)
+    names = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=200),
+        required=False,
+        help_text='Names by language (ISO 639-1) to set, {"ar": "عدن"}; an empty name removes one.',
+    )
 
 
 class AdminAreaCreateSerializer(AdminAreaUpdateSerializer):
@@ -165,27 +174,15 @@ class AdminAreaViewSet(
         serializer = AdminAreaCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        parent = data.setdefault("parent", None)
-        if parent is None and not request.user.is_superuser:
-            raise PermissionDenied(_("Only a superuser can create a country (an area without a parent)."))
-        if parent is not None and not admin_area_editable_by(request.user, parent.country_pcode):
-            raise PermissionDenied(
-                _("Only administrators and IMOs of an operation in %(country)s can add admin areas there.")
-                % {"country": parent.country_pcode}
-            )
-        area = admin_area_create(**data)
+        data.setdefault("parent", None)
+        area = admin_area_create(user=request.user, **data)
         return Response(AdminAreaDetailSerializer(area).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         area = self.get_object()
-        if not admin_area_editable_by(request.user, area.country_pcode):
-            raise PermissionDenied(
-                _("Only administrators and IMOs of an operation in %(country)s can change its admin areas.")
-                % {"country": area.country_pcode}
-            )
         serializer = AdminAreaUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        area = admin_area_update(area=area, **serializer.validated_data)
+        area = admin_area_update(user=request.user, area=area, **serializer.validated_data)
         return Response(AdminAreaDetailSerializer(area).data)
 
     @extend_schema(

@@ -5,4 +5,6 @@ from sitetrack.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("forms/<str:form>.xlsx", views.xlsform_download, name="xlsform"),
 ]

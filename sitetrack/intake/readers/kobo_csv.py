@@ -55,6 +55,14 @@ def detect_encoding(path: Path, *, name: str) -> str:
     return "cp1252"
 
 
+# Files up to this size have their records counted exactly before the import.
+COUNT_BYTES = 32 << 20
+# Longest cell the parser reads (Python's default, 128 KiB, would stop the whole file on
+# one long cell; the import rejects cells over 64 KiB row by row, saying where).
+CELL_LIMIT = 16 << 20
+csv.field_size_limit(max(csv.field_size_limit(), CELL_LIMIT))
+
+
 class KoboCsvReader:
     format = "kobo_csv"
 
@@ -79,21 +87,24 @@ class KoboCsvReader:
         self.keys = field_keys(headers, self.sep)
         self.columns = dict(zip(self.keys, self.raw_headers, strict=False))
         self.sheet = ""
+        # Without either, the mapping must name a stable id column (the checker says so).
+        self.has_identity = bool({"_uuid", "meta/instanceID", "meta.instanceID"} & set(headers))
+        self.total = self._count_records(path)
+
+    def _count_records(self, path: Path) -> int:
+        """Records, not lines (a cell may hold line breaks): counted by the CSV parser for
+        files up to COUNT_BYTES, estimated from the lines beyond (the import then sets the
+        total it counted)."""
+        if path.stat().st_size <= COUNT_BYTES:
+            with open(path, encoding=self.encoding, newline="") as fh:
+                return max(0, sum(1 for row in csv.reader(fh, delimiter=self.delimiter) if row) - 1)
         # Counting lines is cheap next to parsing them; a quoted newline makes it an estimate.
         with open(path, "rb") as fh:
-            self.total = max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1)
+            return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1)
 
     def __iter__(self) -> Iterator[Submission]:
         headers, keys = self.headers, self.keys
         value = self.labels.value if self.labels is not None else None
-        if "_uuid" not in headers and "meta/instanceID" not in headers and "meta.instanceID" not in headers:
-            raise IntakeFileError(
-                _("The CSV file has no _uuid column: is it a KoboToolbox export?"),
-                file=self.name,
-                row=1,
-                column="_uuid",
-                rule="missing_required_column",
-            )
         uuid_i = headers.index("_uuid") if "_uuid" in headers else None
         inst_i = next(
             (headers.index(h) for h in ("meta/instanceID", "meta.instanceID") if h in headers), None
@@ -103,7 +114,15 @@ class KoboCsvReader:
         with open(self.path, encoding=self.encoding, newline="") as fh:
             reader = csv.reader(fh, delimiter=self.delimiter)
             next(reader, None)
-            for line, row in enumerate(reader, start=2):
+            yield from self._rows(reader, headers, keys, raw_headers, value, uuid_i, inst_i, time_i)
+
+    def _rows(
+        self, reader, headers, keys, raw_headers, value, uuid_i, inst_i, time_i
+    ) -> Iterator[Submission]:
+        """Row numbers are the spreadsheet's (a record with line breaks is one row)."""
+        line = 1
+        try:
+            for line, row in enumerate(reader, start=2):  # noqa: B007 — `line` is reported on error
                 fields, raw = {}, {}
                 for k, h, v in zip(keys, raw_headers, row, strict=False):
                     if not v:
@@ -127,3 +146,10 @@ class KoboCsvReader:
                     row=line,
                     sheet="",
                 )
+        except csv.Error as exc:
+            raise IntakeFileError(
+                _("The CSV file cannot be read after row %(row)s: %(error)s.") % {"row": line, "error": exc},
+                file=self.name,
+                row=line + 1,
+                rule="malformed_csv",
+            ) from exc
