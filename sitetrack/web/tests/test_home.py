@@ -61,6 +61,7 @@ class HomePerRoleTest(BaseCase):
         self.assertEqual((c["figures"].change_individuals, c["figures"].compared_sites), (150, 2))
         self.assertContains(page, 'id="home-trend">+150<')
         self.assertContains(page, 'id="home-coverage">75%<')
+        self.assertContains(page, "on the 2 sites validated in both rounds")
         self.assertContains(page, f'href="{reverse("reports:weekly", args=[2])}#kf-individuals"')
         self.assertTrue(c["worst_gaps"])
         self.assertContains(page, f"#gaps-{c['worst_gaps'][0].sector.code}")
