@@ -28,6 +28,10 @@ class HomeTest(BaseCase):
         self.assertEqual(by_type, {"spontaneous_site": 1, "transit_centre": 1})
         self.assertContains(page, "Ombella M&#x27;Poko")
 
+    def test_before_any_validated_round_the_home_page_says_what_comes(self) -> None:
+        self.login(self.victor)
+        self.assertContains(self.client.get(reverse("web:home")), 'id="no-key-figures"')
+
     def test_a_facilitator_sees_figures_for_their_scope(self) -> None:
         self.login(self.fatou)
         self.assertEqual(self.client.get(reverse("web:home")).context["figures"]["open_sites"], 1)
