@@ -3,6 +3,8 @@ referrals. Thin: rules live in services, reads in selectors, access in response.
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -468,4 +470,6 @@ class GapMatrixApi(GenericAPIView):
         status = request.query_params.get("status", "")
         rows = [r for r in matrix.rows if any(c.status == status for c in r.cells)] if status else matrix.rows
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(GapRowSerializer(page, many=True).data)
+        # Plain dicts (the shape GapRowSerializer documents): a page is 100 sites x 10
+        # sectors, which DRF's nested serializers take several times longer to render.
+        return self.get_paginated_response([dataclasses.asdict(row) for row in page])
