@@ -22,8 +22,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sitetrack.core.sectors import Sector
+from sitetrack.core.xlsx import write_xlsx
 from sitetrack.intake.formspec import FormField, FormGroup, FormSpec, site_assessment_form
-from sitetrack.intake.xlsxwrite import write_xlsx
 
 KOBO_META_COLUMNS = (
     "_id",

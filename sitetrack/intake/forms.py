@@ -48,6 +48,8 @@ class ImportForm(forms.Form):
         self.fields["round"].queryset = Round.objects.filter(
             operation=operation, status=RoundStatus.OPEN
         ).order_by("-period_start")
+        # The newest open round is the default, not an empty "---------" choice (web).
+        self.fields["round"].empty_label = None
         self.fields["mapping"].queryset = FieldMapping.objects.filter(operation=operation)
 
 
