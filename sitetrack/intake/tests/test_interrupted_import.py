@@ -78,7 +78,9 @@ class InterruptedImportTests(SimpleTestCase):
                 break
             time.sleep(0.02)
         if status != "saving" and proc.poll() is not None:
-            self.fail(f"the import ended (exit {proc.returncode}) before its saving phase: {proc.stderr.read()[-1500:]!r}")
+            self.fail(
+                f"the import ended (exit {proc.returncode}) before its saving phase: {proc.stderr.read()[-1500:]!r}"
+            )
         self.assertEqual(status, "saving", "the import never reached its saving phase")
         time.sleep(0.1)
         self.assertIsNone(proc.poll(), "the import finished before it could be killed")
