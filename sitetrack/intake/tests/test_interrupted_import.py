@@ -66,7 +66,7 @@ class InterruptedImportTests(SimpleTestCase):
             ],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         # Wait until the import is in its saving phase (it says so in the database), then
         # give it a moment to be inside its writes, and kill it.
@@ -77,6 +77,10 @@ class InterruptedImportTests(SimpleTestCase):
             if status == "saving":
                 break
             time.sleep(0.02)
+        if status != "saving" and proc.poll() is not None:
+            self.fail(
+                f"the import ended (exit {proc.returncode}) before its saving phase: {proc.stderr.read()[-1500:]!r}"
+            )
         self.assertEqual(status, "saving", "the import never reached its saving phase")
         time.sleep(0.1)
         self.assertIsNone(proc.poll(), "the import finished before it could be killed")
