@@ -390,17 +390,16 @@ class Plan(FindingLog):
         ):
             self._report_duplicate(unit, origin, previous, extra.population)
             return
-        where = _("%(file)s row %(row)s") % {"file": planned.origin.file, "row": planned.origin.row}
         if planned.level != unit.level:
             self.find(
                 origin,
                 unit.pcode,
                 Rule.LEVEL_CONFLICT,
                 _("%(code)s is admin level %(a)d in %(where)s but level %(b)d here; the first is kept.")
-                % {"code": unit.pcode, "a": planned.level, "b": unit.level, "where": where},
+                % {"code": unit.pcode, "a": planned.level, "b": unit.level, "where": _where(planned)},
             )
             return
-        self._report_differences(planned, unit, origin, extra.population, where)
+        self._report_differences(planned, unit, origin, extra.population)
         self._complete(planned, unit, extra, is_own)
         seen_in_file.setdefault(unit.pcode, _Seen(row, unit, extra.population))
 
@@ -426,7 +425,7 @@ class Plan(FindingLog):
         )
 
     def _report_differences(
-        self, planned: Planned, unit: Unit, origin: Origin, population: int | None, where: str
+        self, planned: Planned, unit: Unit, origin: Origin, population: int | None
     ) -> None:
         if unit.level > 0 and planned.name_en != unit.name_en:
             self.find(
@@ -434,7 +433,12 @@ class Plan(FindingLog):
                 unit.pcode,
                 Rule.NAME_CONFLICT,
                 _("%(code)s is named '%(here)s' here but '%(first)s' in %(where)s; the first name is kept.")
-                % {"code": unit.pcode, "here": unit.name_en, "first": planned.name_en, "where": where},
+                % {
+                    "code": unit.pcode,
+                    "here": unit.name_en,
+                    "first": planned.name_en,
+                    "where": _where(planned),
+                },
                 once=("name", origin.file, unit.pcode, unit.name_en),
             )
         if unit.parent_in_row and planned.parent and unit.parent != planned.parent:
@@ -445,7 +449,12 @@ class Plan(FindingLog):
                 _(
                     "%(code)s is under %(here)s here but under %(first)s in %(where)s; the first parent is kept."
                 )
-                % {"code": unit.pcode, "here": unit.parent, "first": planned.parent, "where": where},
+                % {
+                    "code": unit.pcode,
+                    "here": unit.parent,
+                    "first": planned.parent,
+                    "where": _where(planned),
+                },
                 once=("parent", origin.file, unit.pcode, unit.parent),
             )
         if population is not None and planned.population is not None and planned.population != population:
@@ -456,7 +465,12 @@ class Plan(FindingLog):
                 _(
                     "The population of %(code)s is %(here)d here but %(first)d in %(where)s; the first is kept."
                 )
-                % {"code": unit.pcode, "here": population, "first": planned.population, "where": where},
+                % {
+                    "code": unit.pcode,
+                    "here": population,
+                    "first": planned.population,
+                    "where": _where(planned),
+                },
             )
 
     @staticmethod
@@ -474,3 +488,8 @@ class Plan(FindingLog):
             planned.boundary, planned.bbox = extra.boundary, extra.bbox
         if is_own and not planned.own:
             planned.own, planned.source = True, extra.source
+
+
+def _where(planned: Planned) -> str:
+    """Where an area was first seen, for a finding: "adm2.csv row 14"."""
+    return _("%(file)s row %(row)s") % {"file": planned.origin.file, "row": planned.origin.row}
