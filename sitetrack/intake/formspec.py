@@ -211,19 +211,9 @@ SHELTER_LABELS = {
 }
 
 
-def site_assessment_form(
-    indicators: list[dict] | None = None,
-    *,
-    admin1: list[Choice] | None = None,
-    admin2: list[Choice] | None = None,
-    sites: list[Choice] | None = None,
-) -> FormSpec:
-    """The site-assessment form for a catalogue (the shipped one by default)."""
-    indicators = default_indicator_dicts() if indicators is None else indicators
-    bands = [f for f in SAD_FIELDS]
-    band_sum = " + ".join(f"${{{b}}}" for b in bands[:-1])
-
-    location = FormGroup(
+def _location_group() -> FormGroup:
+    """Admin 1, admin 2, site (cascading selects), GPS."""
+    return FormGroup(
         "grp_location",
         "Location",
         "Localisation",
@@ -259,7 +249,11 @@ def site_assessment_form(
             FormField("site_gps", "geopoint", "GPS position at the site", "Position GPS sur le site"),
         ],
     )
-    visit = FormGroup(
+
+
+def _visit_group() -> FormGroup:
+    """Date, method, consent, the key informant."""
+    return FormGroup(
         "grp_visit",
         "Visit",
         "Visite",
@@ -304,6 +298,12 @@ def site_assessment_form(
             ),
         ],
     )
+
+
+def _population_items() -> list[FormField | FormGroup]:
+    """Households, individuals, the sex-and-age bands that add up to them."""
+    bands = list(SAD_FIELDS)
+    band_sum = " + ".join(f"${{{b}}}" for b in bands[:-1])
     pop_items: list[FormField | FormGroup] = [
         _count(
             "households",
@@ -342,7 +342,12 @@ def site_assessment_form(
         else:
             pop_items.append(_count(name, en, fr, required=True))
     pop_items.append(FormField("sadd_total", "calculate", calculation=" + ".join(f"${{{b}}}" for b in bands)))
-    site_info = FormGroup(
+    return pop_items
+
+
+def _site_info_group() -> FormGroup:
+    """Site conditions: local name, type, distances to services."""
+    return FormGroup(
         "grp_site_info",
         "Site conditions",
         "Conditions du site",
@@ -396,8 +401,10 @@ def site_assessment_form(
             ],
         ],
     )
-    population = FormGroup("grp_population", "Population", "Population", pop_items)
 
+
+def _movements_group() -> FormGroup:
+    """Arrivals, departures and the flows repeat group by area."""
     flows = FormGroup(
         FLOWS_REPEAT,
         "Arrivals and departures by area",
@@ -436,7 +443,7 @@ def site_assessment_form(
         repeat=True,
         relevant="${arrivals} > 0 or ${departures} > 0",
     )
-    movements = FormGroup(
+    return FormGroup(
         "grp_movements",
         "Movements since the last round",
         "Mouvements depuis le dernier passage",
@@ -446,7 +453,11 @@ def site_assessment_form(
             flows,
         ],
     )
-    vulnerable = FormGroup(
+
+
+def _vulnerable_group() -> FormGroup:
+    """Vulnerable groups, each at most the individuals."""
+    return FormGroup(
         "grp_vulnerable",
         "Vulnerable groups",
         "Groupes vulnérables",
@@ -461,6 +472,10 @@ def site_assessment_form(
             for name in VULNERABLE_FIELDS
         ],
     )
+
+
+def _shelter_group() -> FormGroup:
+    """Households by shelter type, adding up to at most the households."""
     shelter_sum = " + ".join(f"${{{n}}}" for n in SHELTER_FIELDS[:-1])
     shelter_items = []
     for i, name in enumerate(SHELTER_FIELDS):
@@ -476,7 +491,11 @@ def site_assessment_form(
             )
         else:
             shelter_items.append(_count(name, *SHELTER_LABELS[name]))
-    shelter = FormGroup("grp_shelter", "Shelter", "Abris", shelter_items)
+    return FormGroup("grp_shelter", "Shelter", "Abris", shelter_items)
+
+
+def _needs_group() -> FormGroup:
+    """Severity of needs per sector and the three priorities."""
 
     need_items: list[FormField | FormGroup] = [
         FormField(
@@ -521,10 +540,14 @@ def site_assessment_form(
             target="priority_3",
         ),
     ]
-    needs = FormGroup("grp_needs", "Needs", "Besoins", need_items)
+    return FormGroup("grp_needs", "Needs", "Besoins", need_items)
 
-    service_items: list[FormField | FormGroup] = []
-    choices: dict[str, list[Choice]] = {
+
+def _choices(
+    admin1: list[Choice] | None, admin2: list[Choice] | None, sites: list[Choice] | None
+) -> dict[str, list[Choice]]:
+    """The choice lists (the registry's areas and sites, or placeholders)."""
+    return {
         "yes_no": [Choice("yes", "Yes", "Oui"), Choice("no", "No", "Non")],
         "severity": [
             Choice("1", "1 — none or minimal", "1 — nulle ou minimale"),
@@ -559,6 +582,11 @@ def site_assessment_form(
         "admin2": admin2 or [Choice("placeholder", "-", "-", {"admin1": "placeholder"})],
         "site": sites or [Choice("placeholder", "-", "-", {"admin2": "placeholder"})],
     }
+
+
+def _services_group(indicators: list[dict], choices: dict[str, list[Choice]]) -> FormGroup:
+    """The catalogue's indicators (derived ones as calculations); adds their choice lists to `choices`."""
+    service_items: list[FormField | FormGroup] = []
     calc_items = []
     for ind in indicators:
         name = ind.get("xlsform_name") or ind["code"]
@@ -598,8 +626,12 @@ def site_assessment_form(
                 target=f"indicator:{ind['code']}",
             )
         )
-    services = FormGroup("grp_services", "Services", "Services", service_items + calc_items)
-    comments = FormGroup(
+    return FormGroup("grp_services", "Services", "Services", service_items + calc_items)
+
+
+def _comments_group() -> FormGroup:
+    """A comment per sector and the observations."""
+    return FormGroup(
         "grp_comments",
         "Comments",
         "Commentaires",
@@ -609,6 +641,22 @@ def site_assessment_form(
         ]
         + [FormField("observations", "text", "Observations", "Observations", target="observations")],
     )
+
+
+def site_assessment_form(
+    indicators: list[dict] | None = None,
+    *,
+    admin1: list[Choice] | None = None,
+    admin2: list[Choice] | None = None,
+    sites: list[Choice] | None = None,
+) -> FormSpec:
+    """The site-assessment form for a catalogue (the shipped one by default)."""
+    indicators = default_indicator_dicts() if indicators is None else indicators
+    choices = _choices(admin1, admin2, sites)
+    location, visit, site_info = _location_group(), _visit_group(), _site_info_group()
+    population = FormGroup("grp_population", "Population", "Population", _population_items())
+    movements, vulnerable, shelter = _movements_group(), _vulnerable_group(), _shelter_group()
+    needs, services, comments = _needs_group(), _services_group(indicators, choices), _comments_group()
     items: list[FormField | FormGroup] = [
         FormField("start", "start"),
         FormField("end", "end"),

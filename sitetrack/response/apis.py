@@ -416,3 +416,56 @@ class ReferralStatusApi(GenericAPIView):
             referral=referral, user=request.user, **serializer.validated_data
         )
         return Response(ReferralSerializer(referral).data)
+
+
+class GapCellSerializer(serializers.Serializer):
+    sector = serializers.CharField()
+    status = serializers.CharField(help_text="gap, under_covered, covered, over_served, or empty")
+    severity = serializers.IntegerField(allow_null=True)
+    gap_count = serializers.IntegerField()
+    partners = serializers.IntegerField()
+    activities = serializers.IntegerField()
+    reached = serializers.IntegerField()
+    coverage = serializers.FloatField(allow_null=True)
+
+
+class GapRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    admin1_pcode = serializers.CharField()
+    admin2_pcode = serializers.CharField()
+    population = serializers.IntegerField(allow_null=True)
+    assessed = serializers.BooleanField()
+    cells = GapCellSerializer(many=True)
+
+
+class GapMatrixApi(GenericAPIView):
+    serializer_class = GapRowSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("operation", str, description="Operation slug."),
+            OpenApiParameter("round", int, description="Weekly round number (default: the latest)."),
+            OpenApiParameter("status", str, description="Only sites with a cell of this status."),
+        ],
+        responses=GapRowSerializer(many=True),
+        summary="Gap matrix (sites × sectors)",
+        description="Need from each site's latest validated assessment against the partners with an "
+        "ongoing activity in the sector and the people they reached in the round's month.",
+    )
+    def get(self, request: Request) -> Response:
+        from sitetrack.assessments.models import Round, RoundKind
+        from sitetrack.response.gaps import gap_matrix
+
+        operation = request_operation(request)
+        require(request.user, operation, "read")
+        rounds = Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY).order_by("-number")
+        number = request.query_params.get("round", "")
+        round = rounds.filter(number=int(number)).first() if number.isdigit() else rounds.first()
+        if round is None:
+            raise Http404("No such weekly round.")
+        matrix = gap_matrix(round, user=request.user)
+        status = request.query_params.get("status", "")
+        rows = [r for r in matrix.rows if any(c.status == status for c in r.cells)] if status else matrix.rows
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(GapRowSerializer(page, many=True).data)

@@ -92,6 +92,8 @@ class Site(models.Model):
         indexes = [
             models.Index(fields=["operation", "status"]),
             models.Index(fields=["operation", "site_type"]),
+            # The site list (API and page) reads an operation's sites in code order.
+            models.Index(fields=["operation", "code"], name="site_operation_code"),
         ]
 
     def __str__(self) -> str:

@@ -132,3 +132,21 @@ class ActivityApiTests(BaseCase):
             "/api/referrals/",
         ):
             self.assertIn(path, schema)
+
+
+class ActivityListQueryTests(BaseCase):
+    def test_the_list_takes_the_same_queries_for_one_or_many_activities(self):
+        nrc = other_organisation()
+        make_activity(self, self.ngo)
+        client = self.api_as(self.victor)
+        client.get("/api/activities/")  # warm the token and membership lookups
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as one:
+            client.get("/api/activities/")
+        for _ in range(15):
+            make_activity(self, nrc, funding_organisation=self.ngo)
+        with CaptureQueriesContext(connection) as many:
+            self.assertEqual(client.get("/api/activities/").json()["count"], 16)
+        self.assertEqual(len(many), len(one))

@@ -60,6 +60,7 @@ class HomePerRoleTest(BaseCase):
         # Like with like: the change is over the 2 sites validated in both rounds.
         self.assertEqual((c["figures"].change_individuals, c["figures"].compared_sites), (150, 2))
         self.assertContains(page, 'id="home-trend">+150<')
+        self.assertContains(page, 'id="home-coverage">75%<')
         self.assertContains(page, f'href="{reverse("reports:weekly", args=[2])}#kf-individuals"')
         self.assertTrue(c["worst_gaps"])
         self.assertContains(page, f"#gaps-{c['worst_gaps'][0].sector.code}")
@@ -93,6 +94,8 @@ class HomePerRoleTest(BaseCase):
         self.assertContains(page, reverse("assessments:form", args=[self.round1.pk, "CF7111-S002"]))
         self.assertNotContains(page, "CF111-S001")
         self.assertNotIn("to_validate", page.context)
+        # The weekly report covers the whole operation: not shown to someone scoped to areas.
+        self.assertIsNone(page.context["coordinator"])
 
     def test_a_partner_is_shown_where_help_is_needed(self) -> None:
         page = self.home(self.paul)
