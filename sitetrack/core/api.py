@@ -50,7 +50,9 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, *, count_queryset=None):
+        """The page's rows; `count_queryset` is what to count when it is not `queryset`
+        itself (the model queryset behind a values() one: no joins to count)."""
         self.request = request
         size = self.get_page_size(request)
         if not size:
@@ -75,7 +77,8 @@ class Pagination(pagination.PageNumberPagination):
             self.count: int | None = start + len(rows)
         else:
             # Only the primary keys: no join the page's columns needed, no ordering.
-            counted = queryset.values("pk").order_by()[:COUNT_CAP].count()
+            base = queryset if count_queryset is None else count_queryset.select_related(None)
+            counted = base.values("pk").order_by()[:COUNT_CAP].count()
             self.count = counted if counted < COUNT_CAP else None
         return rows
 
@@ -238,7 +241,15 @@ class Rows:
 
     def page(self, view, queryset: QuerySet) -> Response:
         """The paginated response of a GenericAPIView for these rows."""
-        rows = view.paginate_queryset(self.values(queryset))
+        paginator = view.paginator
+        rows = None
+        if paginator is not None:
+            if isinstance(paginator, Pagination):
+                rows = paginator.paginate_queryset(
+                    self.values(queryset), view.request, view=view, count_queryset=queryset
+                )
+            else:
+                rows = view.paginate_queryset(self.values(queryset))
         if rows is None:
             return Response(self.render(self.values(queryset)))
         return view.get_paginated_response(self.render(rows))

@@ -20,10 +20,12 @@ A cell is
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 from django.utils.translation import gettext_lazy as _
 
 from sitetrack.core.access import visible_sites
@@ -161,6 +163,30 @@ def _row(site: SiteRow, sectors, presence, reached, severe_from: int) -> GapRow:
     )
 
 
+# Seconds a computed matrix is reused while nothing it reads has changed (bulk SQL writes
+# that leave updated_at alone are seen after this long at most).
+CACHE_SECONDS = 60
+
+
+def _stamp(round: Round) -> tuple:
+    """What the matrix reads, summarised in four aggregate queries: it is recomputed when
+    an activity, a month's figures, an assessment or a site of the operation changes."""
+    from sitetrack.assessments.models import SiteAssessment
+    from sitetrack.sites.models import Site
+
+    operation = round.operation_id
+    parts: list = []
+    for qs in (
+        Activity.objects.filter(operation_id=operation),
+        ActivityReport.objects.filter(activity__operation_id=operation),
+        SiteAssessment.objects.filter(round__operation_id=operation),
+        Site.objects.filter(operation_id=operation),
+    ):
+        row = qs.aggregate(n=Count("pk"), last=Max("updated_at"))
+        parts += [row["n"], row["last"].isoformat() if row["last"] else ""]
+    return tuple(parts)
+
+
 def gap_matrix(
     round: Round,
     *,
@@ -169,19 +195,47 @@ def gap_matrix(
     severe_from: int | None = None,
 ) -> GapMatrix:
     """Sites × sectors for a weekly round: every open site with validated figures (this
-    round's or its last ones), limited to the user's scope when a user is given."""
+    round's or its last ones), limited to the user's scope when a user is given. The
+    operation-wide matrix is cached (CACHE_SECONDS, `_stamp`); the scope is applied after."""
     severe_from = severe_from or severe_need_default()
-    report = weekly_report(round, language=language, severe_from=severe_from)
-    presence, reached = coverage_by_site_sector(round)
-    site_rows = [*report.sites, *(r for r in report.not_assessed if r.source_round_number is not None)]
-    if user is not None:
-        allowed = set(visible_sites(user, round.operation).values_list("code", flat=True))
-        site_rows = [r for r in site_rows if r.code in allowed]
-    rows = [_row(s, report.sectors, presence, reached, severe_from) for s in site_rows]
-    rows.sort(key=lambda r: r.code)
-    totals = {s.code: {GAP: 0, UNDER: 0, COVERED: 0, OVER: 0} for s in report.sectors}
+    stamp = repr((round.pk, language, severe_from, _stamp(round)))
+    key = "response:gaps:" + hashlib.sha1(stamp.encode()).hexdigest()
+    matrix = cache.get(key)
+    if matrix is None:
+        matrix = _compute(round, language=language, severe_from=severe_from)
+        cache.set(key, matrix, CACHE_SECONDS)
+    if user is None:
+        return matrix
+    allowed = set(visible_sites(user, round.operation).values_list("code", flat=True))
+    rows = [r for r in matrix.rows if r.code in allowed]
+    return GapMatrix(
+        round=round,
+        sectors=matrix.sectors,
+        rows=rows,
+        totals=_totals(matrix.sectors, rows),
+        severe_from=severe_from,
+    )
+
+
+def _totals(sectors, rows: list[GapRow]) -> dict[str, dict[str, int]]:
+    totals = {s.code: {GAP: 0, UNDER: 0, COVERED: 0, OVER: 0} for s in sectors}
     for row in rows:
         for cell in row.cells:
             if cell.status:
                 totals[cell.sector][cell.status] += 1
-    return GapMatrix(round=round, sectors=report.sectors, rows=rows, totals=totals, severe_from=severe_from)
+    return totals
+
+
+def _compute(round: Round, *, language: str, severe_from: int) -> GapMatrix:
+    report = weekly_report(round, language=language, severe_from=severe_from)
+    presence, reached = coverage_by_site_sector(round)
+    site_rows = [*report.sites, *(r for r in report.not_assessed if r.source_round_number is not None)]
+    rows = [_row(s, report.sectors, presence, reached, severe_from) for s in site_rows]
+    rows.sort(key=lambda r: r.code)
+    return GapMatrix(
+        round=round,
+        sectors=report.sectors,
+        rows=rows,
+        totals=_totals(report.sectors, rows),
+        severe_from=severe_from,
+    )

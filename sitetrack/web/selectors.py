@@ -132,3 +132,32 @@ def round_percent(part: int | None, whole: int | None) -> int | None:
     if not whole:
         return None
     return round(100 * (part or 0) / whole)
+
+
+def partner_work(*, user: AbstractBaseUser, operation: Operation) -> dict[str, Any] | None:
+    """What a partner's organisation must act on: referrals addressed to it that are still
+    open (and how many are overdue), and its activities ongoing or planned — counted in the
+    database on the response app's scoped querysets."""
+    from django.utils import timezone
+
+    from sitetrack.response.access import reporting_organisation, visible_activities, visible_referrals
+    from sitetrack.response.models import REFERRAL_CLOSED, ActivityStatus
+
+    organisation = reporting_organisation(user, operation)
+    if organisation is None:
+        return None
+    today = timezone.localdate()
+    referrals = (
+        visible_referrals(user, operation)
+        .exclude(status__in=REFERRAL_CLOSED)
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    )
+    activities = (
+        visible_activities(user, operation)
+        .filter(organisation=organisation)
+        .aggregate(
+            ongoing=Count("pk", filter=Q(status=ActivityStatus.ONGOING)),
+            planned=Count("pk", filter=Q(status=ActivityStatus.PLANNED)),
+        )
+    )
+    return {"organisation": organisation, "referrals": referrals, "activities": activities}

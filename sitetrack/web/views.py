@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if can(user, operation, "publish"):
             context["to_publish"] = selectors.rounds_to_publish(operation=operation)
         if can(user, operation, "report_activity") and not can(user, operation, "validate"):
-            context["partner"] = True
+            context["partner"] = selectors.partner_work(user=user, operation=operation) or {}
     return render(request, "web/home.html", context)
 
 

@@ -112,3 +112,23 @@ class GapMatrixApiTests(BaseCase):
         health = next(c for c in row["cells"] if c["sector"] == "health")
         self.assertEqual((health["status"], health["severity"], health["partners"]), ("gap", 4, 0))
         self.assertEqual(self.api_as(self.victor).get("/api/gaps/?round=9").status_code, 404)
+
+
+class GapMatrixCacheTests(BaseCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        build_gap_fixture(cls)
+
+    def test_a_change_to_an_activity_shows_at_once(self):
+        from sitetrack.response.models import Activity
+        from sitetrack.response.services import activity_update
+
+        before = gap_matrix(self.round)
+        health = next(c for c in before.rows[0].cells if c.sector == "health")
+        self.assertEqual(health.status, GAP)
+        planned = Activity.objects.get(activity_type__code="health-mobile-clinic")
+        activity_update(activity=planned, user=None, status="ongoing")
+        after = gap_matrix(self.round)
+        health = next(c for c in after.rows[0].cells if c.sector == "health")
+        self.assertEqual((health.status, health.partners), (COVERED, 1))

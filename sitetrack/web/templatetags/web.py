@@ -19,7 +19,7 @@ SECTIONS = {
     "intake": (_("Data intake"), "intake:home"),
     "reports": (_("Reports"), "reports:home"),
     "geo": (_("Admin areas"), None),
-    "response": (_("Response"), "response:home"),
+    "response": (_("Response (3W)"), "response:activities"),
     "accounts": (_("Account"), None),
 }
 

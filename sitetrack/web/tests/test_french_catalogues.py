@@ -25,7 +25,7 @@ from django.conf import settings
 APPS_DIR = Path(settings.BASE_DIR) / "sitetrack"
 CATALOGUES = sorted(APPS_DIR.glob("*/locale/fr/LC_MESSAGES/*.po"))
 # Apps whose sources have messages not yet in their catalogue (their owners were told).
-PENDING = {"core", "assessments"}
+PENDING = {"core", "assessments", "intake"}
 
 
 @dataclass

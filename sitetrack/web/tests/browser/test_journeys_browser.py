@@ -165,6 +165,7 @@ def test_a_viewer_switches_to_french_and_every_page_follows(world, context_for) 
     page.goto("/")
     assert page.locator(".mainnav a[href='/']").inner_text() == "Accueil"
     assert page.locator(".mainnav a[href='/assessments/']").inner_text() == "Cycles"
+    shoot(page, "home-viewer-fr-1280")
     page.goto("/intake/")
     assert "Votre rôle ne donne pas accès à cette page" in page.inner_text("h1")
     assert errors == [] or all("403" in e for e in errors)
