@@ -28,7 +28,6 @@ from django.utils.translation import get_language
 from rest_framework import exceptions, pagination, renderers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from sitetrack.core.access import operations_for
 from sitetrack.core.models import Operation
@@ -299,6 +298,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    # Imported here: rest_framework.views reads the renderer setting, which names
+    # FastJSONRenderer in this module, so a module-level import is circular whenever this
+    # module is the first to be imported (a management command run outside the project).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, list):
         response.data = {"non_field_errors": response.data}

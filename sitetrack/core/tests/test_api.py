@@ -108,3 +108,19 @@ class ApiListTests(BaseCase):
         body = api.FastJSONRenderer().render({"a": gettext_lazy("Open"), "b": Decimal("2.5"), "c": "é"})
         self.assertEqual(json.loads(body), {"a": "Open", "b": 2.5, "c": "é"})
         self.assertIn("é".encode(), body)
+
+    def test_the_api_module_imports_first_in_a_fresh_process(self):
+        # A management command run outside the project folder imported this module before
+        # rest_framework.views, whose renderer setting names FastJSONRenderer here: the
+        # import was circular and every command running the system checks failed.
+        import os
+        import subprocess
+        import sys
+        import tempfile
+
+        code = "import django; django.setup(); import sitetrack.core.api as a; print(a.FastJSONRenderer.__name__)"
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sitetrack.settings"}
+        with tempfile.TemporaryDirectory() as folder:
+            done = subprocess.run([sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, text=True)
+        self.assertEqual(done.returncode, 0, done.stderr[-2000:])
+        self.assertEqual(done.stdout.strip(), "FastJSONRenderer")
