@@ -226,3 +226,29 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
     X_FRAME_OPTIONS = "DENY"
+
+# --- Security (accounts app) ---------------------------------------------------------------
+# The default SECRET_KEY above is public. Outside debug mode the server refuses to start on
+# it (sitetrack.wsgi, `check --deploy`: sitetrack.E001) unless this flag forces it.
+DEMO_SECRET_KEY = "sitetrack-demo-only-insecure-key-change-me-in-production"
+SITETRACK_ALLOW_DEMO_KEY = envbool("SITETRACK_ALLOW_DEMO_KEY", "0")
+INSTALLED_APPS += ["sitetrack.accounts"]
+
+# HTTPS. Behind a TLS-terminating proxy set SITETRACK_HTTPS=1: secure cookies, HSTS and the
+# redirect to https all follow it; each can still be set on its own.
+SITETRACK_HTTPS = envbool("SITETRACK_HTTPS", "0")
+_https = "1" if SITETRACK_HTTPS else "0"
+if envbool("SECURE_PROXY_SSL_HEADER", _https):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", _https)
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", _https)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", _https)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if SITETRACK_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _https)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", _https)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain http
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
+X_FRAME_OPTIONS = "DENY"
