@@ -252,3 +252,39 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 X_FRAME_OPTIONS = "DENY"
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# the login page, the admin and the token API refuse it, right password or not, for
+# AXES_COOLOFF_MINUTES. By username (not by address: offices share one NAT address).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address too; we knowingly do not (a field office's staff share
+# one address, and ten typos there would lock every one of them out).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+# API tokens (sitetrack.accounts): they expire, can be revoked on the tokens page, and by
+# default end when their user logs out. The older single token per user
+# (rest_framework.authtoken, the demo's) expires SITETRACK_TOKEN_DAYS after it was made.
+SITETRACK_TOKEN_DAYS = envint("SITETRACK_TOKEN_DAYS", 90)
+SITETRACK_TOKEN_MAX_DAYS = envint("SITETRACK_TOKEN_MAX_DAYS", 365)
+SITETRACK_TOKENS_END_WITH_SESSION = envbool("SITETRACK_TOKENS_END_WITH_SESSION", "1")
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "sitetrack.accounts.auth.ApiTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+# Throttling of the views that name a scope (the token endpoints). The counts live in the
+# cache: per process with the default local-memory cache.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["rest_framework.throttling.ScopedRateThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "auth": os.getenv("SITETRACK_THROTTLE_AUTH", "10/minute"),
+    "tokens": os.getenv("SITETRACK_THROTTLE_TOKENS", "60/minute"),
+}

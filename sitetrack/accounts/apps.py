@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the system checks and the logout receiver.
-        from sitetrack.accounts import checks  # noqa: F401
+        from sitetrack.accounts import checks, signals  # noqa: F401
