@@ -288,3 +288,35 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "auth": os.getenv("SITETRACK_THROTTLE_AUTH", "10/minute"),
     "tokens": os.getenv("SITETRACK_THROTTLE_TOKENS", "60/minute"),
 }
+
+# Content-Security-Policy (django-csp): scripts only from our origin or with the page's
+# nonce (no inline handlers), no plugins, no framing, forms post only to us. Inline
+# styles are still allowed: several templates carry <style> blocks and style="" (listed in
+# docs/security.md); they are far less dangerous than scripts. Map tiles come from the
+# MAP_TILES_URL origin when one is set. The API docs use the bundled Swagger UI / Redoc.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "sitetrack.accounts.middleware.ApiDocsCspMiddleware"]
+SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] = "SIDECAR"
+SPECTACULAR_SETTINGS["SWAGGER_UI_FAVICON_HREF"] = "SIDECAR"
+SPECTACULAR_SETTINGS["REDOC_DIST"] = "SIDECAR"
+_tiles = urlparse(MAP_TILES_URL.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"))
+_tile_origin = [f"{_tiles.scheme}://{_tiles.netloc}".replace("://a.", "://*.")] if _tiles.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_tile_origin],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Upload limits, checked on the request's declared size before anything reads the body.
+MIDDLEWARE += ["sitetrack.accounts.middleware.UploadLimitMiddleware"]
