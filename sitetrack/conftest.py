@@ -1,6 +1,17 @@
-"""Test-wide settings: fast password hashing and quiet, temporary file storage."""
+"""Test-wide settings: fast password hashing, quiet temporary file storage, and every test
+starting in the default language.
+
+The suite runs in random order (pytest-randomly; `-p no:randomly` for a fixed order,
+`-p randomly --randomly-seed=N` to replay one), so nothing a test leaves behind may
+decide how the next one behaves.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -13,3 +24,24 @@ def _fast_tests(settings, tmp_path_factory):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """Start and end every test in the default language.
+
+    `LocaleMiddleware` activates the request's language for the thread and leaves it
+    active after the response; a test that sends `Accept-Language: fr` would otherwise
+    make the next test on the same worker read French messages from a service."""
+    with default_language():
+        yield
+
+
+@contextmanager
+def default_language() -> Iterator[None]:
+    """The default language active inside, and again after (whatever the inside did)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    try:
+        yield
+    finally:
+        translation.activate(django_settings.LANGUAGE_CODE)

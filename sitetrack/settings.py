@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
 
 from django.utils.translation import gettext_lazy as _
 
@@ -27,23 +26,37 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+# The SQLite settings of the embedded default, also used for a sqlite:///path DATABASE_URL.
+SQLITE_OPTIONS = {
+    # WAL lets the web process read while an import or a worker writes.
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
+    ),
+    "transaction_mode": "IMMEDIATE",
+}
+
+
 def database_from_url(url: str) -> dict:
-    """Turn postgres://user:pass@host:port/name?sslmode=... into a Django DATABASES entry."""
-    parts = urlparse(url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        raise ValueError(f"DATABASE_URL: unsupported scheme {parts.scheme!r} (use postgres://)")
-    options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parts.path.lstrip("/")),
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
-        "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),
-        "OPTIONS": options,
-        "TEST": {"NAME": os.getenv("DATABASE_TEST_NAME") or None},
-    }
+    """A Django DATABASES entry from DATABASE_URL, parsed by dj-database-url:
+    postgres://user:pass@host:port/name?sslmode=... (query options kept as OPTIONS) or
+    sqlite:///relative/path, sqlite:////absolute/path (with the WAL options of the default)."""
+    import dj_database_url
+
+    try:
+        config = dict(dj_database_url.parse(url, conn_max_age=envint("DB_CONN_MAX_AGE", 60)))
+    except Exception as exc:  # dj-database-url raises ValueError or its own error for unknown schemes
+        raise ValueError(
+            f"DATABASE_URL: cannot read {url.split('@')[-1]!r} ({exc}); "
+            "use postgres://user:password@host:5432/name or sqlite:///path/to/file.sqlite3"
+        ) from exc
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        config["TEST"] = {"NAME": os.getenv("SQLITE_TEST_PATH") or None}
+    else:
+        config.setdefault("OPTIONS", {})
+        config["TEST"] = {"NAME": os.getenv("DATABASE_TEST_NAME") or None}
+    return config
 
 
 SECRET_KEY = os.getenv("SECRET_KEY", "sitetrack-demo-only-insecure-key-change-me-in-production")
@@ -294,6 +307,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
 # styles are still allowed: several templates carry <style> blocks and style="" (listed in
 # docs/security.md); they are far less dangerous than scripts. Map tiles come from the
 # MAP_TILES_URL origin when one is set. The API docs use the bundled Swagger UI / Redoc.
+from urllib.parse import urlparse  # noqa: E402
+
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
 
 INSTALLED_APPS += ["drf_spectacular_sidecar"]

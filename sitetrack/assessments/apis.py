@@ -12,7 +12,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from sitetrack.assessments import services
+from sitetrack.assessments import rules, services
 from sitetrack.assessments.models import (
     AssessmentStatus,
     Round,
@@ -294,7 +294,8 @@ class AssessmentDetailView(GenericAPIView):
         assessment = _assessment_for(request, pk)
         data = _data(request)
         values, flows = _values_from(data), _flows_from(data)
-        if assessment.status in (AssessmentStatus.VALIDATED,) or data.get("reason"):
+        mode = rules.write_mode(assessment.status, reason_given=bool(data.get("reason")))
+        if mode == rules.WriteMode.CORRECT:
             assessment = services.assessment_correct(
                 assessment=assessment,
                 user=request.user,

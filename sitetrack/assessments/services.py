@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from sitetrack.assessments import rules
 from sitetrack.assessments.models import (
     AssessmentStatus,
     FlowDirection,
@@ -67,8 +68,6 @@ EDITABLE_FIELDS = frozenset(
         "warnings_comment",
     }
 )
-EDITABLE_STATES = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED, AssessmentStatus.SUBMITTED)
-HISTORY_REASON_LENGTH = 100  # simple_history's history_change_reason column
 
 
 # --- rounds ------------------------------------------------------------------------------------
@@ -277,10 +276,6 @@ def _replace_flows(assessment: SiteAssessment, flows: list[dict[str, Any]] | Non
     PopulationFlow.objects.bulk_create([PopulationFlow(assessment=assessment, **f) for f in flows])
 
 
-def _reason(text: str) -> str:
-    return text if len(text) <= HISTORY_REASON_LENGTH else text[: HISTORY_REASON_LENGTH - 1] + "…"
-
-
 @transaction.atomic
 def assessment_save(
     *,
@@ -297,20 +292,10 @@ def assessment_save(
         raise ValidationError({"round": [_("This round belongs to another operation.")]})
     _check_round_open(round)
     assessment = SiteAssessment.objects.select_for_update().filter(round=round, site=site).first()
-    if assessment is not None:
-        if assessment.status in (AssessmentStatus.VALIDATED, AssessmentStatus.LOCKED):
-            raise ValidationError(
-                {
-                    "status": [
-                        _("This assessment is %(status)s; an IMO can correct it with a reason.")
-                        % {"status": assessment.get_status_display().lower()}
-                    ]
-                }
-            )
-        if assessment.status == AssessmentStatus.SUBMITTED and not can(user, round.operation, "validate"):
-            raise ValidationError(
-                {"status": [_("This assessment is submitted; ask an IMO to return it before changing it.")]}
-            )
+    current = assessment.status if assessment is not None else None
+    refusal = rules.save_refusal(current, may_validate=can(user, round.operation, "validate"))
+    if refusal:
+        raise ValidationError({"status": [refusal]})
     cleaned, findings, clean_flows, catalogue = _prepare(
         assessment=assessment, site=site, round=round, values=values, flows=flows
     )
@@ -326,6 +311,7 @@ def assessment_save(
     else:
         assessment._change_reason = _("Edited")
     _apply(assessment, cleaned, findings)
+    assessment.status = rules.status_after_save(current, error_count=assessment.error_count, submitted=False)
     assessment.save()
     _replace_flows(assessment, clean_flows)
     return assessment
@@ -425,7 +411,7 @@ def assessment_return(*, assessment: SiteAssessment, user: AbstractBaseUser, rea
     assessment.status = AssessmentStatus.RETURNED
     assessment.was_validated = False
     assessment.return_reason = reason
-    assessment._change_reason = _reason(_("Returned: %(reason)s") % {"reason": reason})
+    assessment._change_reason = rules.history_reason(_("Returned: %(reason)s") % {"reason": reason})
     assessment.save()
     return assessment
 
@@ -449,10 +435,9 @@ def assessment_correct(
     assessment = (
         SiteAssessment.objects.select_for_update().select_related("round", "site").get(pk=assessment.pk)
     )
-    if assessment.status not in (AssessmentStatus.SUBMITTED, AssessmentStatus.VALIDATED):
-        raise ValidationError(
-            {"status": [_("Only submitted or validated assessments are corrected; edit drafts directly.")]}
-        )
+    refusal = rules.correct_refusal(assessment.status)
+    if refusal:
+        raise ValidationError({"status": [refusal]})
     cleaned, findings, clean_flows, _catalogue = _prepare(
         assessment=assessment, site=assessment.site, round=assessment.round, values=values, flows=flows
     )
@@ -461,7 +446,7 @@ def assessment_correct(
         raise ValidationError(
             {"issues": [i["message"] for i in assessment.issues if i["severity"] == "error"]}
         )
-    assessment._change_reason = _reason(_("Corrected: %(reason)s") % {"reason": reason})
+    assessment._change_reason = rules.history_reason(_("Corrected: %(reason)s") % {"reason": reason})
     assessment.save()
     _replace_flows(assessment, clean_flows)
     return assessment

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sitetrack.assessments import services
+from sitetrack.assessments import rules, services
 from sitetrack.assessments.forms import (
     AssessmentForm,
     CatalogueNotesForm,
@@ -26,9 +26,7 @@ from sitetrack.assessments.forms import (
     indicator_field_name,
 )
 from sitetrack.assessments.models import (
-    AssessmentStatus,
     Round,
-    RoundStatus,
     SiteAssessment,
     ValidationSettings,
 )
@@ -127,7 +125,12 @@ def board_view(request: HttpRequest, pk: int) -> HttpResponse:
             "totals": round_totals(round),
             "previous": previous_round(round),
             "may_manage": can(request.user, round.operation, "manage_rounds"),
-            "may_assess": can(request.user, round.operation, "assess") and round.status == RoundStatus.OPEN,
+            # The board's states in which this user may open the form to change figures.
+            "editable_states": [
+                s
+                for s in BOARD_STATES
+                if rules.may_edit(request.user, round.operation, round, None if s == "missing" else s)
+            ],
         },
     )
 
@@ -230,15 +233,10 @@ def assessment_form_view(request: HttpRequest, round_pk: int, code: str) -> Http
             "general_issues": issues.get("__all__", []),
             "correcting": correcting,
             "catalogue": catalogue,
-            "editable": round.status == RoundStatus.OPEN
-            and (
-                correcting
-                or assessment is None
-                or assessment.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
-                or (
-                    assessment.status == AssessmentStatus.SUBMITTED
-                    and can(request.user, operation, "validate")
-                )
+            "editable": (
+                rules.may_correct(request.user, operation, round, assessment.status)
+                if correcting
+                else rules.may_edit(request.user, operation, round, assessment.status if assessment else None)
             ),
         },
     )
@@ -273,8 +271,7 @@ def assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         for d in catalogue.collected()
         if d.code in assessment.indicators
     ]
-    round_open = assessment.round.status == RoundStatus.OPEN
-    may_validate = can(request.user, operation, "validate") and round_open
+    may = rules.permissions(request.user, assessment.round, assessment)
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -285,14 +282,7 @@ def assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "flows": assessment.flows.select_related("area").order_by("pk"),
             "history": assessment.history.select_related("history_user").order_by("-history_date")[:20],
             "return_form": ReturnForm(),
-            "may_validate": may_validate and assessment.status == AssessmentStatus.SUBMITTED,
-            "may_return": may_validate
-            and assessment.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.VALIDATED),
-            "may_correct": may_validate
-            and assessment.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.VALIDATED),
-            "may_submit": can(request.user, operation, "assess")
-            and round_open
-            and assessment.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED),
+            "may": may,
         },
     )
 

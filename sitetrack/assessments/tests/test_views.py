@@ -98,3 +98,18 @@ class AssessmentPagesTests(BaseCase):
         self.assertEqual(response.status_code, 302)
         self.login(self.victor)
         self.assertEqual(self.client.get("/assessments/").status_code, 200)
+
+    def test_the_board_offers_a_facilitator_no_edit_link_for_a_submitted_assessment(self):
+        assessment = services.assessment_save(
+            site=self.mpoko, round=self.round, user=self.fatou, values=good_values()
+        )
+        services.assessment_submit(assessment=assessment, user=self.fatou)
+        self.login(self.fatou)
+        html = self.client.get(f"/assessments/rounds/{self.round.pk}/").content.decode()
+        self.assertIn('data-state="submitted"', html)
+        self.assertNotIn(self.form_url, html)
+        detail = self.client.get(f"/assessments/{assessment.pk}/").content.decode()
+        self.assertNotIn(self.form_url, detail)
+        self.login(self.imani)
+        html = self.client.get(f"/assessments/rounds/{self.round.pk}/").content.decode()
+        self.assertIn(self.form_url, html)
