@@ -23,7 +23,7 @@ from sitetrack.geo.services import admin_area_create, admin_area_update
 
 class AdminAreaSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="Name in the request's language.")
-    parent = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="pcode", read_only=True, allow_null=True)
     country = serializers.CharField(source="country_pcode", read_only=True)
     bbox = serializers.SerializerMethodField(help_text="[min lon, min lat, max lon, max lat] or null.")
     has_boundary = serializers.SerializerMethodField()

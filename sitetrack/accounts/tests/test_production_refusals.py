@@ -77,7 +77,7 @@ class ServerStartTests(SimpleTestCase):
 
     def test_check_deploy_is_clean_with_production_settings(self):
         result = run(
-            ["-m", "sitetrack.cli", "check", "--deploy", "--tag", "security", "--fail-level", "WARNING"],
+            ["-m", "sitetrack.cli", "check", "--deploy", "--fail-level", "WARNING"],
             self.tmp,
             DEBUG="0",
             SECRET_KEY=PRODUCTION_KEY,
