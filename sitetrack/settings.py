@@ -345,3 +345,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "SiteStatusEnum": "sitetrack.sites.models.SiteStatus.choices",
     "ImportStatusEnum": "sitetrack.intake.models.ImportStatus.choices",
 }
+
+# JSON bodies: a deeply nested one is a 400, not a RecursionError.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "sitetrack.accounts.parsers.SafeJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
