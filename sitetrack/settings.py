@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "sitetrack.assessments",
     "sitetrack.intake",
     "sitetrack.reports",
+    "sitetrack.response",
     "sitetrack.web",
     "sitetrack.demo",
 ]
@@ -171,7 +172,10 @@ STATIC_ROOT = DATA_DIR / "static"
 # Front-end libraries come from npm (package.json); `make install` runs npm ci.
 STATICFILES_DIRS = [
     (prefix, path)
-    for prefix, path in [("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist")]
+    for prefix, path in [
+        ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+        ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+    ]
     if path.exists()
 ]
 MEDIA_ROOT = DATA_DIR / "media"
@@ -344,6 +348,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "AssessmentStatusEnum": "sitetrack.assessments.models.AssessmentStatus.choices",
     "SiteStatusEnum": "sitetrack.sites.models.SiteStatus.choices",
     "ImportStatusEnum": "sitetrack.intake.models.ImportStatus.choices",
+    "ActivityStatusEnum": "sitetrack.response.models.ActivityStatus.choices",
+    "ReferralStatusEnum": "sitetrack.response.models.ReferralStatus.choices",
 }
 
 # JSON bodies: a deeply nested one is a 400, not a RecursionError.

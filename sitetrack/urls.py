@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("sitetrack.intake.api_urls")),
     path("", include("sitetrack.reports.api_urls")),
     path("", include("sitetrack.accounts.api_urls")),
+    path("", include("sitetrack.response.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
@@ -34,8 +35,14 @@ urlpatterns = [
     path("assessments/", include("sitetrack.assessments.urls")),
     path("intake/", include("sitetrack.intake.urls")),
     path("reports/", include("sitetrack.reports.urls")),
+    path("response/", include("sitetrack.response.urls")),
     path("", include("sitetrack.web.urls")),
 ]
+
+# Error pages in the site's layout, translated, with a way back (web app).
+handler403 = "sitetrack.web.views.error_403"
+handler404 = "sitetrack.web.views.error_404"
+handler500 = "sitetrack.web.views.error_500"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

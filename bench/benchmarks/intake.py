@@ -176,7 +176,7 @@ def _import(path: Path, operation, round_) -> None:
 
 
 def export_file(size: str, workdir: Path, codes: list[str]) -> Path:
-    from sitetrack.intake.fake_export import write_kobo_xlsx
+    from sitetrack.demo.fake_export import write_kobo_xlsx
 
     path = Path(workdir) / f"kobo-site-assessment-{SIZES[size]}-{SEED}.xlsx"
     if not path.exists():

@@ -541,7 +541,7 @@ def write_kobo_export(
     """A KoboToolbox XLSX export of `submissions` new weekly-needs submissions for the
     operation's sites, written by the intake app's export generator."""
     try:
-        from sitetrack.intake.fake_export import write_kobo_xlsx
+        from sitetrack.demo.fake_export import write_kobo_xlsx
     except ImportError as error:  # the intake app ships the generator
         raise ValueError("the intake app's KoboToolbox export generator is not installed") from error
     path = Path(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
@@ -13,7 +12,6 @@ from rest_framework.response import Response
 
 from sitetrack.geo.models import AdminArea
 from sitetrack.geo.selectors import (
-    admin_area_editable_by,
     admin_area_get,
     admin_area_list,
     admin_areas_geojson,
@@ -165,27 +163,15 @@ class AdminAreaViewSet(
         serializer = AdminAreaCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        parent = data.setdefault("parent", None)
-        if parent is None and not request.user.is_superuser:
-            raise PermissionDenied(_("Only a superuser can create a country (an area without a parent)."))
-        if parent is not None and not admin_area_editable_by(request.user, parent.country_pcode):
-            raise PermissionDenied(
-                _("Only administrators and IMOs of an operation in %(country)s can add admin areas there.")
-                % {"country": parent.country_pcode}
-            )
-        area = admin_area_create(**data)
+        data.setdefault("parent", None)
+        area = admin_area_create(user=request.user, **data)
         return Response(AdminAreaDetailSerializer(area).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         area = self.get_object()
-        if not admin_area_editable_by(request.user, area.country_pcode):
-            raise PermissionDenied(
-                _("Only administrators and IMOs of an operation in %(country)s can change its admin areas.")
-                % {"country": area.country_pcode}
-            )
         serializer = AdminAreaUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        area = admin_area_update(area=area, **serializer.validated_data)
+        area = admin_area_update(user=request.user, area=area, **serializer.validated_data)
         return Response(AdminAreaDetailSerializer(area).data)
 
     @extend_schema(

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,13 +110,6 @@ def detect_columns(header: list[str]) -> Columns:
         elif key in YEAR_COLUMNS and year is None:
             year = index
     return Columns(levels=levels, population=population, year=year)
-
-
-def name_key(name: str) -> str:
-    """Names compared loosely: accents, case and spacing do not make two names differ."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().replace("-", " ").split())
 
 
 # --- reading files ---------------------------------------------------------------------

@@ -21,10 +21,16 @@ from sitetrack.assessments.validation import COUNT_FIELDS, PRIORITY_FIELDS, SEVE
 from sitetrack.core.safe_yaml import load_user_yaml
 from sitetrack.intake.formspec import FLOWS_REPEAT, FormSpec
 
-LOCATION_TARGETS = ("site_code", "admin1_pcode", "admin2_pcode")
+# site_code: the site's code (SSID) in any column; location_pcode: the location's P-code
+# (admin-4/5) or DTM location code, matched to a site's code, alias or own admin area.
+SITE_TARGETS = ("site_code", "location_pcode")
+LOCATION_TARGETS = (*SITE_TARGETS, "admin1_pcode", "admin2_pcode")
 SCALAR_TARGETS = (*COUNT_FIELDS, *SEVERITY_FIELDS, *PRIORITY_FIELDS, "visit_date", "method", "observations")
 FLOW_TARGETS = ("flow:direction", "flow:area", "flow:individuals", "flow:reason")
-OTHER_TARGETS = ("priorities", "ignore")
+# submission_id: a stable response id column, for exports without _uuid / meta/instanceID.
+OTHER_TARGETS = ("priorities", "submission_id", "ignore")
+# A value table may send a choice to "ignore": the value is left in the raw record only.
+IGNORE_VALUE = "ignore"
 SHIPPED = Path(__file__).resolve().parent / "mappings"
 
 
@@ -95,8 +101,10 @@ def mapping_from_dict(data: dict[str, Any], *, indicator_codes: set[str] | None 
             )
             continue
         fields[str(source)] = target
-    if "site_code" not in {t.target for t in fields.values()}:
-        errors.append(_("No field is mapped to site_code: imports could not find the site."))
+    if not {t.target for t in fields.values()} & set(SITE_TARGETS):
+        errors.append(
+            _("No field is mapped to site_code or location_pcode: imports could not find the site.")
+        )
     if errors:
         raise ValidationError({"fields": errors})
     repeats = {str(k): str(v) for k, v in (data.get("repeats") or {}).items()}

@@ -14,6 +14,9 @@ class ImportStatus(models.TextChoices):
     SAVING = "saving", _("Saving")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    # The process running it ended without finishing it (killed, machine stopped): set
+    # when the next import or worker starts. Nothing of it was written.
+    INTERRUPTED = "interrupted", _("Interrupted")
 
 
 class ImportSource(models.TextChoices):
@@ -69,12 +72,14 @@ class ImportRun(models.Model):
     file_sha256 = models.CharField(max_length=64, blank=True)
     # For XLSX (zip) files: a digest of the workbook's parts (name, CRC-32, size) without
     # its document properties. An export downloaded again with the same submissions has
-    # other bytes (export time) but the same parts (see services._content_digest).
+    # other bytes (export time) but the same parts (see importer.identity.content_digest).
     content_digest = models.CharField(max_length=64, blank=True, default="")
     file_format = models.CharField(max_length=20, blank=True)
+    # A workbook's main sheet, when it is not the first ("" = the first).
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True, default="")
     all_or_nothing = models.BooleanField(default=False)
     status = models.CharField(
-        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED, db_index=True
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED, db_index=True
     )
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
@@ -87,8 +92,11 @@ class ImportRun(models.Model):
     # The file-level error when nothing could be imported (IntakeFileError.as_dict()).
     error = models.JSONField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # "host:pid" of the process running it (checking or saving), to tell an import that
+    # died from one still running.
+    process = models.CharField(max_length=120, blank=True, default="")
     # A re-import of a file identical to an earlier import whose result still stands:
-    # every submission is unchanged by construction (see services._identical_import).
+    # every submission is unchanged by construction (see importer.identity.identical_import).
     identical_to = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -104,6 +112,10 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name or self.source} → {self.round} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.INTERRUPTED)
 
     @property
     def percent(self) -> int:

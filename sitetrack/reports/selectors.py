@@ -17,6 +17,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -29,14 +30,16 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from sitetrack.assessments.models import NEED_FIELDS, Round, RoundKind, SiteAssessment
+from sitetrack.assessments.selectors import previous_round
 from sitetrack.core.models import Operation
 from sitetrack.core.sectors import SECTOR_HXL, Sector
 from sitetrack.geo.models import AdminArea
 from sitetrack.reports import indicators as ind
-from sitetrack.sites.models import Site
+from sitetrack.sites.models import Site, SiteStatus, SiteStatusChange
 
 # A sector's need counts as severe from this severity (1–5) on; an operation can lower
 # or raise it with the SITETRACK_SEVERE_NEED setting or per call.
@@ -168,19 +171,39 @@ class PriorityRank:
 
 @dataclass
 class KeyFigures:
+    """The headline figures. Totals count the validated assessments of the round's open
+    sites; `open_sites` says how many sites there were to assess (coverage). The change
+    since the previous round compares like with like: only the `compared_sites` validated
+    in both rounds, never a total of 14 sites with one of 40."""
+
     sites_assessed: int
+    open_sites: int
     individuals: int
     households: int
     arrivals: int
     departures: int
     previous_sites_assessed: int | None
+    previous_open_sites: int | None
     previous_individuals: int | None
     previous_households: int | None
+    compared_sites: int | None
     change_individuals: int | None
     change_households: int | None
     sites_not_assessed: int
     individuals_not_assessed_last_known: int
     sites_with_critical_gaps: int
+
+    @property
+    def coverage_percent(self) -> int | None:
+        """Sites assessed out of the open sites, in whole percent (rounded down, so a
+        round with one site missing never reads 100 %)."""
+        return self.sites_assessed * 100 // self.open_sites if self.open_sites else None
+
+    @property
+    def previous_coverage_percent(self) -> int | None:
+        if not self.previous_open_sites or self.previous_sites_assessed is None:
+            return None
+        return self.previous_sites_assessed * 100 // self.previous_open_sites
 
 
 @dataclass
@@ -232,12 +255,35 @@ def sector_infos() -> list[SectorInfo]:
 # --- helpers ------------------------------------------------------------------------
 
 
-def previous_weekly_round(round: Round) -> Round | None:
-    """The weekly round just before this one in the same operation."""
+def sites_open_in_round(round: Round) -> QuerySet[Site]:
+    """The operation's sites that were open on the first day of the round.
+
+    A site's status on a day is that of its last dated status change on or before that
+    day (a site closed on 10 March is not open in the round starting 24 March, nor in
+    one starting on 10 March). A site whose changes all come later was open before them;
+    a site without any dated change has its current status. A site opened after the
+    round ended (`opened_on`) is not in it."""
+    start = round.period_start
+    changes = SiteStatusChange.objects.filter(site=OuterRef("pk"))
+    status_then = Coalesce(
+        Subquery(changes.filter(date__lte=start).order_by("-date", "-pk").values("status")[:1]),
+        Case(When(Exists(changes), then=Value(SiteStatus.OPEN)), default=F("status")),
+        output_field=CharField(),
+    )
     return (
-        Round.objects.filter(operation_id=round.operation_id, kind=round.kind, number__lt=round.number)
-        .order_by("-number")
-        .first()
+        Site.objects.for_operation(round.operation)
+        .alias(status_then=status_then)
+        .filter(status_then=SiteStatus.OPEN)
+        .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=round.period_end))
+    )
+
+
+def round_assessed(round: Round) -> QuerySet[SiteAssessment]:
+    """The validated assessments of a round that count: those of the sites open in it."""
+    return (
+        SiteAssessment.objects.validated()
+        .filter(round=round)
+        .filter(site_id__in=sites_open_in_round(round).values("pk"))
     )
 
 
@@ -354,41 +400,50 @@ def _sector_q(sector: str, columns: list[ind.IndicatorColumn], severe_from: int)
 # --- the report ----------------------------------------------------------------------
 
 
+def _signed_sum(field: str, this: Q, prev: Q) -> Sum:
+    """The total of `field` over `this` minus its total over `prev`, in one pass."""
+    return Sum(
+        Case(
+            When(this, then=F(field)),
+            When(prev, then=Value(0) - F(field)),
+            output_field=IntegerField(),
+        ),
+        default=0,
+    )
+
+
 def key_figures_for(round: Round, previous: Round | None) -> dict:
-    """Totals of this round and the previous weekly round in one aggregate query."""
-    this = Q(round_id=round.pk)
-    ids = [round.pk] + ([previous.pk] if previous else [])
-    aggregates = {
+    """Totals and coverage of this round and the previous one, and the change between
+    them over the sites validated in both rounds (two aggregate queries)."""
+    open_now = sites_open_in_round(round).values("pk")
+    this = Q(round_id=round.pk, site_id__in=open_now)
+    aggregates: dict = {
         "sites_assessed": Count("pk", filter=this),
         "individuals": Sum("individuals", filter=this, default=0),
         "households": Sum("households", filter=this, default=0),
         "arrivals": Sum("arrivals", filter=this, default=0),
         "departures": Sum("departures", filter=this, default=0),
     }
+    open_counts = {"open_sites": Count("pk", filter=Q(pk__in=open_now))}
+    ids = [round.pk]
     if previous is not None:
-        prev = Q(round_id=previous.pk)
+        ids.append(previous.pk)
+        open_before = sites_open_in_round(previous).values("pk")
+        prev = Q(round_id=previous.pk, site_id__in=open_before)
+        validated = SiteAssessment.objects.validated()
+        # Like with like: the sites validated (and open) in both rounds.
+        both = Q(site_id__in=validated.filter(this).values("site_id")) & Q(
+            site_id__in=validated.filter(prev).values("site_id")
+        )
         aggregates |= {
             "previous_sites_assessed": Count("pk", filter=prev),
             "previous_individuals": Sum("individuals", filter=prev, default=0),
             "previous_households": Sum("households", filter=prev, default=0),
-            # This round's total minus the previous round's, in one pass.
-            "change_individuals": Sum(
-                Case(
-                    When(this, then=F("individuals")),
-                    When(prev, then=Value(0) - F("individuals")),
-                    output_field=IntegerField(),
-                ),
-                default=0,
-            ),
-            "change_households": Sum(
-                Case(
-                    When(this, then=F("households")),
-                    When(prev, then=Value(0) - F("households")),
-                    output_field=IntegerField(),
-                ),
-                default=0,
-            ),
+            "compared_sites": Count("pk", filter=this & both),
+            "change_individuals": _signed_sum("individuals", this & both, prev & both),
+            "change_households": _signed_sum("households", this & both, prev & both),
         }
+        open_counts["previous_open_sites"] = Count("pk", filter=Q(pk__in=open_before))
     # Aliases may not shadow the fields they sum: prefix them, then strip the prefix.
     result = (
         SiteAssessment.objects.validated()
@@ -396,14 +451,20 @@ def key_figures_for(round: Round, previous: Round | None) -> dict:
         .aggregate(**{f"kf_{name}": agg for name, agg in aggregates.items()})
     )
     figures = {name[3:]: value for name, value in result.items()}
+    figures |= Site.objects.for_operation(round.operation).aggregate(**open_counts)
     for name in (
         "previous_sites_assessed",
+        "previous_open_sites",
         "previous_individuals",
         "previous_households",
+        "compared_sites",
         "change_individuals",
         "change_households",
     ):
         figures.setdefault(name, None)
+    if not figures["compared_sites"]:
+        # Nothing to compare: no change, rather than a total against nothing.
+        figures["change_individuals"] = figures["change_households"] = None
     return figures
 
 
@@ -451,14 +512,14 @@ def weekly_report(round: Round, *, language: str = "en", severe_from: int | None
     with translation.override(language):
         sectors = sector_infos()
         columns = ind.threshold_columns(operation, language)
-        previous = previous_weekly_round(round)
+        previous = previous_round(round)
 
         figures = key_figures_for(round, previous)
 
         # Every validated assessment of this round, with its change since the previous
         # round and its gaps against thresholds.
         validated = SiteAssessment.objects.validated()
-        assessed = validated.filter(round=round)
+        assessed = round_assessed(round)
         annotated = _annotate_flags(assessed, columns, severe_from)
         if previous is not None:
             prev = validated.filter(round=previous, site=OuterRef("site"))
@@ -490,8 +551,7 @@ def weekly_report(round: Round, *, language: str = "en", severe_from: int | None
             .values("pk")[:1]
         )
         missing_sites = (
-            Site.objects.open()
-            .for_operation(operation)
+            sites_open_in_round(round)
             .filter(~Exists(assessed.filter(site=OuterRef("pk"))))
             .annotate(last_assessment=Subquery(last_known))
         )
@@ -580,13 +640,16 @@ def weekly_report(round: Round, *, language: str = "en", severe_from: int | None
 
         key = KeyFigures(
             sites_assessed=figures["sites_assessed"],
+            open_sites=figures["open_sites"],
             individuals=figures["individuals"],
             households=figures["households"],
             arrivals=figures["arrivals"],
             departures=figures["departures"],
             previous_sites_assessed=figures["previous_sites_assessed"],
+            previous_open_sites=figures["previous_open_sites"],
             previous_individuals=figures["previous_individuals"],
             previous_households=figures["previous_households"],
+            compared_sites=figures["compared_sites"],
             change_individuals=figures["change_individuals"],
             change_households=figures["change_households"],
             sites_not_assessed=len(not_assessed_rows),

@@ -5,4 +5,5 @@ from sitetrack.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
 ]

@@ -1,17 +1,86 @@
+"""The home page per role, site search and the error pages, all in the site's layout."""
+
+from __future__ import annotations
+
+import logging
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
 
 from sitetrack.core.access import can
+
+logger = logging.getLogger(__name__)
+SEARCH_LIMIT = 50
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The operation's key figures: open sites by type and by admin1 (in the user's scope)."""
+    """What this user should do or look at now, by what their role allows: the sites to
+    collect (assess), what to validate, import and publish (validate/import/publish), and
+    the operation's key figures (read). Each figure links to the table behind it."""
+    from sitetrack.web import selectors
+
     operation = getattr(request, "operation", None)
-    context = {}
-    if operation is not None and can(request.user, operation, "read"):
+    context: dict = {}
+    user = request.user
+    if operation is not None and can(user, operation, "read"):
         from sitetrack.sites.selectors import operation_key_figures
 
-        context["figures"] = operation_key_figures(user=request.user, operation=operation)
+        context["figures"] = operation_key_figures(user=user, operation=operation)
+        context["coordinator"] = selectors.coordinator_figures(user=user, operation=operation)
+        if can(user, operation, "assess") and not can(user, operation, "validate"):
+            context["to_collect"] = selectors.rounds_to_collect(user=user, operation=operation)
+        if can(user, operation, "validate"):
+            context["to_validate"] = selectors.submitted_by_round(user=user, operation=operation)
+        if can(user, operation, "import"):
+            context["intake"] = selectors.intake_attention(operation=operation)
+        if can(user, operation, "publish"):
+            context["to_publish"] = selectors.rounds_to_publish(operation=operation)
+        if can(user, operation, "report_activity") and not can(user, operation, "validate"):
+            context["partner"] = True
     return render(request, "web/home.html", context)
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Sites by code, name or alias in the user's scope; one match opens its page."""
+    from sitetrack.sites.selectors import site_list
+
+    operation = getattr(request, "operation", None)
+    term = request.GET.get("q", "").strip()[:100]
+    results = []
+    if term and operation is not None and can(request.user, operation, "read"):
+        found = site_list(user=request.user, operation=operation, q=term)
+        exact = found.filter(code__iexact=term).first()
+        results = list(found[: SEARCH_LIMIT + 1])
+        if exact is not None or len(results) == 1:
+            return redirect("sites:detail", code=(exact or results[0]).code)
+    return render(
+        request,
+        "web/search.html",
+        {"q": term, "results": results[:SEARCH_LIMIT], "more": len(results) > SEARCH_LIMIT},
+    )
+
+
+def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    return render(request, template, {"status": status}, status=status)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "web/403.html", 403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "web/404.html", 404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    """In the layout when it can be drawn; the database may be what failed, so fall back to
+    the page without the operation's context rather than fail again."""
+    try:
+        return _error(request, "web/500.html", 500)
+    except Exception:
+        logger.exception("The 500 page could not be drawn with its context")
+        return HttpResponseServerError(loader.get_template("web/500_plain.html").render({}))

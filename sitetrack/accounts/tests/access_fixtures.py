@@ -3,6 +3,7 @@ Fatou's arrondissement (CF711) unless named `_outside` (CF713, outside her scope
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,8 @@ from sitetrack.assessments import services as assessment_services
 from sitetrack.assessments.tests.fixtures import good_values, make_round
 from sitetrack.intake.models import DuplicateHold, FieldMapping, ImportRun, ImportStatus
 from sitetrack.reports.models import Subscription
+from sitetrack.response.models import Referral
+from sitetrack.response.tests.helpers import make_activity
 
 
 @dataclass
@@ -23,6 +26,8 @@ class Objects:
     hold: Any
     subscription: Any
     token: Any
+    activity: Any
+    referral: Any
 
 
 def build(case) -> Objects:
@@ -44,7 +49,17 @@ def build(case) -> Objects:
         operation=case.operation, name="WASH cluster", email="wash@example.org"
     )
     token, _key = api_token_create(user=case.victor, name="matrix")
-    return Objects(round, inside, outside, run, mapping, hold, subscription, token)
+    activity = make_activity(case, case.ngo)
+    referral = Referral.objects.create(
+        operation=case.operation,
+        site=case.mpoko,
+        sector="wash",
+        to_organisation=case.ngo,
+        title="Latrines full",
+        due_date=datetime.date(2014, 2, 1),
+        created_by=case.imani,
+    )
+    return Objects(round, inside, outside, run, mapping, hold, subscription, token, activity, referral)
 
 
 def kwargs_for(name: str, kwarg_names: list[str], case, objects: Objects) -> dict[str, Any]:
@@ -66,6 +81,10 @@ def kwargs_for(name: str, kwarg_names: list[str], case, objects: Objects) -> dic
         "intake:mapping-download": {"pk": objects.mapping.pk},
         "reports:subscription-edit": {"pk": objects.subscription.pk},
         "api-token-revoke": {"pk": objects.token.pk},
+        "api-activity": {"pk": objects.activity.pk},
+        "api-activity-reports": {"pk": objects.activity.pk},
+        "api-organisation": {"pk": case.ngo.pk},
+        "api-referral-status": {"pk": objects.referral.pk},
     }
     by_kwarg: dict[str, Any] = {
         "code": case.mpoko.code,

@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from sitetrack.accounts.tests import access_fixtures
 from sitetrack.core.testing import BaseCase
 
-EXAMPLES = int(os.getenv("FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.getenv("FUZZ_EXAMPLES", "5"))
 ROLES = ("ada", "imani", "fatou", "paul", "victor", "olga", None)
 
 

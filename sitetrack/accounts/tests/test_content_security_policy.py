@@ -34,9 +34,18 @@ class PolicyHeaderTests(BaseCase):
                 self.assertEqual(directives["object-src"], ["'none'"])
                 self.assertEqual(directives["frame-ancestors"], ["'none'"])
 
-    def test_the_map_pages_start_up_script_carries_the_nonce_of_the_header(self):
+    def test_an_inline_script_carries_the_nonce_of_the_header(self):
+        from sitetrack.assessments.tests.fixtures import make_round
+        from sitetrack.intake.models import ImportRun, ImportStatus
+
+        run = ImportRun.objects.create(
+            operation=self.operation,
+            round=make_round(self.operation),
+            created_by=self.imani,
+            status=ImportStatus.CHECKING,
+        )
         self.login(self.imani)
-        response = self.client.get(reverse("sites:map"))
+        response = self.client.get(reverse("intake:run", args=[run.pk]))
         nonce = next(s for s in policy(response)["script-src"] if s.startswith("'nonce-"))[7:-1]
         self.assertContains(response, f'<script nonce="{nonce}">')
 
@@ -60,5 +69,5 @@ class TemplateInlineScriptTests(SimpleTestCase):
             [],
             'Inline scripts need nonce="{{ request.csp_nonce }}"; event handlers (onclick=...) are '
             "blocked by the Content-Security-Policy: use data-autosubmit / data-confirm "
-            "(core/static/core/behaviours.js) or a static script.",
+            "(web/static/web/site.js) or a static script.",
         )

@@ -25,9 +25,15 @@ def _csv_header(path: Path) -> str:
 
 
 def open_reader(
-    path: Path | str, *, name: str | None = None, form: FormSpec | None = None, encoding: str | None = None
+    path: Path | str,
+    *,
+    name: str | None = None,
+    form: FormSpec | None = None,
+    encoding: str | None = None,
+    sheet: str = "",
 ):
-    """The right reader for a file, chosen by its content (and extension as a hint)."""
+    """The right reader for a file, chosen by its content (and extension as a hint);
+    `sheet`: a workbook's main sheet, when it is not the first."""
     path = Path(path)
     name = name or path.name
     if not path.exists() or path.stat().st_size == 0:
@@ -36,18 +42,13 @@ def open_reader(
         head = fh.read(8)
     suffix = path.suffix.lower()
     if head == OLE_MAGIC or suffix in (".xlsx", ".xlsm"):
-        reader = KoboXlsxReader(path, name=name)
-        if form is not None:
-            labels = LabelTranslator(form)
-            if labels.matches(reader.headers) > 0.5:
-                reader = KoboXlsxReader(path, name=name, labels=labels)
-        return reader
+        return open_reader_xlsx(path, name=name, form=form, sheet=sheet)
     if head.startswith(b"PK"):
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()
             if "xl/workbook.xml" in names:
-                return open_reader_xlsx(path, name=name, form=form)
+                return open_reader_xlsx(path, name=name, form=form, sheet=sheet)
             return OdkCsvReader(path, name=name)
         raise IntakeFileError(
             _("The archive is truncated or damaged."), file=name, rule="truncated_or_damaged"
@@ -65,10 +66,10 @@ def open_reader(
     return reader
 
 
-def open_reader_xlsx(path: Path, *, name: str, form: FormSpec | None):
-    reader = KoboXlsxReader(path, name=name)
+def open_reader_xlsx(path: Path, *, name: str, form: FormSpec | None, sheet: str = ""):
+    reader = KoboXlsxReader(path, name=name, sheet=sheet)
     if form is not None:
         labels = LabelTranslator(form)
         if labels.matches(reader.headers) > 0.5:
-            reader = KoboXlsxReader(path, name=name, labels=labels)
+            reader = KoboXlsxReader(path, name=name, labels=labels, sheet=sheet)
     return reader

@@ -55,6 +55,10 @@ def detect_encoding(path: Path, *, name: str) -> str:
     return "cp1252"
 
 
+# Files up to this size have their records counted exactly before the import.
+COUNT_BYTES = 32 << 20
+
+
 class KoboCsvReader:
     format = "kobo_csv"
 
@@ -79,21 +83,24 @@ class KoboCsvReader:
         self.keys = field_keys(headers, self.sep)
         self.columns = dict(zip(self.keys, self.raw_headers, strict=False))
         self.sheet = ""
+        # Without either, the mapping must name a stable id column (the checker says so).
+        self.has_identity = bool({"_uuid", "meta/instanceID", "meta.instanceID"} & set(headers))
+        self.total = self._count_records(path)
+
+    def _count_records(self, path: Path) -> int:
+        """Records, not lines (a cell may hold line breaks): counted by the CSV parser for
+        files up to COUNT_BYTES, estimated from the lines beyond (the import then sets the
+        total it counted)."""
+        if path.stat().st_size <= COUNT_BYTES:
+            with open(path, encoding=self.encoding, newline="") as fh:
+                return max(0, sum(1 for row in csv.reader(fh, delimiter=self.delimiter) if row) - 1)
         # Counting lines is cheap next to parsing them; a quoted newline makes it an estimate.
         with open(path, "rb") as fh:
-            self.total = max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1)
+            return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1)
 
     def __iter__(self) -> Iterator[Submission]:
         headers, keys = self.headers, self.keys
         value = self.labels.value if self.labels is not None else None
-        if "_uuid" not in headers and "meta/instanceID" not in headers and "meta.instanceID" not in headers:
-            raise IntakeFileError(
-                _("The CSV file has no _uuid column: is it a KoboToolbox export?"),
-                file=self.name,
-                row=1,
-                column="_uuid",
-                rule="missing_required_column",
-            )
         uuid_i = headers.index("_uuid") if "_uuid" in headers else None
         inst_i = next(
             (headers.index(h) for h in ("meta/instanceID", "meta.instanceID") if h in headers), None

@@ -54,7 +54,9 @@ class KoboXlsxReader:
     # with `complete` — the reading process is the slower of the two.
     defer_fields = False
 
-    def __init__(self, path: Path, *, name: str, labels: LabelTranslator | None = None) -> None:
+    def __init__(
+        self, path: Path, *, name: str, labels: LabelTranslator | None = None, sheet: str = ""
+    ) -> None:
         check_xlsx(path, name=name)
         self.path, self.name, self.labels = path, name, labels
         try:
@@ -62,7 +64,15 @@ class KoboXlsxReader:
             sheets = self.book.sheet_names
             if not sheets:
                 raise IntakeFileError(_("The workbook has no sheet."), file=name, rule="no_sheet")
-            self.sheet = sheets[0]
+            if sheet and sheet not in sheets:
+                raise IntakeFileError(
+                    _("The workbook has no sheet %(sheet)s; its sheets are: %(sheets)s.")
+                    % {"sheet": sheet, "sheets": ", ".join(sheets)},
+                    file=name,
+                    sheet=sheet,
+                    rule="no_sheet",
+                )
+            self.sheet = sheet or sheets[0]
             self.total = max(0, self.book.height(self.sheet) - 1)
             first = next(iter(self.book.raw_rows(self.sheet)), None)
         except _READ_ERRORS as exc:
@@ -74,7 +84,9 @@ class KoboXlsxReader:
             self.headers = labels.headers(self.headers)
         self.keys = field_keys(self.headers, "/")
         self.columns = dict(zip(self.keys, self.headers, strict=False))
-        self.repeat_sheets = sheets[1:]
+        self.repeat_sheets = [s for s in sheets if s != self.sheet]
+        # Without either, the mapping must name a stable id column (the checker says so).
+        self.has_identity = bool({"_uuid", "meta/instanceID", "meta/rootUuid"} & set(self.headers))
         self._key_of: dict[str, str] | None = None
         # Read now, not in `complete`: by then a second process may be reading the same
         # open file (a forked child shares its offset).
@@ -187,14 +199,6 @@ class KoboXlsxReader:
         root_col = headers.index("meta/rootUuid") if "meta/rootUuid" in headers else None
         inst_col = headers.index("meta/instanceID") if "meta/instanceID" in headers else None
         time_col = headers.index("_submission_time") if "_submission_time" in headers else None
-        if uuid_col is None and inst_col is None:
-            raise IntakeFileError(
-                _("The main sheet has no _uuid or meta/instanceID column: is it a KoboToolbox export?"),
-                file=self.name,
-                sheet=sheet,
-                column="_uuid",
-                rule="missing_required_column",
-            )
         value = self.labels.value if self.labels is not None else None
         known = self.known
         defer = self.defer_fields and value is None

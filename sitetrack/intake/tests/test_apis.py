@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sitetrack.assessments.models import SiteAssessment
-from sitetrack.intake.fake_export import write_kobo_xlsx
+from sitetrack.demo.fake_export import write_kobo_xlsx
 from sitetrack.intake.models import ImportRun
 from sitetrack.intake.tests.helpers import IntakeCase
 

@@ -4,8 +4,8 @@ import tempfile
 from pathlib import Path
 
 from sitetrack.assessments.models import PopulationFlow, SiteAssessment
-from sitetrack.intake import services
-from sitetrack.intake.fake_export import write_kobo_csv, write_kobo_xlsx
+from sitetrack.demo.fake_export import write_kobo_csv, write_kobo_xlsx
+from sitetrack.intake.importer import identity
 from sitetrack.intake.models import ChangeType, CleaningLogEntry, ImportStatus, RawSubmission
 from sitetrack.intake.services import import_file
 from sitetrack.intake.tests.helpers import IntakeCase
@@ -127,7 +127,7 @@ class ImportTests(IntakeCase):
         changed = write_kobo_xlsx(
             self.tmp / "changed.xlsx", submissions=7, sites=self.sites_for_export(), seed=2
         )
-        self.assertNotEqual(services._content_digest(changed), services._content_digest(again_path))
+        self.assertNotEqual(identity.content_digest(changed), identity.content_digest(again_path))
 
     def test_a_file_identical_to_an_import_overtaken_by_a_later_one_is_compared_row_by_row(self):
         path = self.xlsx()
@@ -161,8 +161,8 @@ class ImportTests(IntakeCase):
     def test_validating_typed_values_once_finds_what_validating_them_twice_finds(self):
         from unittest import mock
 
-        import sitetrack.intake.services as services
         from sitetrack.assessments.validation import validate
+        from sitetrack.intake.importer import row_rules
 
         compared = []
 
@@ -175,7 +175,7 @@ class ImportTests(IntakeCase):
             )
             return once
 
-        with mock.patch.object(services, "validate", both):
+        with mock.patch.object(row_rules, "validate", both):
             self.run_import(self.xlsx(n=7, seed=4))
         self.assertEqual(len(compared), 7)
         for once, twice in compared:
@@ -244,7 +244,7 @@ class ImportTests(IntakeCase):
 
         from django.utils import timezone
 
-        from sitetrack.intake.fake_export import kobo_api_records
+        from sitetrack.demo.fake_export import kobo_api_records
 
         records = kobo_api_records(submissions=4, sites=self.sites_for_export())
         times = ["2014-02-07T12:40:00.250+01:00", "2014-02-07T11:40:00Z", "2014-02-07T11:40:00", ""]
@@ -272,7 +272,7 @@ class ImportTests(IntakeCase):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from sitetrack.intake import services
+        from sitetrack.intake.services import runs
 
         def analyzed(n: int) -> bool:
             SiteAssessment.objects.all().delete()
@@ -281,6 +281,6 @@ class ImportTests(IntakeCase):
                 self.run_import(self.xlsx(n=n, seed=n))
             return any(q["sql"].startswith("ANALYZE") for q in queries.captured_queries)
 
-        with mock.patch.object(services, "ANALYZE_AFTER", 5):
+        with mock.patch.object(runs, "ANALYZE_AFTER", 5):
             self.assertEqual(analyzed(7), connection.vendor == "postgresql")
             self.assertFalse(analyzed(3))

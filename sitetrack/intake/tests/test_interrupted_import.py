@@ -23,7 +23,7 @@ from sitetrack.core.catalogue import catalogue_ensure_default
 from sitetrack.core.models import Operation
 from sitetrack.geo.models import AdminArea
 from sitetrack.sites.models import Site
-from sitetrack.intake.fake_export import write_kobo_xlsx
+from sitetrack.demo.fake_export import write_kobo_xlsx
 catalogue_ensure_default()
 cf = AdminArea.objects.create(pcode="CF", name_en="CAR", level=0)
 a1 = AdminArea.objects.create(pcode="CF71", name_en="Bangui", level=1, parent=cf)

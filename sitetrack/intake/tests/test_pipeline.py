@@ -9,8 +9,8 @@ from pathlib import Path
 from unittest import mock
 
 from sitetrack.assessments.models import PopulationFlow, SiteAssessment
-from sitetrack.intake import services
-from sitetrack.intake.fake_export import write_kobo_xlsx
+from sitetrack.demo.fake_export import write_kobo_xlsx
+from sitetrack.intake.importer import pipeline as reading
 from sitetrack.intake.models import CleaningLogEntry, ImportStatus, RawSubmission
 from sitetrack.intake.readers import IntakeFileError, Submission
 from sitetrack.intake.services import import_file
@@ -58,16 +58,16 @@ class PipelineTests(IntakeCase):
 
     def run_import(self, *, pipeline: bool):
         pids = self.tmp / "pids"
-        original = services._produce
+        original = reading._produce
 
         def produce(*args):
             pids.write_text(str(os.getpid()))
             original(*args)
 
         with (
-            mock.patch.object(services, "PIPELINE_MIN_ROWS", 1 if pipeline else 10**9),
-            mock.patch.object(services, "PIPELINE_MIN_BYTES", 0 if pipeline else 10**15),
-            mock.patch.object(services, "_produce", produce),
+            mock.patch.object(reading, "PIPELINE_MIN_ROWS", 1 if pipeline else 10**9),
+            mock.patch.object(reading, "PIPELINE_MIN_BYTES", 0 if pipeline else 10**15),
+            mock.patch.object(reading, "_produce", produce),
         ):
             pids.unlink(missing_ok=True)
             run = import_file(operation=self.operation, round=self.round, user=self.imani, path=self.path)
@@ -108,11 +108,11 @@ class PipelineTests(IntakeCase):
 
     def test_an_error_while_reading_reaches_the_import_with_where_it_happened(self):
         with (
-            mock.patch.object(services, "PIPELINE_MIN_ROWS", 1),
+            mock.patch.object(reading, "PIPELINE_MIN_ROWS", 1),
             self.assertRaises(IntakeFileError) as caught,
         ):
             got = []
-            for sub in services._submissions(_FailingReader()):
+            for sub in reading.submissions(_FailingReader()):
                 got.append(sub.uuid)
         self.assertEqual(got, ["u0", "u1"])
         self.assertEqual(

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from sitetrack.assessments.models import PopulationFlow, SiteAssessment
-from sitetrack.intake.fake_export import (
+from sitetrack.demo.fake_export import (
     kobo_api_records,
     write_kobo_csv,
     write_kobo_label_csv,

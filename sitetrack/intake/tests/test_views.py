@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sitetrack.assessments.models import SiteAssessment
-from sitetrack.intake import services
-from sitetrack.intake.fake_export import write_kobo_xlsx
+from sitetrack.demo.fake_export import write_kobo_xlsx
 from sitetrack.intake.models import DuplicateHold, FieldMapping, HoldStatus, ImportRun, ImportStatus
+from sitetrack.intake.services import uploads
 from sitetrack.intake.tests.helpers import IntakeCase
 
 
@@ -31,13 +31,13 @@ class IntakePageTests(IntakeCase):
     def test_an_imo_uploads_an_export_and_follows_its_import_to_the_summary(self):
         self.login(self.imani)
         stored = []
-        original = services.import_upload_store
+        original = uploads.import_upload_store
 
         def store(upload):
             stored.append(original(upload))
             return stored[-1]
 
-        with mock.patch.object(services, "import_upload_store", side_effect=store):
+        with mock.patch.object(uploads, "import_upload_store", side_effect=store):
             response = self.client.post(
                 reverse("intake:home"),
                 {"file": self.upload(), "round": self.round.pk, "form": "site-assessment"},

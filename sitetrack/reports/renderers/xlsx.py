@@ -99,16 +99,37 @@ def _render(report: WeeklyReport, sector: str) -> bytes:
     s.row(_("Only validated assessments are counted."))
     s.blank()
     s.title(_("Key figures"))
-    s.row(_("Sites assessed"), kf.sites_assessed)
-    s.row(_("People (individuals)"), kf.individuals)
-    s.row(_("Households"), kf.households)
-    s.row(_("Change in people since the previous round"), kf.change_individuals)
-    s.row(_("Change in households since the previous round"), kf.change_households)
-    s.row(_("Arrivals"), kf.arrivals)
-    s.row(_("Departures"), kf.departures)
-    s.row(_("Sites with critical gaps"), kf.sites_with_critical_gaps)
-    s.row(_("Open sites not assessed"), kf.sites_not_assessed)
+    # Coverage beside every total: the sites a figure counts, and the open sites.
+    s.header("", _("Value"), _("Sites counted"), _("Open sites"), _("Coverage %"))
+    cov = [kf.sites_assessed, kf.open_sites, kf.coverage_percent]
+    s.row(_("Sites assessed"), kf.sites_assessed, *cov)
+    s.row(_("People (individuals)"), kf.individuals, *cov)
+    s.row(_("Households"), kf.households, *cov)
+    s.row(
+        _("Change in people since the previous round, over the sites validated in both rounds"),
+        kf.change_individuals,
+        kf.compared_sites,
+        kf.open_sites,
+    )
+    s.row(
+        _("Change in households since the previous round, over the sites validated in both rounds"),
+        kf.change_households,
+        kf.compared_sites,
+        kf.open_sites,
+    )
+    s.row(_("Arrivals"), kf.arrivals, *cov)
+    s.row(_("Departures"), kf.departures, *cov)
+    s.row(_("Sites with critical gaps"), kf.sites_with_critical_gaps, *cov)
+    s.row(_("Open sites not assessed"), kf.sites_not_assessed, None, kf.open_sites)
     s.row(_("People in sites not assessed (last known)"), kf.individuals_not_assessed_last_known)
+    if report.previous_round:
+        s.row(
+            _("Previous round: people"),
+            kf.previous_individuals,
+            kf.previous_sites_assessed,
+            kf.previous_open_sites,
+            kf.previous_coverage_percent,
+        )
     s.blank()
     s.title(_("Most frequent priority needs (score: first = 3, second = 2, third = 1)"))
     s.header(_("Rank"), _("Sector"), _("Score"), _("1st"), _("2nd"), _("3rd"), _("Sites"))

@@ -7,8 +7,9 @@ Round 2 (this week), validated: M'Poko 1,200 / 240 (+250 arrived, 50 left), Boy-
 450 / 90 (+10, -60), Don Bosco 800 / 160 (new, +800). Bimbo is only submitted (not
 validated) this week, so it is listed as not assessed with its round-1 figures.
 
-Key figures of round 2: 3 sites, 2,450 people, 490 households, +650 people and +130
-households since round 1, 1,060 arrivals, 110 departures, 1 open site not assessed
+Key figures of round 2: 3 of 4 open sites assessed (75 %), 2,450 people, 490 households,
++150 people and +30 households since round 1 over the 2 sites validated in both rounds
+(M'Poko and Boy-Rabe), 1,060 arrivals, 110 departures, 1 open site not assessed
 (300 people last known). Critical gaps: M'Poko gets 10 l/person/day (threshold 15) and
 Boy-Rabe has 30 people per latrine (threshold 20): 2 sites.
 """
@@ -24,7 +25,7 @@ ROUND2 = {
     "sites": 3,
     "individuals": 2450,
     "households": 490,
-    "change_individuals": 650,
+    "change_individuals": 150,  # M'Poko and Boy-Rabe, the two sites validated in both rounds
     "change_households": 130,
     "arrivals": 1060,
     "departures": 110,

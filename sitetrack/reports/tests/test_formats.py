@@ -24,11 +24,12 @@ from sitetrack.sites.models import Site, SiteType
 SITES = 3
 PEOPLE = 1200 + 450 + 800  # 2,450
 HOUSEHOLDS = 240 + 90 + 160  # 490
-CHANGE = PEOPLE - (1000 + 500 + 300)  # +650
+# Like with like: M'Poko and Boy-Rabe, the two sites validated in both rounds.
+CHANGE = (1200 + 450) - (1000 + 500)  # +150
 ARRIVALS = 250 + 10 + 800  # 1,060
 DEPARTURES = 50 + 60  # 110
 CRITICAL = 2  # M'Poko (water), Boy-Rabe (latrines)
-EN_FIGURES = ["2,450", "490", "+650", "1,060", "110"]
+EN_FIGURES = ["2,450", "490", "+150", "1,060", "110"]
 
 
 def flat(text: str) -> str:
@@ -58,6 +59,10 @@ class WeeklyReportFormatTests(BaseCase):
             self.assertIn(figure, html)
         self.assertIn('id="kf-critical"><div class="value">2<', html)
         self.assertIn('id="kf-sites"><div class="value">3<', html)
+        # Coverage beside the totals, and the change over the sites in both rounds.
+        self.assertIn("of 4 open sites (75%)", html)
+        self.assertIn("in 3 of 4 open sites", html)
+        self.assertIn("in the 2 sites validated in both rounds", html)
         # The unassessed site is listed with its round-1 figures, clearly marked.
         self.assertIn("Site de Bimbo", html)
         self.assertIn("LAST KNOWN FIGURES", html)
@@ -74,6 +79,8 @@ class WeeklyReportFormatTests(BaseCase):
         for figure in EN_FIGURES:
             self.assertIn(figure, text)
         self.assertIn("Sites with critical gaps", text)
+        self.assertIn("of 4 open sites (75%)", text)
+        self.assertIn("in the 2 sites validated in both rounds", text)
         self.assertIn("Central African Republic — Bangui 2014", text)
         self.assertIn("Round 2 · 13 Jan 2014 – 19 Jan 2014", text)
         self.assertIn("Site de Bimbo", text)
@@ -93,7 +100,7 @@ class WeeklyReportFormatTests(BaseCase):
         )
         self.assertIn("2 450", text)
         self.assertIn("1 060", text)
-        self.assertIn("+650", text)
+        self.assertIn("+150", text)
 
     def test_the_xlsx_shows_the_key_figures_and_one_sheet_per_sector(self):
         book = load_workbook(io.BytesIO(self.download("xlsx")), read_only=True)
@@ -103,7 +110,11 @@ class WeeklyReportFormatTests(BaseCase):
         self.assertEqual(figures["Sites assessed"], SITES)
         self.assertEqual(figures["People (individuals)"], PEOPLE)
         self.assertEqual(figures["Households"], HOUSEHOLDS)
-        self.assertEqual(figures["Change in people since the previous round"], CHANGE)
+        change = "Change in people since the previous round, over the sites validated in both rounds"
+        self.assertEqual(figures[change], CHANGE)
+        coverage = {r[0]: tuple(r[1:5]) for r in rows if r and len(r) > 3}
+        self.assertEqual(coverage["People (individuals)"], (PEOPLE, 3, 4, 75))
+        self.assertEqual(coverage[change][:3], (CHANGE, 2, 4))
         self.assertEqual(figures["Arrivals"], ARRIVALS)
         self.assertEqual(figures["Departures"], DEPARTURES)
         self.assertEqual(figures["Sites with critical gaps"], CRITICAL)
@@ -118,9 +129,9 @@ class WeeklyReportFormatTests(BaseCase):
     def test_the_hxl_csv_has_a_hashtag_row_under_the_header(self):
         lines = list(csv.reader(io.StringIO(self.download("hxl", "fr").decode("utf-8-sig"))))
         header, tags, rows = lines[0], lines[1], lines[2:]
-        self.assertEqual(header[0], "Code du site")
-        self.assertEqual(tags[:2], ["#loc+code", "#loc+name"])
-        people = tags.index("#population+idps+ind")
+        self.assertEqual(header[6], "Code du site")
+        self.assertEqual(tags[:3], ["#country+code", "#country+name", "#adm1+code"])
+        people = tags.index("#affected+idps+ind")
         status = tags.index("#status+figures")
         self.assertEqual(sum(int(r[people]) for r in rows if r[status] == "assessed"), PEOPLE)
 
@@ -135,25 +146,27 @@ class WeeklyReportFormatTests(BaseCase):
                 "#loc+code",
                 "#adm1+code",
                 "#adm2+code",
-                "#population+idps+ind",
-                "#population+idps+hh",
-                "#severity+wash",
+                "#affected+idps+ind",
+                "#affected+idps+hh",
+                "#severity+num+wash",
             ):
                 self.assertIn(tag, tags)
             rows = list(dataset)
             assessed = [r for r in rows if r.get("#status+figures") == "assessed"]
             self.assertEqual(len(assessed), SITES)
-            self.assertEqual(sum(int(r.get("#population+idps+ind")) for r in assessed), PEOPLE)
-            self.assertEqual(sum(int(r.get("#population+idps+hh")) for r in assessed), HOUSEHOLDS)
-            self.assertEqual(sum(int(r.get("#population+idps+ind+arrivals")) for r in assessed), ARRIVALS)
+            self.assertEqual(sum(int(r.get("#affected+idps+ind")) for r in assessed), PEOPLE)
+            self.assertEqual(sum(int(r.get("#affected+idps+hh")) for r in assessed), HOUSEHOLDS)
+            self.assertEqual(sum(int(r.get("#indicator+x_arrivals_ind")) for r in assessed), ARRIVALS)
             mpoko = next(r for r in rows if r.get("#loc+code") == "CF7111-S001")
             self.assertEqual(mpoko.get("#adm1+code"), "CF71")
             self.assertEqual(mpoko.get("#adm2+code"), "CF711")
             self.assertEqual(mpoko.get("#severity+wash"), "5")
+            self.assertEqual(mpoko.get("#country+code"), "CF")
             bimbo = next(r for r in rows if r.get("#loc+code") == "CF111-S001")
             self.assertEqual(bimbo.get("#status+figures"), "last_known")
             self.assertEqual(bimbo.get("#meta+round"), "1")
-            self.assertEqual(bimbo.get("#population+idps+ind"), "300")
+            self.assertEqual(bimbo.get("#population+idps+ind+x_lastknown"), "300")
+            self.assertIsNone(bimbo.get("#affected+idps+ind"))
         # No attribute starts with a digit.
         for tag in tags:
             for attribute in tag.split("+")[1:]:

@@ -63,4 +63,5 @@ class WeeklyReportQueryTests(BaseCase):
         small = self.count(3, "A")
         large = self.count(30, "B")
         self.assertEqual(small, large)
-        self.assertLessEqual(small, 12)
+        # 13: the open sites of both rounds are counted in a query of their own.
+        self.assertLessEqual(small, 13)

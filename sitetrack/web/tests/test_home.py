@@ -35,3 +35,67 @@ class HomeTest(BaseCase):
     def test_someone_without_operation_is_told_so(self) -> None:
         self.login(self.olga)
         self.assertContains(self.client.get(reverse("web:home")), "You are not a member of any operation")
+
+
+class HomePerRoleTest(BaseCase):
+    """On the weekly fixture of the reports tests: round 2 has 3 validated sites of 4 open,
+    2,450 people (+650 since round 1) and Bimbo's assessment submitted, not validated."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        from sitetrack.reports.tests.fixtures import build_weekly_fixture
+
+        build_weekly_fixture(cls)
+
+    def home(self, user):
+        self.login(user)
+        return self.client.get(reverse("web:home"))
+
+    def test_a_coordinator_sees_population_with_coverage_trend_and_worst_gaps(self) -> None:
+        page = self.home(self.victor)
+        c = page.context["coordinator"]
+        self.assertEqual(c["round"], self.round2)
+        self.assertEqual((c["figures"].individuals, c["coverage"]), (2450, 75))
+        # Like with like: the change is over the 2 sites validated in both rounds.
+        self.assertEqual((c["figures"].change_individuals, c["figures"].compared_sites), (150, 2))
+        self.assertContains(page, 'id="home-trend">+150<')
+        self.assertContains(page, f'href="{reverse("reports:weekly", args=[2])}#kf-individuals"')
+        self.assertTrue(c["worst_gaps"])
+        self.assertContains(page, f"#gaps-{c['worst_gaps'][0].sector.code}")
+        self.assertNotIn("to_validate", page.context)
+        self.assertNotIn("to_collect", page.context)
+
+    def test_a_falling_population_is_shown_with_a_real_minus_sign(self) -> None:
+        from sitetrack.web.templatetags.web import signed
+
+        self.assertEqual(signed(-1250), "\u22121,250")
+
+    def test_an_imo_sees_what_to_validate_import_and_publish(self) -> None:
+        from sitetrack.assessments.models import RoundStatus
+
+        self.round1.status = RoundStatus.CLOSED
+        self.round1.save()
+        page = self.home(self.imani)
+        self.assertEqual([(r["round__number"], r["waiting"]) for r in page.context["to_validate"]], [(2, 1)])
+        self.assertContains(
+            page, f'href="{reverse("assessments:board", args=[self.round2.pk])}?state=submitted"'
+        )
+        self.assertEqual(page.context["to_publish"], [self.round1])
+        self.assertIn("intake", page.context)
+        self.assertNotIn("to_collect", page.context)
+
+    def test_a_facilitator_sees_the_sites_of_their_areas_still_to_collect(self) -> None:
+        page = self.home(self.fatou)
+        by_round = {item.round.number: item for item in page.context["to_collect"]}
+        self.assertEqual([s.code for s in by_round[1].missing], ["CF7111-S002"])
+        self.assertEqual(by_round[2].counts["missing"], 0)
+        self.assertContains(page, reverse("assessments:form", args=[self.round1.pk, "CF7111-S002"]))
+        self.assertNotContains(page, "CF111-S001")
+        self.assertNotIn("to_validate", page.context)
+
+    def test_a_partner_is_shown_where_help_is_needed(self) -> None:
+        page = self.home(self.paul)
+        self.assertTrue(page.context["partner"])
+        self.assertContains(page, 'id="to-report"')
+        self.assertNotIn("intake", page.context)

@@ -20,11 +20,12 @@ from collections.abc import Iterator
 
 from django.db import DatabaseError, connection
 
+from sitetrack.intake.importer.identity import text
 from sitetrack.intake.models import CLEANING_LOG_FIELDS
 
 CHUNK = 2000
 
-# The cleaning log's columns, in the order `_Checker._entry` produces them.
+# The cleaning log's columns, in the order `StagedLog.entry` produces them.
 LOG_COLUMNS = CLEANING_LOG_FIELDS
 FLOW_COLUMNS = ("site_id", "direction", "area_id", "individuals", "reason")
 RAW_COLUMNS = ("site_id", "existing_id", "uuid", "submitted_at", "data", "content_hash", "raw_hash")
@@ -159,3 +160,46 @@ class Stage:
         with contextlib.suppress(DatabaseError), self._transaction(), connection.cursor() as cursor:
             for table in self.tables.values():
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+class StagedLog:
+    """Lines of the cleaning log, staged as the import finds them (by the checker while
+    checking, by the saver for the changes of re-imported submissions)."""
+
+    def __init__(self, stage: Stage, reader) -> None:
+        self.stage, self.reader = stage, reader
+
+    def entry(
+        self,
+        sub,
+        change_type: str,
+        *,
+        field="",
+        old="",
+        new="",
+        rule="",
+        severity="",
+        issue="",
+        site="",
+        where: tuple | None = None,
+    ) -> None:
+        """One cleaning-log line; `where` = (uuid, row, sheet) when there is no Submission."""
+        column = self.reader.columns.get(field, field) if field else ""
+        uuid, row, sheet = where or ((sub.uuid, sub.row, sub.sheet) if sub else ("", None, ""))
+        # In LOG_COLUMNS order.
+        self.stage.add_log(
+            (
+                row,
+                sheet or getattr(self.reader, "sheet", ""),
+                uuid,
+                site,
+                field,
+                column,
+                text(old),
+                text(new),
+                str(change_type),
+                rule,
+                severity,
+                str(issue),
+            )
+        )

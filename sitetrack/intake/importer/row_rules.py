@@ -1,0 +1,351 @@
+"""The rules one submission goes through, one short function each, in the order the
+checker applies them: identity, site, P-codes, visit date, method, types, flows,
+validation, duplicates. A rule that refuses the submission raises `Rejected` (the
+checker logs it and goes on with the next one); findings that do not refuse it go to the
+cleaning log through `ctx.entry`.
+
+`ctx` is the checker (see `RowContext`): the lookups loaded once per import.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from sitetrack.assessments.models import AssessmentStatus, FlowDirection
+from sitetrack.assessments.validation import BLOCKING_RULES, clean_values, summarise, validate
+from sitetrack.intake.importer.records import Current, KnownSite
+from sitetrack.intake.models import ChangeType
+from sitetrack.intake.readers import Submission
+
+FLOW_DIRECTIONS = frozenset(FlowDirection.values)
+METHODS = frozenset(("observation", "key_informant", "focus_group"))
+# Largest whole number a count may hold (the database's integer columns are 32-bit or
+# 64-bit; a figure above this is a typing mistake in the field, not a population).
+MAX_COUNT = 10**9
+
+
+class Rejected(Exception):  # noqa: N818 — a verdict, not an error of the program
+    """The submission cannot be used: logged as rejected, nothing of it is written."""
+
+    def __init__(self, *, field: str, value: Any, rule: str, issue: str, site: str = "") -> None:
+        super().__init__(issue)
+        self.field, self.value, self.rule, self.issue, self.site = field, value, rule, issue, site
+
+
+class RowContext(Protocol):
+    sites: dict[str, KnownSite]
+    sites_by_alias: dict[str, list[KnownSite]]
+    sites_by_area: dict[str, list[KnownSite]]
+    areas: dict[str, int]
+    today: date
+    catalogue: Any
+    cleaner: Any
+    mapping: Any
+    rules: Any
+    previous: dict[int, dict]
+    seen_sites: dict[int, str]
+    assessments: dict[int, Current]
+    assessment_uuid: dict[int, str | None]
+
+    def entry(self, sub: Submission | None, change_type: str, **kw) -> None: ...
+
+
+def require_uuid(sub: Submission) -> None:
+    if not sub.uuid:
+        raise Rejected(field="_uuid", value="", rule="missing_uuid", issue=_("The submission has no UUID."))
+
+
+def site_of(ctx: RowContext, sub: Submission, location: dict) -> KnownSite:
+    """The registry site the submission is for: by its site code, else by its location
+    P-code or location code (see `site_by_location`)."""
+    code = location.get("site_code")
+    if code not in (None, ""):
+        return site_by_code(ctx, sub, location.get("site_code__field", "site_code"), code)
+    candidates = location.get("location_pcode__all") or ()
+    for field, value in candidates:
+        site = site_by_location(ctx, field, value)
+        if site is not None:
+            return site
+    if candidates:
+        field, value = candidates[0]
+        text = str(value).strip()
+        raise Rejected(
+            field=field,
+            value=value,
+            rule="unknown_site",
+            issue=_(
+                "Location %(code)s matches no site of this operation's registry (by site code, alias or "
+                "admin area). Add the site, or import with --create-sites."
+            )
+            % {"code": text},
+            site=text,
+        )
+    field = location.get("site_code__field", "site_code")
+    raise Rejected(field=field, value="", rule="missing_site", issue=_("No site code."))
+
+
+def site_by_code(ctx: RowContext, sub: Submission, field: str, code: Any) -> KnownSite:
+    code_text = str(code).strip()
+    site = ctx.sites.get(code_text.upper())
+    if site is None:
+        raise Rejected(
+            field=field,
+            value=code,
+            rule="unknown_site",
+            issue=_("Site code %(code)s is not in the registry of this operation.") % {"code": code_text},
+            site=code_text,
+        )
+    if site.code != code_text:
+        ctx.entry(
+            sub,
+            ChangeType.CHANGED,
+            field=field,
+            old=code,
+            new=site.code,
+            rule="site_code_case",
+            issue=_("Site code written as in the registry."),
+            site=site.code,
+        )
+    return site
+
+
+def site_by_location(ctx: RowContext, field: str, value: Any) -> KnownSite | None:
+    """A location P-code (admin-4/5) or location code → the site whose code or alias it
+    is, else the only site of the operation in that admin area. None when no site has
+    it; Rejected when several sites share the area."""
+    text = str(value).strip().upper()
+    if not text:
+        return None
+    site = ctx.sites.get(text)
+    if site is not None:
+        return site
+    for table in (ctx.sites_by_alias, ctx.sites_by_area):
+        found = table.get(text)
+        if not found:
+            continue
+        if len(found) == 1:
+            return found[0]
+        raise Rejected(
+            field=field,
+            value=value,
+            rule="ambiguous_location",
+            issue=_(
+                "Location %(code)s holds %(n)s sites of the registry (%(sites)s): map the site code (SSID) "
+                "column, or give each site this location's code as an alias."
+            )
+            % {"code": str(value).strip(), "n": len(found), "sites": ", ".join(s.code for s in found[:5])},
+        )
+    return None
+
+
+def check_pcodes(ctx: RowContext, sub: Submission, location: dict, site: KnownSite) -> None:
+    """Admin-1/2 P-codes given by the submission: known, and the site's (else flagged)."""
+    for key in ("admin1_pcode", "admin2_pcode"):
+        pcode = location.get(key)
+        if pcode in (None, ""):
+            continue
+        pcode = str(pcode).strip()
+        field = location.get(f"{key}__field", key)
+        if pcode not in ctx.areas:
+            raise Rejected(
+                field=field,
+                value=pcode,
+                rule="unknown_pcode",
+                issue=_("P-code %(pcode)s is not a known admin area.") % {"pcode": pcode},
+                site=site.code,
+            )
+        if pcode not in site.area_path:
+            ctx.entry(
+                sub,
+                ChangeType.FLAGGED,
+                field=field,
+                old=pcode,
+                rule="pcode_mismatch",
+                severity="warning",
+                issue=_("Site %(site)s is not in admin area %(pcode)s; the registry's area is kept.")
+                % {"site": site.code, "pcode": pcode},
+                site=site.code,
+            )
+
+
+def parse_visit_date(value: Any) -> date | None:
+    """A date from a date, a datetime, or text starting YYYY-MM-DD; None if impossible."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        parsed = parse_date(text[:10]) if len(text) >= 10 else None
+        if parsed is None:
+            dt = parse_datetime(text)
+            parsed = dt.date() if dt else None
+    except ValueError:  # well formed but impossible (2014-13-45)
+        return None
+    return parsed
+
+
+def visit_date(ctx: RowContext, values: dict, site: KnownSite) -> None:
+    """The visit date: a real date, not in the future; written back as YYYY-MM-DD."""
+    visit = values.get("visit_date")
+    if visit in (None, ""):
+        return
+    parsed = parse_visit_date(visit)
+    if parsed is None:
+        raise Rejected(
+            field="visit_date",
+            value=visit,
+            rule="type",
+            issue=_("%(value)s is not a date (YYYY-MM-DD).") % {"value": visit},
+            site=site.code,
+        )
+    if parsed > ctx.today:
+        raise Rejected(
+            field="visit_date",
+            value=visit,
+            rule="future_date",
+            issue=_("The visit date %(value)s is in the future.") % {"value": parsed},
+            site=site.code,
+        )
+    values["visit_date"] = parsed.isoformat()
+
+
+def method(ctx: RowContext, sub: Submission, values: dict, site: KnownSite) -> None:
+    """An unknown collection method is dropped, with a warning."""
+    given = values.get("method")
+    if given in (None, "") or given in METHODS:
+        return
+    ctx.entry(
+        sub,
+        ChangeType.CHANGED,
+        field="method",
+        old=given,
+        new="",
+        rule="unknown_choice",
+        severity="warning",
+        issue=_("Unknown method dropped."),
+        site=site.code,
+    )
+    values["method"] = ""
+
+
+def typed(ctx: RowContext, values: dict, site: KnownSite) -> dict:
+    """The values typed by the web form's cleaning (the fast path, else the reference)."""
+    cleaned = ctx.cleaner.clean(values)
+    if cleaned is not None:
+        return cleaned
+    cleaned, findings = clean_values(values, ctx.catalogue)
+    if not findings:
+        return cleaned
+    f = findings[0]
+    name = f.field.split(".", 1)[-1] if f.field.startswith("indicators.") else f.field
+    source = next(
+        (k for k, t in ctx.mapping.fields.items() if t.target in (f.field, f"indicator:{name}")),
+        name,
+    )
+    value = values.get(f.field, values["indicators"].get(name))
+    raise Rejected(field=source, value=value, rule=f.rule, issue=f.message, site=site.code)
+
+
+def _flow(ctx: RowContext, n: int, flow: dict, site: KnownSite) -> dict:
+    """One arrival or departure row, typed; Rejected when it cannot be."""
+    direction = flow.get("direction")
+    try:
+        people = int(float(flow.get("individuals")))
+        if not 0 <= people <= MAX_COUNT:
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        raise Rejected(
+            field="flow_individuals",
+            value=flow.get("individuals"),
+            rule="type",
+            issue=_("Flow %(n)s: not a whole number ≥ 0.") % {"n": n},
+            site=site.code,
+        ) from None
+    if direction not in FLOW_DIRECTIONS:
+        raise Rejected(
+            field="flow_direction",
+            value=direction,
+            rule="flow_direction",
+            issue=_("Flow %(n)s: direction must be arrival or departure.") % {"n": n},
+            site=site.code,
+        )
+    area = flow.get("area")
+    area_id = None
+    if area not in (None, ""):
+        area_id = ctx.areas.get(str(area).strip())
+        if area_id is None:
+            raise Rejected(
+                field="flow_area",
+                value=area,
+                rule="unknown_pcode",
+                issue=_("P-code %(pcode)s is not a known admin area.") % {"pcode": area},
+                site=site.code,
+            )
+    return {
+        "direction": direction,
+        "area": str(area).strip() if area_id else None,
+        "area_id": area_id,
+        "individuals": people,
+        "reason": str(flow.get("reason") or "")[:40],
+    }
+
+
+def typed_flows(ctx: RowContext, flows: list | None, site: KnownSite) -> list | None:
+    """The arrivals and departures, typed (None: the export cannot carry them)."""
+    if flows is None:
+        return None
+    return [_flow(ctx, n, flow, site) for n, flow in enumerate(flows, start=1)]
+
+
+def validated(
+    ctx: RowContext, sub: Submission, cleaned: dict, flows: list | None, site: KnownSite
+) -> tuple[list, int, int]:
+    """The web form's validation rules: blocking ones reject, the others are logged.
+    Returns (issues, errors, warnings) as the assessment stores them."""
+    full = dict(cleaned)
+    full["site_area_m2"] = site.area_m2
+    if flows is not None:
+        full["flows"] = [
+            {"direction": f["direction"], "area": f["area"], "individuals": f["individuals"]} for f in flows
+        ]
+    findings = validate(
+        full, previous=ctx.previous.get(site.id), catalogue=ctx.catalogue, rules=ctx.rules, precleaned=True
+    )
+    blocking = [f for f in findings if f.rule in BLOCKING_RULES]
+    if blocking:
+        f = blocking[0]
+        raise Rejected(field=f.field, value=full.get(f.field), rule=f.rule, issue=f.message, site=site.code)
+    for f in findings:
+        ctx.entry(
+            sub,
+            ChangeType.FLAGGED,
+            field=f.field,
+            old=full.get(f.field, ""),
+            rule=f.rule,
+            severity=f.severity,
+            issue=f.message,
+            site=site.code,
+        )
+    return summarise(findings)
+
+
+def duplicate_reason(ctx: RowContext, sub: Submission, site: KnownSite) -> str:
+    """Why the submission must be held for an IMO ("" if it need not): the site already
+    has this round's assessment from another submission (or the web form), or it is
+    validated, or the site came twice in this file."""
+    current = ctx.assessments.get(site.id)
+    holder = ctx.assessment_uuid.get(site.id)
+    if site.id in ctx.seen_sites and ctx.seen_sites[site.id] != sub.uuid:
+        return _("Another submission in this file is for the same site and round (%(uuid)s).") % {
+            "uuid": ctx.seen_sites[site.id]
+        }
+    if current is not None and holder != sub.uuid:
+        return _("The site already has an assessment for this round from another source.")
+    if current is not None and current.status in (AssessmentStatus.VALIDATED, AssessmentStatus.LOCKED):
+        return _("The site's assessment for this round is already validated.")
+    return ""

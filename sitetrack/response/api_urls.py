@@ -1,0 +1,13 @@
+from django.urls import path
+
+from sitetrack.response import apis
+
+urlpatterns = [
+    path("activities/", apis.ActivityListApi.as_view(), name="api-activities"),
+    path("activities/<int:pk>/", apis.ActivityDetailApi.as_view(), name="api-activity"),
+    path("activities/<int:pk>/reports/", apis.ActivityReportsApi.as_view(), name="api-activity-reports"),
+    path("organisations/", apis.OrganisationListApi.as_view(), name="api-organisations"),
+    path("organisations/<int:pk>/", apis.OrganisationDetailApi.as_view(), name="api-organisation"),
+    path("referrals/", apis.ReferralListApi.as_view(), name="api-referrals"),
+    path("referrals/<int:pk>/status/", apis.ReferralStatusApi.as_view(), name="api-referral-status"),
+]

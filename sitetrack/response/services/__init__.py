@@ -1,0 +1,34 @@
+"""Writes of the response app (see each module): organisations, activities and their
+monthly figures, referrals."""
+
+from sitetrack.response.services.activities import (
+    activity_create,
+    activity_report_save,
+    activity_update,
+    reporting_period_get,
+    reporting_period_lock,
+    reporting_period_reopen,
+)
+from sitetrack.response.services.organisations import (
+    organisation_alias_add,
+    organisation_create,
+    organisation_merge,
+    organisation_review_confirm,
+)
+from sitetrack.response.services.referrals import referral_change_status, referral_comment, referral_create
+
+__all__ = [
+    "activity_create",
+    "activity_report_save",
+    "activity_update",
+    "organisation_alias_add",
+    "organisation_create",
+    "organisation_merge",
+    "organisation_review_confirm",
+    "referral_change_status",
+    "referral_comment",
+    "referral_create",
+    "reporting_period_get",
+    "reporting_period_lock",
+    "reporting_period_reopen",
+]

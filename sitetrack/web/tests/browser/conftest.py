@@ -1,0 +1,151 @@
+"""Browser tests: Playwright on the system's Chromium against pytest-django's live server.
+
+They are marked `browser` (select them with `-m browser`, skip them with `-m "not browser"`)
+and run in `make test`. Screenshots go to var/screenshots/ (git-ignored), a test artefact
+to look at after the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in this thread; Django's database calls made by
+# the test itself (fixtures, assertions) are still synchronous, so allow them here only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 360, "height": 740}
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.getenv("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def screenshot_dir() -> Path:
+    folder = Path(os.getenv("SITETRACK_SCREENSHOTS", str(Path(settings.BASE_DIR) / "var" / "screenshots")))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def axe_script() -> Path:
+    return Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    if path is None:
+        pytest.fail("Chromium is missing: run `make system-deps` (installs Debian's chromium).")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: a Playwright test in Chromium against the live server")
+
+
+class World:
+    """BaseCase's people and sites, built for a live-server test (transactional database)."""
+
+    password = "a-long-demo-password"
+
+    def __init__(self) -> None:
+        from sitetrack.core.testing import BaseCase
+
+        class _Data(BaseCase):
+            pass
+
+        _Data.setUpTestData()
+        for name in ("operation", "car", "bangui", "arr1", "arr3", "arr1_3", "arr3_3", "ombella", "bimbo"):
+            setattr(self, name, getattr(_Data, name))
+        for name in ("ada", "imani", "fatou", "paul", "victor", "olga", "mpoko", "boy_rabe", "ngo"):
+            setattr(self, name, getattr(_Data, name))
+
+
+@pytest.fixture
+def world(transactional_db) -> World:
+    return World()
+
+
+@pytest.fixture
+def context_for(browser, live_server):
+    """`context_for(user, viewport=PHONE)`: a browser context logged in as `user` (a session
+    cookie made by Django's test client, so most tests skip the login form)."""
+    from django.test import Client
+
+    made = []
+
+    def make(user=None, *, viewport: dict | None = None, locale: str = "en-GB"):
+        context = browser.new_context(viewport=viewport or LAPTOP, locale=locale, base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+            )
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()
+
+
+def page_errors(page) -> list[str]:
+    """Collects uncaught script errors and console errors of `page` into the returned list."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return errors
+
+
+def run_axe(page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    page.add_script_tag(path=str(axe_script()))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def shoot(page, name: str) -> Path:
+    path = screenshot_dir() / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
