@@ -22,7 +22,14 @@ def run(args: list[str], tmp: Path, **env: str) -> subprocess.CompletedProcess:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "SITETRACK_ALLOW_DEMO_KEY")
+        if k
+        not in (
+            "SECRET_KEY",
+            "DEBUG",
+            "DATABASE_URL",
+            "SITETRACK_ALLOW_DEMO_KEY",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
         and not k.startswith(("SECURE_", "SESSION_", "CSRF_", "SITETRACK_HTTPS"))
     }
     base.update(SITETRACK_DATA_DIR=str(tmp), SQLITE_PATH=str(tmp / "db.sqlite3"), PYTHONPATH=str(ROOT))

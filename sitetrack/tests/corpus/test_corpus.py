@@ -20,9 +20,9 @@ from django.urls import reverse
 
 from sitetrack.assessments.models import SiteAssessment
 from sitetrack.core.testing import BaseCase
+from sitetrack.demo.fake_export import write_kobo_csv
 from sitetrack.geo.models import AdminArea
 from sitetrack.geo.services import AdminAreaImportError, admin_areas_import
-from sitetrack.intake.fake_export import write_kobo_csv
 from sitetrack.intake.models import ImportStatus, RawSubmission
 from sitetrack.intake.services import import_file
 from sitetrack.intake.tests.helpers import IntakeCase
