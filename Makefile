@@ -39,6 +39,7 @@ demo: install system-deps
 	@echo "SiteTrack demo: http://127.0.0.1:8000/"
 	@$(BIN)/sitetrack demo-logins
 	@echo ""
+	@mkdir -p var; DEBUG=1 $(BIN)/sitetrack db_worker --interval 1 --no-reload >>var/worker.log 2>&1 & echo "Task worker started (pid $$!; log var/worker.log): web imports run in it."
 	DEBUG=1 $(BIN)/sitetrack runserver 127.0.0.1:8000
 
 serve: install

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from the package, not a CDN
     "simple_history",
     "django_tasks",
     "django_tasks_db",
@@ -194,7 +195,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "sitetrack.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "sitetrack.core.api.FastJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
@@ -203,6 +204,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Displacement sites, admin areas, assessments and products.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ and /api/redoc/ work offline: their scripts come from drf-spectacular-sidecar.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Background work (imports, batch PDFs, Kobo pulls). The database backend needs no extra
@@ -315,11 +320,7 @@ from urllib.parse import urlparse  # noqa: E402
 
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
 
-INSTALLED_APPS += ["drf_spectacular_sidecar"]
 MIDDLEWARE += ["csp.middleware.CSPMiddleware", "sitetrack.accounts.middleware.ApiDocsCspMiddleware"]
-SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] = "SIDECAR"
-SPECTACULAR_SETTINGS["SWAGGER_UI_FAVICON_HREF"] = "SIDECAR"
-SPECTACULAR_SETTINGS["REDOC_DIST"] = "SIDECAR"
 _tiles = urlparse(MAP_TILES_URL.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"))
 _tile_origin = [f"{_tiles.scheme}://{_tiles.netloc}".replace("://a.", "://*.")] if _tiles.netloc else []
 CONTENT_SECURITY_POLICY = {

@@ -35,6 +35,7 @@ urlpatterns = [
     path("assessments/", include("sitetrack.assessments.urls")),
     path("intake/", include("sitetrack.intake.urls")),
     path("reports/", include("sitetrack.reports.urls")),
+    path("operations/", include("sitetrack.core.urls")),
     path("response/", include("sitetrack.response.urls")),
     path("", include("sitetrack.web.urls")),
 ]

@@ -41,7 +41,14 @@ def endpoints(slug: str, sites: int, assessments: int) -> dict[str, list[str]]:
     return {
         "api-sites": [f"/api/sites/?operation={slug}&page={p}" for p in pages(sites)],
         "api-assessments": [f"/api/assessments/?operation={slug}&page={p}" for p in pages(assessments)],
+        # The main pages, signed in with a session (the IMO of the scenario).
+        "page-sites": [f"/sites/?page={p}" for p in pages(sites)],
+        "page-home": ["/"],
     }
+
+
+# Cases that are web pages: signed in by a session cookie instead of the API token.
+WEB_PAGES = {"page-sites": "site list page", "page-home": "home page"}
 
 
 class LoadCase:
@@ -63,6 +70,16 @@ class LoadCase:
         scenario = generate_scenario(size=self.size, operation_slug=f"bench-api-{self.size}")
         self.paths = endpoints(scenario.operation.slug, scenario.sites, scenario.assessments)[self.name]
         self.headers = {"Authorization": f"Token {scenario.token}", "Accept": "application/json"}
+        if self.name in WEB_PAGES:
+            from django.test import Client
+            from rest_framework.authtoken.models import Token
+
+            browser = Client()
+            browser.force_login(Token.objects.get(key=scenario.token).user)
+            self.headers = {
+                "Cookie": f"sessionid={browser.cookies['sessionid'].value}",
+                "Accept": "text/html",
+            }
         self.extra.update(sites=scenario.sites, assessments=scenario.assessments)
         # The server must not hold the case's connection open state: close ours first.
         from django.db import connections
@@ -133,7 +150,11 @@ class LoadCase:
 def cases(size: str, workdir: Path) -> list[Case]:
     scale = "5,000 sites x 52 rounds" if size == "national" else "200 sites x 12 rounds"
     out = []
-    for name, label in (("api-sites", "site list"), ("api-assessments", "assessment list")):
+    for name, label in (
+        ("api-sites", "site list"),
+        ("api-assessments", "assessment list"),
+        *WEB_PAGES.items(),
+    ):
         extra: dict = {}
         state = LoadCase(name, size, Path(workdir), extra)
         requests = ", ".join(str(level_requests(size, c)) for c in CLIENTS)

@@ -8,6 +8,12 @@ SQL) and renders the three formats; each step's seconds go in `extra` (`selector
 `html_s`, `xlsx_s`, `pdf_s`), with the PDF's page count. No baseline here: the pandas
 comparison is the pipeline benchmark.
 
+`weekly-pdf-<n>-sites` is the PDF download alone: the report's selectors, the print
+HTML (renderers/pdf.py: listings) and WeasyPrint, against the floor — bare WeasyPrint
+(`HTML(string=...).write_pdf()`) on the same HTML, built before the baseline's clock
+starts. Goal: ratio <= 1.1; `extra` says where the rest goes (`selectors_s`,
+`print_html_s`, `weasyprint_s`).
+
 Run on its own (SQLite file in a temporary folder):
 
     python -m bench.benchmarks.reports --size small|national
@@ -77,9 +83,45 @@ class WeeklyReportCase:
         self.extra["sites_in_table"] = len(report.sites)
 
 
+class WeeklyPdfCase(WeeklyReportCase):
+    """The PDF download against bare WeasyPrint on the same HTML."""
+
+    html = ""
+
+    def run(self) -> None:
+        from weasyprint import HTML
+
+        from sitetrack.reports.renderers.pdf import render_pdf_html
+        from sitetrack.reports.selectors import weekly_report
+
+        ticks = [time.perf_counter()]
+        report = weekly_report(self.round, language="en")
+        ticks.append(time.perf_counter())
+        html = render_pdf_html(report)
+        ticks.append(time.perf_counter())
+        pdf = HTML(string=html).write_pdf()
+        ticks.append(time.perf_counter())
+        steps = ("selectors_s", "print_html_s", "weasyprint_s")
+        self.extra.update({n: round(b - a, 3) for n, a, b in zip(steps, ticks[:-1], ticks[1:], strict=True)})
+        self.extra["pdf_bytes"] = len(pdf)
+
+    def baseline_setup(self) -> None:
+        from sitetrack.reports.renderers.pdf import render_pdf_html
+        from sitetrack.reports.selectors import weekly_report
+
+        self.html = render_pdf_html(weekly_report(self.round, language="en"))
+
+    def baseline_run(self) -> None:
+        from weasyprint import HTML
+
+        HTML(string=self.html).write_pdf()
+
+
 def cases(size: str, workdir: Path) -> list[Case]:
     extra: dict = {}
     state = WeeklyReportCase(size, workdir, extra)
+    pdf_extra: dict = {"goal": "the PDF download within 10% of bare WeasyPrint", "goal_ratio": 1.1}
+    pdf = WeeklyPdfCase(size, workdir, pdf_extra)
     return [
         Case(
             name=f"weekly-report-{SITES[size]}-sites",
@@ -88,7 +130,18 @@ def cases(size: str, workdir: Path) -> list[Case]:
             run=state.run,
             repetitions=3 if size == "small" else 1,
             extra=extra,
-        )
+        ),
+        Case(
+            name=f"weekly-pdf-{SITES[size]}-sites",
+            size=f"{SITES[size]} sites: the PDF download (selectors, print HTML, WeasyPrint)",
+            prepare=pdf.prepare,
+            run=pdf.run,
+            baseline="bare WeasyPrint on the same HTML (HTML(string=...).write_pdf())",
+            baseline_setup=pdf.baseline_setup,
+            baseline_run=pdf.baseline_run,
+            repetitions=3 if size == "small" else 2,
+            extra=pdf_extra,
+        ),
     ]
 
 
@@ -105,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    (case,) = cases(args.size, workdir)
+    case = cases(args.size, workdir)[0]
     case.prepare()
     started = time.perf_counter()
     case.run()

@@ -22,7 +22,7 @@ from sitetrack.assessments.models import (
 from sitetrack.assessments.selectors import annotate_gaps, assessments_for, flows_for, rounds_for
 from sitetrack.assessments.services import EDITABLE_FIELDS
 from sitetrack.core.access import access_site, require
-from sitetrack.core.api import request_operation
+from sitetrack.core.api import Rows, iso_datetime, request_operation
 from sitetrack.core.catalogue import catalogue_for, catalogue_for_version
 
 
@@ -189,6 +189,19 @@ class AssessmentListSerializer(serializers.ModelSerializer):
         ]
 
 
+# The list's rows straight from values() (core.api.Rows), the same fields as
+# AssessmentListSerializer.
+ASSESSMENT_ROWS = Rows(
+    {
+        "id": "id",
+        "round": "round_id",
+        "site": "site__code",
+        **{name: name for name in AssessmentListSerializer.Meta.fields[3:-1]},
+        "updated_at": ("updated_at", iso_datetime),
+    }
+)
+
+
 class AssessmentWriteSerializer(serializers.Serializer):
     """`site` (code) and `round` (id) to create; then any assessment field by name,
     `indicators` as {code: value}, `flows` as a list. Values are checked by the
@@ -254,8 +267,7 @@ class AssessmentListView(GenericAPIView):
                 )
             qs = qs.filter(status=params["status"])
         # Newest rounds first, then by site: the order of the (round DESC, site) index.
-        page = self.paginate_queryset(qs.order_by("-round_id", "site_id"))
-        return self.get_paginated_response(AssessmentListSerializer(page, many=True).data)
+        return ASSESSMENT_ROWS.page(self, qs.order_by("-round_id", "site_id"))
 
     @extend_schema(request=AssessmentWriteSerializer, responses={201: AssessmentSerializer})
     def post(self, request: Request) -> Response:

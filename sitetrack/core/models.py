@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from sitetrack.core.sectors import Sector
 
 
+def default_languages() -> list[str]:
+    return ["en", "fr"]
+
+
 class Operation(models.Model):
     """A country or crisis response; everything but admin areas belongs to one.
 
@@ -26,6 +30,10 @@ class Operation(models.Model):
     )
     started_on = models.DateField(_("started on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The languages names are kept in (ISO 639-1, e.g. ["en", "fr", "sg"]): English and
+    # French, which SiteTrack's pages speak, and the local ones. Sites and admin areas keep
+    # a name in each (`names` = {"sg": "..."}), next to their main name.
+    languages = models.JSONField(_("languages"), default=default_languages, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -34,6 +42,10 @@ class Operation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [str(code) for code in (self.languages or []) if code]
 
 
 class Organisation(models.Model):

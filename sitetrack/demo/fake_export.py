@@ -22,8 +22,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sitetrack.core.sectors import Sector
+from sitetrack.core.xlsx import write_xlsx
 from sitetrack.intake.formspec import FormField, FormGroup, FormSpec, site_assessment_form
-from sitetrack.intake.xlsxwrite import write_xlsx
 
 KOBO_META_COLUMNS = (
     "_id",
@@ -119,7 +119,12 @@ def generate(
     visit_date: date = date(2014, 2, 3),
     form: FormSpec | None = None,
 ) -> Iterator[tuple[dict, list[dict]]]:
-    """Yield (main row, repeat rows) keyed by KoboToolbox XLSX headers."""
+    """Yield (main row, repeat rows) keyed by KoboToolbox XLSX headers.
+
+    Longer than 80 lines on purpose: every answer of one submission is drawn here from
+    one random generator in a fixed order, so that a seed always gives the same export
+    (benchmarks and tests compare runs on it); split up, the order of the draws would
+    be easy to change by accident."""
     form = form or site_assessment_form()
     rng = random.Random(seed)
     site_list = _sites(sites)

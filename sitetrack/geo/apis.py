@@ -21,6 +21,11 @@ from sitetrack.geo.services import admin_area_create, admin_area_update
 
 class AdminAreaSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="Name in the request's language.")
+    names = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text='Names by language (ISO 639-1), as the COD tables give them: {"ar": "عدن", "en": "Aden"}.',
+    )
     parent = serializers.SlugRelatedField(slug_field="pcode", read_only=True, allow_null=True)
     country = serializers.CharField(source="country_pcode", read_only=True)
     bbox = serializers.SerializerMethodField(help_text="[min lon, min lat, max lon, max lat] or null.")
@@ -34,6 +39,7 @@ class AdminAreaSerializer(serializers.ModelSerializer):
             "name",
             "name_en",
             "name_fr",
+            "names",
             "parent",
             "country",
             "population",
@@ -72,6 +78,11 @@ class AdminAreaUpdateSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="GeoJSON Polygon or MultiPolygon (WGS84)."
     )
     source = serializers.CharField(max_length=250, required=False, allow_blank=True)
+    names = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=200),
+        required=False,
+        help_text='Names by language (ISO 639-1) to set, {"ar": "عدن"}; an empty name removes one.',
+    )
 
 
 class AdminAreaCreateSerializer(AdminAreaUpdateSerializer):

@@ -20,6 +20,26 @@ COUNTRIES: dict[str, dict[str, Any]] = {
 BBox = tuple[float, float, float, float]
 
 
+def resolve_country(code: str) -> tuple[str, str] | None:
+    """(alpha-2 code, English name) of a country given by ISO 3166 alpha-3 or alpha-2
+    ("SOM" or "SO"); None when unknown. Admin-0 P-codes are the alpha-2 code."""
+    code = (code or "").strip().upper()
+    try:
+        import pycountry
+    except ImportError:  # pycountry comes with geo.countries; without it, alpha-2 only
+        pycountry = None
+    if pycountry is not None:
+        found = (
+            pycountry.countries.get(alpha_3=code) if len(code) == 3 else pycountry.countries.get(alpha_2=code)
+        )
+        if found is not None:
+            known = COUNTRIES.get(found.alpha_2, {})
+            return found.alpha_2, known.get("name_en") or getattr(found, "common_name", None) or found.name
+    if len(code) == 2 and code.isalpha():
+        return code, COUNTRIES.get(code, {}).get("name_en", code)
+    return None
+
+
 def country_extent(pcode: str) -> BBox | None:
     """The bounding box of a country (admin 0 P-code) when known."""
     return COUNTRIES.get(pcode, {}).get("extent")

@@ -22,6 +22,8 @@ class AdminArea(models.Model):
     level = models.PositiveSmallIntegerField(_("admin level"), db_index=True)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    # Names in every language the COD tables give, by ISO 639-1 code: {"ar": "عدن", "en": "Aden"}.
+    names = models.JSONField(_("names by language"), default=dict, blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
@@ -56,9 +58,19 @@ class AdminArea(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "en").startswith("fr") and self.name_fr:
+        """The name in the active language when known, else the English name."""
+        language = (get_language() or "en")[:2]
+        if language == "fr" and self.name_fr:
             return self.name_fr
-        return self.name_en
+        return (self.names or {}).get(language) or self.name_en
+
+    def name_in(self, language: str) -> str:
+        """The name in one language ("" when the tables gave none)."""
+        if language == "en":
+            return self.name_en
+        if language == "fr" and self.name_fr:
+            return self.name_fr
+        return (self.names or {}).get(language, "")
 
     @property
     def country_pcode(self) -> str:

@@ -30,8 +30,8 @@ from sitetrack.geo.cod_import.findings import (
     Rule,
 )
 from sitetrack.geo.cod_import.plan import Plan
-from sitetrack.geo.cod_import.values import is_pcode
-from sitetrack.geo.geometry import COUNTRIES, boundary_clean
+from sitetrack.geo.cod_import.values import is_pcode, names_clean
+from sitetrack.geo.geometry import COUNTRIES, boundary_clean, resolve_country
 from sitetrack.geo.models import AdminArea
 from sitetrack.geo.readers import TableError, read_tables
 from sitetrack.geo.selectors import admin_area_editable_by
@@ -51,19 +51,28 @@ __all__ = [
 
 
 def admin_areas_import(
-    *, paths: Iterable[str | Path], dry_run: bool = False, country_name: str | None = None
+    *,
+    paths: Iterable[str | Path],
+    dry_run: bool = False,
+    country_name: str | None = None,
+    sheet: str | None = None,
+    country: str | None = None,
 ) -> ImportReport:
-    """Import COD admin tables; see the module docstring. Raises AdminAreaImportError."""
+    """Import COD admin tables; see the module docstring. `sheet` reads only that sheet of
+    each workbook (by default, every sheet with a P-code column); `country` (ISO 3166 alpha-3
+    or alpha-2) names the country and refuses areas of another. Raises AdminAreaImportError."""
     paths = [Path(p) for p in paths]
     report = ImportReport(files=[p.name for p in paths], dry_run=dry_run)
-    plan = Plan(country_name=country_name)
+    iso2, name = _country(country) if country else (None, "")
+    plan = Plan(country_name=country_name, country=iso2, fallback_name=name)
     for path in paths:
         try:
-            tables = read_tables(path)
+            reading = read_tables(path, sheet=sheet)
         except TableError as exc:
             plan.error(Origin(exc.file, None, ""), "", exc.rule, exc.message)
             continue
-        for table in tables:
+        report.notes += reading.notes
+        for table in reading.tables:
             plan.add_table(table)
     if plan.errors:
         raise AdminAreaImportError(plan.errors)
@@ -82,6 +91,17 @@ def admin_areas_import(
     return report
 
 
+def _country(code: str) -> tuple[str, str]:
+    """(alpha-2 code, name) of --country; AdminAreaImportError when unknown."""
+    resolved = resolve_country(code)
+    if resolved is None:
+        message = _("Unknown country code %(code)s: expected ISO 3166 alpha-3 (SOM) or alpha-2 (SO).") % {
+            "code": code
+        }
+        raise AdminAreaImportError([Finding("", None, "--country", code, Rule.WRONG_COUNTRY, message)])
+    return resolved
+
+
 # --- one area (API, admin) -----------------------------------------------------------
 
 
@@ -97,9 +117,11 @@ def admin_area_create(
     population_year: int | None = None,
     boundary: dict | None = None,
     source: str = "",
+    names: dict[str, str] | None = None,
 ) -> AdminArea:
     """Create one area under `parent` (a country when None: superusers only); the user
-    must be allowed to edit the parent's country (PermissionDenied otherwise)."""
+    must be allowed to edit the parent's country (PermissionDenied otherwise). `names`:
+    {language: name} in other languages (ISO 639-1)."""
     if parent is None and not user.is_superuser:
         raise PermissionDenied(_("Only a superuser can create a country (an area without a parent)."))
     if parent is not None and not admin_area_editable_by(user, parent.country_pcode):
@@ -131,6 +153,7 @@ def admin_area_create(
         population_year=population_year,
         boundary=boundary,
         source=source,
+        names=names or {},
     )
     area.save()
     return area
@@ -150,9 +173,11 @@ def admin_area_update(
     population_year: int | None = _UNSET,
     boundary: dict | None = _UNSET,
     source: str = _UNSET,
+    names: dict[str, str] = _UNSET,
 ) -> AdminArea:
     """Change what is given; the P-code and the place in the hierarchy stay (re-import
-    a COD table to restructure). PermissionDenied unless the user may edit the country."""
+    a COD table to restructure). PermissionDenied unless the user may edit the country.
+    `names` sets the languages it gives ({"ar": "عدن"}); an empty name removes one."""
     if not admin_area_editable_by(user, area.country_pcode):
         raise PermissionDenied(
             _("Only administrators and IMOs of an operation in %(country)s can change its admin areas.")
@@ -168,6 +193,7 @@ def admin_area_update(
         population_year=population_year,
         boundary=boundary,
         source=source,
+        names=names,
     )
     area.save()
     return area
@@ -187,6 +213,8 @@ def _set_details(area: AdminArea, **values: Any) -> None:
             else:
                 area.boundary, bbox = boundary_clean(value)
                 area.min_lon, area.min_lat, area.max_lon, area.max_lat = bbox
+        elif name == "names":
+            area.names = names_clean(value, current=area.names or {})
         elif name in ("name_en", "name_fr", "source"):
             setattr(area, name, (value or "").strip())
         else:

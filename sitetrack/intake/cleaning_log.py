@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from sitetrack.core.xlsx import write_xlsx
 from sitetrack.intake.models import ChangeType, CleaningLogEntry, ImportRun
-from sitetrack.intake.xlsxwrite import write_xlsx
 
 
 def cleaning_log_headers() -> list[str]:

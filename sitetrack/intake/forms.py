@@ -28,12 +28,28 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("Write nothing if any submission is rejected."),
     )
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        required=False,
+        max_length=100,
+        help_text=_("A workbook's main sheet, when it is not the first."),
+    )
+    create_sites = forms.BooleanField(
+        label=_("Offer to create missing sites"),
+        required=False,
+        help_text=_(
+            "Sites the export names that the registry lacks are listed from the export's location "
+            "columns, for you to confirm before the import."
+        ),
+    )
 
     def __init__(self, *args, operation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = Round.objects.filter(
             operation=operation, status=RoundStatus.OPEN
         ).order_by("-period_start")
+        # The newest open round is the default, not an empty "---------" choice (web).
+        self.fields["round"].empty_label = None
         self.fields["mapping"].queryset = FieldMapping.objects.filter(operation=operation)
 
 

@@ -27,6 +27,9 @@ SITE_TARGETS = ("site_code", "location_pcode")
 LOCATION_TARGETS = (*SITE_TARGETS, "admin1_pcode", "admin2_pcode")
 SCALAR_TARGETS = (*COUNT_FIELDS, *SEVERITY_FIELDS, *PRIORITY_FIELDS, "visit_date", "method", "observations")
 FLOW_TARGETS = ("flow:direction", "flow:area", "flow:individuals", "flow:reason")
+# What a site missing from the registry is created from (`import --create-sites`); the
+# import itself does not read them.
+SITE_ATTRIBUTE_TARGETS = ("site:name", "site:type", "site:gps", "site:latitude", "site:longitude")
 # submission_id: a stable response id column, for exports without _uuid / meta/instanceID.
 OTHER_TARGETS = ("priorities", "submission_id", "ignore")
 # A value table may send a choice to "ignore": the value is left in the raw record only.
@@ -56,6 +59,7 @@ def valid_target(target: str, indicator_codes: set[str]) -> bool:
         or target in LOCATION_TARGETS
         or target in FLOW_TARGETS
         or target in OTHER_TARGETS
+        or target in SITE_ATTRIBUTE_TARGETS
     ):
         return True
     return target.startswith("indicator:") and target.split(":", 1)[1] in indicator_codes
@@ -131,6 +135,45 @@ def parse_mapping_text(text: str, *, filename: str = "") -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationError({"file": [_("The mapping file must hold one mapping (a dictionary).")]})
     return data
+
+
+def _is_xlsform(data: bytes) -> bool:
+    """An XLSX workbook with a `survey` sheet: an XLSForm."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            book = zf.read("xl/workbook.xml")[:200_000].decode("utf-8", "replace").lower()
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return False
+    return 'name="survey"' in book
+
+
+def read_mapping_upload(data: bytes, *, filename: str = "") -> dict[str, Any]:
+    """An uploaded mapping file (YAML or JSON) as a document; a ValidationError that says
+    what the file is and what to upload instead when it is not one."""
+    if data[:2] == b"PK" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        if _is_xlsform(data):
+            message = _(
+                "This file is an XLSForm (a form's definition), not a field mapping. A mapping is a YAML or "
+                "JSON file (fields: form field → SiteTrack target): create one with “New mapping”, or install "
+                "the shipped DTM mapping. To import submissions, upload the form's data export on the Import "
+                "page."
+            )
+        else:
+            message = _(
+                "This file is a spreadsheet, not a field mapping. A mapping is a YAML or JSON file (fields: "
+                "form field → SiteTrack target); to import submissions, upload the export on the Import page."
+            )
+        raise ValidationError({"file": [message]})
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            {"file": [_("The mapping file must be YAML or JSON text in UTF-8; this file is not text.")]}
+        ) from exc
+    return parse_mapping_text(text, filename=filename.lower())
 
 
 def shipped_mappings() -> dict[str, dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sitetrack.intake.models import ImportRun
+from sitetrack.intake.models import ImportRun, ImportStatus
 
 
 def run_status(run: ImportRun) -> dict:
@@ -35,5 +35,22 @@ def run_status(run: ImportRun) -> dict:
         "created_at": run.created_at.isoformat() if run.created_at else None,
         "started_at": run.started_at.isoformat() if run.started_at else None,
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "finished": run.status in ("done", "failed"),
+        "finished": run.finished,
+        # Queued and not taken: no task worker may be running (see docs/intake.md).
+        "waiting_for_worker": run_waits_for_worker(run),
     }
+
+
+# Seconds a queued run may wait before the page says no worker may be running.
+WORKER_GRACE_SECONDS = 5
+
+
+def run_waits_for_worker(run: ImportRun) -> bool:
+    from django.utils import timezone
+
+    return (
+        run.status == ImportStatus.QUEUED
+        and bool(run.task_id)  # handed to the queue (not waiting for a preview)
+        and run.created_at is not None
+        and (timezone.now() - run.created_at).total_seconds() >= WORKER_GRACE_SECONDS
+    )

@@ -23,22 +23,26 @@ from sitetrack.core.catalogue import catalogue_for
 from sitetrack.core.models import Operation
 from sitetrack.intake.cleaning_log import write_cleaning_log
 from sitetrack.intake.forms import ImportForm, MappingEditForm, MappingUploadForm
+from sitetrack.intake.importer.new_sites import propose_sites_in_file
 from sitetrack.intake.mapping import (
     FLOW_TARGETS,
     LOCATION_TARGETS,
     OTHER_TARGETS,
     SCALAR_TARGETS,
     mapping_to_dict,
-    parse_mapping_text,
+    read_mapping_upload,
 )
-from sitetrack.intake.models import DuplicateHold, FieldMapping, HoldStatus, ImportRun
+from sitetrack.intake.models import DuplicateHold, FieldMapping, HoldStatus, ImportRun, ImportStatus
+from sitetrack.intake.readers import IntakeFileError
 from sitetrack.intake.selectors import run_status
 from sitetrack.intake.services import (
     duplicate_hold_resolve,
     field_mapping_install_shipped,
     field_mapping_save,
+    import_run_enqueue,
     import_upload,
 )
+from sitetrack.intake.services.new_sites import sites_create_from_export
 
 LOG_PAGE = 200
 
@@ -80,15 +84,55 @@ def home_view(request: HttpRequest) -> HttpResponse:
                 form=data["form"],
                 mapping=data["mapping"],
                 all_or_nothing=data["all_or_nothing"],
+                sheet=data["sheet"],
+                enqueue=not data["create_sites"],
             )
         except ValidationError as exc:
             for message in _errors(exc):
                 form.add_error(None, message)
         else:
+            if data["create_sites"]:
+                return redirect("intake:run-new-sites", pk=run.pk)
             return redirect("intake:run", pk=run.pk)
     runs = ImportRun.objects.filter(operation=operation).select_related("round", "created_by")[:20]
     holds = DuplicateHold.objects.filter(operation=operation, status=HoldStatus.OPEN).count()
     return render(request, "intake/home.html", {"form": form, "runs": runs, "open_holds": holds})
+
+
+@login_required
+def run_new_sites_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview of the sites an uploaded export names that the registry lacks: the
+    IMO creates them and imports, or imports without them."""
+    run = _run(request, pk)
+    if run.status != ImportStatus.QUEUED or run.task_id or not run.file_path:
+        return redirect("intake:run", pk=run.pk)
+    try:
+        proposals = propose_sites_in_file(
+            operation=run.operation,
+            path=run.file_path,
+            file_name=run.file_name,
+            mapping=run.mapping,
+            sheet=run.sheet,
+        )
+    except IntakeFileError:
+        proposals = []  # the import itself will say what is wrong with the file
+    if request.method == "POST":
+        if "create" in request.POST:
+            try:
+                created = sites_create_from_export(
+                    operation=run.operation, user=request.user, proposals=proposals
+                )
+            except ValidationError as exc:
+                for message in _errors(exc):
+                    messages.error(request, message)
+                return redirect("intake:run-new-sites", pk=run.pk)
+            messages.success(request, _("%(n)s sites created.") % {"n": len(created)})
+        import_run_enqueue(run=run)
+        return redirect("intake:run", pk=run.pk)
+    creatable = [p for p in proposals if not p.problem]
+    return render(
+        request, "intake/new_sites.html", {"run": run, "proposals": proposals, "creatable": creatable}
+    )
 
 
 @login_required
@@ -200,11 +244,8 @@ def mappings_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and upload.is_valid():
         file = upload.cleaned_data["file"]
         try:
-            text = file.read().decode("utf-8-sig")
-            data = parse_mapping_text(text, filename=file.name.lower())
+            data = read_mapping_upload(file.read(), filename=file.name)
             mapping = field_mapping_save(operation=operation, user=request.user, data=data)
-        except UnicodeDecodeError:
-            upload.add_error("file", _("The mapping file must be UTF-8 text."))
         except ValidationError as exc:
             for message in _errors(exc):
                 upload.add_error(None, message)

@@ -3,17 +3,22 @@
 The catalogue (core.catalogue) says which indicators have a threshold; the formulas and
 the gap arithmetic live in assessments.selectors (SQL). This module only names the
 annotations the report reads, so the report never computes a figure itself.
+
+Each assessment is measured against the catalogue version it was collected with (as the
+site page and the API do), not the operation's current catalogue: after a threshold
+change, last week's gaps stay what they were. An assessment without a recorded version
+uses the current catalogue (as `catalogue_for_version` does).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, FloatField, Q, QuerySet, Value, When
 
-from sitetrack.assessments.selectors import annotate_gaps
-from sitetrack.core.catalogue import CatalogueIndex, catalogue_for
-from sitetrack.core.models import Operation
+from sitetrack.assessments.selectors import annotate_derived, gap_expression
+from sitetrack.core.catalogue import CatalogueIndex, IndicatorDef, catalogue_for, catalogue_for_version
+from sitetrack.core.models import CatalogueVersion, Operation
 
 
 @dataclass(frozen=True)
@@ -31,15 +36,42 @@ class IndicatorColumn:
     met_key: str
 
 
-class IndicatorColumns(list):
-    """The threshold indicators of one catalogue, in catalogue order."""
+@dataclass
+class Catalogues:
+    """The current catalogue and every version an assessment of the operation may
+    have been collected with (the operation's own and the shipped default)."""
 
-    catalogue: CatalogueIndex | None = None
+    current: CatalogueIndex
+    versions: dict[int, CatalogueIndex] = field(default_factory=dict)
+
+    def of(self, version_id: int | None) -> CatalogueIndex:
+        return self.versions.get(version_id, self.current) if version_id else self.current
+
+    def definition(self, version_id: int | None, code: str) -> IndicatorDef | None:
+        definition = self.of(version_id).get(code)
+        return definition if definition is not None and definition.has_threshold else None
+
+
+class IndicatorColumns(list):
+    """The threshold indicators (of the current catalogue first, then those only older
+    versions have), in catalogue order."""
+
+    catalogues: Catalogues | None = None
+
+
+def catalogues_for(operation: Operation) -> Catalogues:
+    current = catalogue_for(operation)
+    versions = CatalogueVersion.objects.filter(Q(operation=operation) | Q(operation__isnull=True))
+    return Catalogues(current, {v.pk: catalogue_for_version(v) for v in versions})
 
 
 def threshold_columns(operation: Operation, language: str) -> IndicatorColumns:
-    catalogue = catalogue_for(operation)
+    catalogues = catalogues_for(operation)
     french = language.startswith("fr")
+    definitions: dict[str, IndicatorDef] = {d.code: d for d in catalogues.current.with_thresholds()}
+    for catalogue in catalogues.versions.values():
+        for d in catalogue.with_thresholds():
+            definitions.setdefault(d.code, d)
     columns = IndicatorColumns(
         IndicatorColumn(
             code=d.code,
@@ -54,9 +86,9 @@ def threshold_columns(operation: Operation, language: str) -> IndicatorColumns:
             gap_key=f"{d.code}_gap",
             met_key=f"{d.code}_met",
         )
-        for d in catalogue.with_thresholds()
+        for d in definitions.values()
     )
-    columns.catalogue = catalogue
+    columns.catalogues = catalogues
     return columns
 
 
@@ -69,8 +101,34 @@ def value_names(columns: list[IndicatorColumn]) -> list[str]:
     return names
 
 
+def _gap(column: IndicatorColumn, catalogues: Catalogues) -> Case:
+    """The column's gap against the threshold of each assessment's own version."""
+    whens = []
+    for version_id in catalogues.versions:
+        definition = catalogues.definition(version_id, column.code)
+        then = gap_expression(definition) if definition else Value(None)
+        whens.append(When(catalogue_version_id=version_id, then=then))
+    current = catalogues.definition(None, column.code)
+    default = gap_expression(current) if current else Value(None)
+    return Case(*whens, default=default, output_field=FloatField())
+
+
 def annotate_indicators(qs: QuerySet, columns: IndicatorColumns) -> QuerySet:
-    """Derived values, gaps and met flags, all computed in SQL by assessments.selectors."""
+    """Derived values (assessments.selectors), and for each threshold indicator its gap
+    (`<code>_gap`, positive = missed) and `<code>_met` (None when unknown), in SQL."""
     if not columns:
         return qs
-    return annotate_gaps(qs, columns.catalogue)
+    qs = annotate_derived(qs)
+    qs = qs.annotate(**{col.gap_key: _gap(col, columns.catalogues) for col in columns})
+    return qs.annotate(
+        **{
+            col.met_key: Case(
+                When(**{f"{col.gap_key}__isnull": True}, then=Value(None)),
+                # Met when the shortfall is zero or less (IndicatorDef.meets).
+                When(Q(**{f"{col.gap_key}__lte": 0}), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(null=True),
+            )
+            for col in columns
+        }
+    )

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -52,6 +53,13 @@ PRIORITY_WEIGHTS = (3, 2, 1)
 
 def severe_need_default() -> int:
     return int(getattr(settings, "SITETRACK_SEVERE_NEED", DEFAULT_SEVERE_NEED))
+
+
+def severe_need(need_field: str, severe_from: int) -> Q:
+    """The severity rule, the only place it is written: a sector's need is severe from
+    `severe_from` (1–5) on. Rows carry the result (`SiteRow.severe`), so the page, the
+    PDF and the XLSX mark what SQL found and never compare severities themselves."""
+    return Q(**{f"{need_field}__gte": severe_from})
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class SiteRow:
     previous_individuals: int | None
     change_individuals: int | None
     severities: dict[str, int | None]
+    severe: dict[str, bool]  # per sector: is its need severe (`severe_need`)
     priorities: list[str]
     gaps: list[IndicatorGap]
     critical_gap_count: int
@@ -320,7 +329,9 @@ SITE_VALUES = [
     "priority_3",
     "critical_gap_count",
     "severe_sector_count",
+    "catalogue_version_id",
     *NEED_FIELDS.values(),
+    *(f"{need}_severe" for need in NEED_FIELDS.values()),
 ]
 
 
@@ -333,9 +344,19 @@ def _annotate_flags(qs: QuerySet, columns: list[ind.IndicatorColumn], severe_fro
         (Case(w, default=Value(0), output_field=IntegerField()) for w in missed),
         start=Value(0, output_field=IntegerField()),
     )
+    qs = qs.annotate(
+        **{
+            f"{need}_severe": Case(
+                When(severe_need(need, severe_from), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+            for need in NEED_FIELDS.values()
+        }
+    )
     severe = sum(
         (
-            Case(When(Q(**{f"{need}__gte": severe_from}), then=Value(1)), default=Value(0))
+            Case(When(Q(**{f"{need}_severe": True}), then=Value(1)), default=Value(0))
             for need in NEED_FIELDS.values()
         ),
         start=Value(0, output_field=IntegerField()),
@@ -343,29 +364,27 @@ def _annotate_flags(qs: QuerySet, columns: list[ind.IndicatorColumn], severe_fro
     return qs.annotate(critical_gap_count=critical, severe_sector_count=severe)
 
 
-def _site_row(
-    values: dict,
-    columns: list[ind.IndicatorColumn],
-    admin_names: dict[str, str],
-    severe_from: int,
-) -> SiteRow:
+def _gap(values: dict, col: ind.IndicatorColumn, columns: ind.IndicatorColumns) -> IndicatorGap:
+    """A missed threshold, as the assessment's own catalogue version states it."""
+    definition = columns.catalogues.definition(values.get("catalogue_version_id"), col.code)
+    return IndicatorGap(
+        code=col.code,
+        label=col.label,
+        sector=col.sector,
+        unit=col.unit,
+        value=values.get(col.value_key),
+        threshold=float(definition.threshold),
+        direction=definition.threshold_direction,
+        threshold_text=definition.threshold_text(),
+        gap=values.get(col.gap_key),
+    )
+
+
+def _site_row(values: dict, columns: ind.IndicatorColumns, admin_names: dict[str, str]) -> SiteRow:
     adm1, adm2 = _path_codes(values["site__admin_area__path"])
     severities = {sector: values[need] for sector, need in NEED_FIELDS.items()}
-    gaps = [
-        IndicatorGap(
-            code=col.code,
-            label=col.label,
-            sector=col.sector,
-            unit=col.unit,
-            value=values.get(col.value_key),
-            threshold=col.threshold,
-            direction=col.direction,
-            threshold_text=col.threshold_text,
-            gap=values.get(col.gap_key),
-        )
-        for col in columns
-        if values.get(col.met_key) is False
-    ]
+    severe = {sector: bool(values.get(f"{need}_severe")) for sector, need in NEED_FIELDS.items()}
+    gaps = [_gap(values, col, columns) for col in columns if values.get(col.met_key) is False]
     agency = values.get("site__management_agency__acronym") or values.get("site__management_agency__name")
     return SiteRow(
         code=values["site__code"],
@@ -381,16 +400,17 @@ def _site_row(
         previous_individuals=values.get("previous_individuals"),
         change_individuals=values.get("change_individuals"),
         severities=severities,
+        severe=severe,
         priorities=[p for p in (values["priority_1"], values["priority_2"], values["priority_3"]) if p],
         gaps=gaps,
         critical_gap_count=values["critical_gap_count"] or 0,
-        severe_sectors=[s for s, v in severities.items() if v is not None and v >= severe_from],
+        severe_sectors=[s for s, is_severe in severe.items() if is_severe],
         partners=agency or "",
     )
 
 
 def _sector_q(sector: str, columns: list[ind.IndicatorColumn], severe_from: int) -> Q:
-    q = Q(**{f"{NEED_FIELDS[sector]}__gte": severe_from})
+    q = severe_need(NEED_FIELDS[sector], severe_from)
     for col in columns:
         if col.sector == sector:
             q |= Q(**{col.met_key: False})
@@ -580,12 +600,12 @@ def weekly_report(round: Round, *, language: str = "en", severe_from: int | None
         paths = {v["site__admin_area__path"] for v in site_values} | {m["admin_area__path"] for m in missing}
         names = _admin_names(paths, language)
 
-        site_rows = [_site_row(v, columns, names, severe_from) for v in site_values]
+        site_rows = [_site_row(v, columns, names) for v in site_values]
         not_assessed_rows = []
         for m in missing:
             last = last_values.get(m["code"])
             if last is not None:
-                row = _site_row(last, columns, names, severe_from)
+                row = _site_row(last, columns, names)
                 row.source_round_number = last["round__number"]
                 row.source_round_kind = last["round__kind"]
                 row.source_round_end = last["round__period_end"]
@@ -609,7 +629,6 @@ def weekly_report(round: Round, *, language: str = "en", severe_from: int | None
                     },
                     columns,
                     names,
-                    severe_from,
                 )
             row.assessed = False
             not_assessed_rows.append(row)
@@ -622,7 +641,7 @@ def weekly_report(round: Round, *, language: str = "en", severe_from: int | None
             sector_columns = [c for c in columns if c.sector == s.code]
             for site in site_rows:
                 severity = site.severities[s.code]
-                severe = severity is not None and severity >= severe_from
+                severe = site.severe[s.code]
                 missed = [g for g in site.gaps if g.sector == s.code]
                 if missed:
                     rows.extend(SectorGapRow(site, severity, severe, g) for g in missed)

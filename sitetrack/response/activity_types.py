@@ -67,3 +67,18 @@ DEFAULT_ACTIVITY_TYPES: dict[str, list[tuple[str, str, str, str]]] = {
         ("cccm-site-maintenance", "Site maintenance works", "Travaux d'entretien du site", "works"),
     ],
 }
+
+# One general entry per sector, for published 3W rows whose activity is not on the list
+# (the activity's own words are kept in the notes).
+GENERAL_ACTIVITY_TYPES: dict[str, tuple[str, str, str]] = {
+    "protection": ("prot-other", "Other protection activity", "Autre activité de protection"),
+    "wash": ("wash-other", "Other WASH activity", "Autre activité EHA"),
+    "health": ("health-other", "Other health activity", "Autre activité de santé"),
+    "food_security": ("food-other", "Other food security activity", "Autre activité de sécurité alimentaire"),
+    "shelter_nfi": ("shelter-other", "Other shelter / NFI activity", "Autre activité abris / NFI"),
+    "security": ("security-other", "Other security activity", "Autre activité de sécurité"),
+    "education": ("edu-other", "Other education activity", "Autre activité d'éducation"),
+    "nutrition": ("nut-other", "Other nutrition activity", "Autre activité de nutrition"),
+    "livelihoods": ("liv-other", "Other livelihoods activity", "Autre activité de moyens de subsistance"),
+    "cccm": ("cccm-other", "Other CCCM activity", "Autre activité CCCM"),
+}

@@ -11,3 +11,6 @@ urlpatterns = [
     path("referrals/", apis.ReferralListApi.as_view(), name="api-referrals"),
     path("referrals/<int:pk>/status/", apis.ReferralStatusApi.as_view(), name="api-referral-status"),
 ]
+urlpatterns += [
+    path("gaps/", apis.GapMatrixApi.as_view(), name="api-gaps"),
+]

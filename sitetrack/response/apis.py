@@ -3,6 +3,8 @@ referrals. Thin: rules live in services, reads in selectors, access in response.
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -156,6 +158,66 @@ FILTERS = [
 ]
 
 
+# The list renders rows read with values() into ActivitySerializer's shape (a page of
+# 100 activities through the serializer costs several times the query).
+LIST_VALUES = [
+    "id",
+    "operation__slug",
+    "organisation__acronym",
+    "organisation__name",
+    "funding_organisation__acronym",
+    "funding_organisation__name",
+    "sector",
+    "activity_type__code",
+    "site__code",
+    "admin_area__pcode",
+    "start_date",
+    "end_date",
+    "status",
+    "unit",
+    *TARGETED_FIELDS,
+    "reached_total",
+    "notes",
+    "source",
+    "created_at",
+    "updated_at",
+]
+
+
+def activity_rows(rows) -> list[dict]:
+    dates, times = serializers.DateField(), serializers.DateTimeField()
+    sectors = {k: str(v) for k, v in Sector.choices}
+    statuses = {k: str(v) for k, v in ActivityStatus.choices}
+    out = []
+    for r in rows:
+        item = {
+            "id": r["id"],
+            "operation": r["operation__slug"],
+            "organisation": r["organisation__acronym"] or r["organisation__name"],
+            "funding_organisation": r["funding_organisation__acronym"] or r["funding_organisation__name"],
+            "sector": r["sector"],
+            "sector_label": sectors.get(r["sector"], r["sector"]),
+            "activity_type": r["activity_type__code"],
+            "site": r["site__code"],
+            "admin_area": r["admin_area__pcode"],
+            "start_date": dates.to_representation(r["start_date"]) if r["start_date"] else None,
+            "end_date": dates.to_representation(r["end_date"]) if r["end_date"] else None,
+            "status": r["status"],
+            "status_label": statuses.get(r["status"], r["status"]),
+            "unit": r["unit"],
+        }
+        item.update({f: r[f] for f in TARGETED_FIELDS})
+        item.update(
+            reached_total=r["reached_total"],
+            notes=r["notes"],
+            source=r["source"],
+            created_at=times.to_representation(r["created_at"]),
+            updated_at=times.to_representation(r["updated_at"]),
+        )
+        out.append(item)
+    return out
+
+
 def _activity_for(request: Request, pk: int, action: str) -> Activity:
     operation = operations_for(request.user).filter(activities__pk=pk).first()
     if operation is None:
@@ -187,8 +249,8 @@ class ActivityListApi(GenericAPIView):
         parameters=FILTERS, responses=ActivitySerializer(many=True), summary="List activities (3W)"
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ActivitySerializer(page, many=True).data)
+        page = self.paginate_queryset(self.get_queryset().values(*LIST_VALUES))
+        return self.get_paginated_response(activity_rows(page))
 
     @extend_schema(
         request=ActivityWriteSerializer,
@@ -417,3 +479,58 @@ class ReferralStatusApi(GenericAPIView):
             referral=referral, user=request.user, **serializer.validated_data
         )
         return Response(ReferralSerializer(referral).data)
+
+
+class GapCellSerializer(serializers.Serializer):
+    sector = serializers.CharField()
+    status = serializers.CharField(help_text="gap, under_covered, covered, over_served, or empty")
+    severity = serializers.IntegerField(allow_null=True)
+    gap_count = serializers.IntegerField()
+    partners = serializers.IntegerField()
+    activities = serializers.IntegerField()
+    reached = serializers.IntegerField()
+    coverage = serializers.FloatField(allow_null=True)
+
+
+class GapRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    admin1_pcode = serializers.CharField()
+    admin2_pcode = serializers.CharField()
+    population = serializers.IntegerField(allow_null=True)
+    assessed = serializers.BooleanField()
+    cells = GapCellSerializer(many=True)
+
+
+class GapMatrixApi(GenericAPIView):
+    serializer_class = GapRowSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("operation", str, description="Operation slug."),
+            OpenApiParameter("round", int, description="Weekly round number (default: the latest)."),
+            OpenApiParameter("status", str, description="Only sites with a cell of this status."),
+        ],
+        responses=GapRowSerializer(many=True),
+        summary="Gap matrix (sites × sectors)",
+        description="Need from each site's latest validated assessment against the partners with an "
+        "ongoing activity in the sector and the people they reached in the round's month.",
+    )
+    def get(self, request: Request) -> Response:
+        from sitetrack.assessments.models import Round, RoundKind
+        from sitetrack.response.gaps import gap_matrix
+
+        operation = request_operation(request)
+        require(request.user, operation, "read")
+        rounds = Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY).order_by("-number")
+        number = request.query_params.get("round", "")
+        round = rounds.filter(number=int(number)).first() if number.isdigit() else rounds.first()
+        if round is None:
+            raise Http404("No such weekly round.")
+        matrix = gap_matrix(round, user=request.user)
+        status = request.query_params.get("status", "")
+        rows = [r for r in matrix.rows if any(c.status == status for c in r.cells)] if status else matrix.rows
+        page = self.paginate_queryset(rows)
+        # Plain dicts (the shape GapRowSerializer documents): a page is 100 sites x 10
+        # sectors, which DRF's nested serializers take several times longer to render.
+        return self.get_paginated_response([dataclasses.asdict(row) for row in page])

@@ -4,6 +4,7 @@ the API and the imports refuse the same values with the same words."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime
@@ -11,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
@@ -130,16 +132,27 @@ def clean_choice(value: Any, field: str, choices: type, errors: Errors, *, defau
     if is_missing(value):
         return default
     text = str(value).strip()
-    key = normalise_name(text)
-    for choice_value, label in choices.choices:
-        if key in (normalise_name(choice_value), normalise_name(str(label))):
-            return choice_value
+    found = _choice_keys(choices).get(normalise_name(text))
+    if found is not None:
+        return found
     errors.add(
         field,
         _("Unknown value “%(value)s”; expected one of: %(choices)s.")
         % {"value": text, "choices": ", ".join(choices.values)},
     )
     return default
+
+
+@functools.cache
+def _choice_keys(choices: type) -> dict[str, str]:
+    """Normalised value and English and French labels → value (labels are fixed texts)."""
+    keys: dict[str, str] = {}
+    for language in ("en", "fr"):
+        with translation.override(language):
+            for choice_value, label in choices.choices:
+                keys.setdefault(normalise_name(choice_value), choice_value)
+                keys.setdefault(normalise_name(str(label)), choice_value)
+    return keys
 
 
 def parse_month(value: Any) -> date | None:

@@ -79,7 +79,7 @@ def activity_list(
 ) -> QuerySet[Activity]:
     """The activities this user may see, filtered, with their people reached."""
     qs = visible_activities(user, operation).select_related(
-        "organisation", "funding_organisation", "activity_type", "site", "admin_area"
+        "operation", "organisation", "funding_organisation", "activity_type", "site", "admin_area"
     )
     if sector:
         qs = qs.filter(sector=sector)

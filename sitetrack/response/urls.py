@@ -9,3 +9,16 @@ urlpatterns = [
 urlpatterns += [
     path("referrals/", views.referral_list_view, name="referrals"),
 ]
+urlpatterns += [
+    path("gaps/", views.gap_matrix_view, name="gaps"),
+]
+urlpatterns += [
+    path("3w.csv", views.threew_hxl_view, name="hxl"),
+]
+urlpatterns += [
+    path("new/", views.activity_create_view, name="activity-create"),
+    path("<int:pk>/", views.activity_detail_view, name="activity"),
+    path("<int:pk>/edit/", views.activity_edit_view, name="activity-edit"),
+    path("referrals/new/", views.referral_create_view, name="referral-create"),
+    path("referrals/<int:pk>/", views.referral_detail_view, name="referral"),
+]

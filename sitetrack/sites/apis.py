@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sitetrack.core.access import access_site, operations_for, require
-from sitetrack.core.api import request_operation
+from sitetrack.core.api import Rows, choice_labels, iso_date, iso_datetime, request_operation, translated
 from sitetrack.sites.models import LandTenure, ManagementType, Site, SiteStatus, SiteType
 from sitetrack.sites.selectors import site_list
 from sitetrack.sites.services import site_create, site_update
@@ -58,6 +58,40 @@ class SiteSerializer(serializers.ModelSerializer):
     def get_management_agency(self, site: Site) -> str | None:
         org = site.management_agency
         return (org.acronym or org.name) if org else None
+
+
+# The list's rows straight from values() (core.api.Rows), the same fields as SiteSerializer.
+SITE_ROWS = Rows(
+    {
+        "code": "code",
+        "name": "name",
+        "aliases": "aliases",
+        "operation": "operation__slug",
+        "site_type": "site_type",
+        "site_type_label": ("site_type", choice_labels(SiteType.choices)),
+        "status": "status",
+        "status_label": ("status", choice_labels(SiteStatus.choices)),
+        "admin_area": "admin_area__pcode",
+        "admin_area_name": translated("admin_area__name_en", "admin_area__name_fr"),
+        "latitude": "latitude",
+        "longitude": "longitude",
+        "management_agency": lambda r: r["management_agency__acronym"] or r["management_agency__name"],
+        "management_type": "management_type",
+        "land_tenure": "land_tenure",
+        "area_m2": "area_m2",
+        "capacity": "capacity",
+        "opened_on": ("opened_on", iso_date),
+        "notes": "notes",
+        "created_at": ("created_at", iso_datetime),
+        "updated_at": ("updated_at", iso_datetime),
+    },
+    extra=[
+        "admin_area__name_en",
+        "admin_area__name_fr",
+        "management_agency__acronym",
+        "management_agency__name",
+    ],
+)
 
 
 @extend_schema_field(OpenApiTypes.DOUBLE)
@@ -132,8 +166,7 @@ class SiteListApi(GenericAPIView):
 
     @extend_schema(parameters=FILTERS, responses=SiteSerializer(many=True), summary="List sites")
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(SiteSerializer(page, many=True).data)
+        return SITE_ROWS.page(self, self.get_queryset())
 
     @extend_schema(request=SiteWriteSerializer, responses={201: SiteSerializer}, summary="Create a site")
     def post(self, request: Request) -> Response:

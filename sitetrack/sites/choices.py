@@ -43,11 +43,44 @@ SYNONYMS: dict[type, dict[str, str]] = {
         "transit": SiteType.TRANSIT_CENTRE,
         "reception center": SiteType.RECEPTION_CENTRE,
         "centre d accueil": SiteType.RECEPTION_CENTRE,
+        "centre d'accueil": SiteType.RECEPTION_CENTRE,
         "centre de reception": SiteType.RECEPTION_CENTRE,
         "reception": SiteType.RECEPTION_CENTRE,
         "evacuation center": SiteType.EVACUATION_CENTRE,
         "centre d evacuation": SiteType.EVACUATION_CENTRE,
+        "centre d'evacuation": SiteType.EVACUATION_CENTRE,
         "evacuation": SiteType.EVACUATION_CENTRE,
+        # DTM site and location types (English and French), as real lists write them.
+        "informal settlement": SiteType.SPONTANEOUS_SITE,
+        "informal settlements": SiteType.SPONTANEOUS_SITE,
+        "informal settlement spontaneous site": SiteType.SPONTANEOUS_SITE,
+        "spontaneous settlement": SiteType.SPONTANEOUS_SITE,
+        "installation informelle": SiteType.SPONTANEOUS_SITE,
+        "site informel": SiteType.SPONTANEOUS_SITE,
+        "site spontane informel": SiteType.SPONTANEOUS_SITE,
+        "camp formel": SiteType.PLANNED_CAMP,
+        "planned site": SiteType.PLANNED_CAMP,
+        "site planifie": SiteType.PLANNED_CAMP,
+        "collective centres": SiteType.COLLECTIVE_CENTRE,
+        "collective centers": SiteType.COLLECTIVE_CENTRE,
+        "centres collectifs": SiteType.COLLECTIVE_CENTRE,
+        "dispersed settings": SiteType.HOST_COMMUNITY,
+        "dispersed setting": SiteType.HOST_COMMUNITY,
+        "dispersed": SiteType.HOST_COMMUNITY,
+        "host community": SiteType.HOST_COMMUNITY,
+        "host communities": SiteType.HOST_COMMUNITY,
+        "host families": SiteType.HOST_COMMUNITY,
+        "host family": SiteType.HOST_COMMUNITY,
+        "dispersed settings host communities": SiteType.HOST_COMMUNITY,
+        "communaute hote": SiteType.HOST_COMMUNITY,
+        "communaute d'accueil": SiteType.HOST_COMMUNITY,
+        "communautes d'accueil": SiteType.HOST_COMMUNITY,
+        "famille d'accueil": SiteType.HOST_COMMUNITY,
+        "familles d'accueil": SiteType.HOST_COMMUNITY,
+        "milieu disperse": SiteType.HOST_COMMUNITY,
+        "hors site": SiteType.HOST_COMMUNITY,
+        "transit centres": SiteType.TRANSIT_CENTRE,
+        "centre de transit temporaire": SiteType.TRANSIT_CENTRE,
     },
     ManagementType: {
         "cccm": ManagementType.CAMP_MANAGEMENT,
@@ -77,6 +110,29 @@ SYNONYMS: dict[type, dict[str, str]] = {
     },
 }
 
+# Values that say a place is a displacement site without saying which type ("IDP site"):
+# the import uses the default site type given for the file, or asks for one.
+GENERIC_SITE_TYPES = frozenset(
+    {
+        "idp site",
+        "idp sites",
+        "idp camp",
+        "site",
+        "displacement site",
+        "site de deplaces",
+        "site de personnes deplacees",
+        "site pdi",
+        "site idp",
+        "site de pdi",
+        "site des deplaces",
+    }
+)
+
+
+def is_generic_site_type(text: str) -> bool:
+    return normalise(text) in {normalise(t) for t in GENERIC_SITE_TYPES}
+
+
 _TABLES: dict[type, dict[str, str]] = {}
 
 
@@ -88,7 +144,7 @@ def _table(choices: type) -> dict[str, str]:
             for lang in ("en", "fr"):
                 with translation.override(lang):
                     table[normalise(str(label))] = value
-        table.update(SYNONYMS.get(choices, {}))
+        table.update({normalise(key): value for key, value in SYNONYMS.get(choices, {}).items()})
         _TABLES[choices] = table
     return _TABLES[choices]
 

@@ -95,4 +95,21 @@ class SiteStatusForm(forms.Form):
 
 class SitesImportForm(forms.Form):
     file = forms.FileField(label=_("Site master list (CSV or XLSX)"))
-    dry_run = forms.BooleanField(label=_("Check only (write nothing)"), required=False, initial=True)
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        required=False,
+        max_length=100,
+        help_text=_("Leave empty to read the sheet whose header fits best."),
+    )
+
+    def clean_file(self):
+        from sitetrack.core.tabular.safety import max_upload_bytes
+
+        upload = self.cleaned_data["file"]
+        limit = max_upload_bytes()
+        if upload.size > limit:
+            raise ValidationError(
+                _("The file is %(size)s MB; files of at most %(limit)s MB are accepted.")
+                % {"size": round(upload.size / 1024**2, 1), "limit": round(limit / 1024**2, 1)}
+            )
+        return upload

@@ -14,6 +14,8 @@ class SiteType(models.TextChoices):
     TRANSIT_CENTRE = "transit_centre", _("Transit centre")
     RECEPTION_CENTRE = "reception_centre", _("Reception centre")
     EVACUATION_CENTRE = "evacuation_centre", _("Evacuation centre")
+    # DTM's "dispersed settings / host communities": displaced people living among residents.
+    HOST_COMMUNITY = "host_community", _("Host community / dispersed setting")
 
 
 class SiteStatus(models.TextChoices):
@@ -54,6 +56,9 @@ class Site(models.Model):
     name = models.CharField(_("name"), max_length=200, db_index=True)
     # Other names the site is known by (local names, former names), one list.
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    # The name in each language of the operation ({"fr": "...", "ar": "..."}), when the
+    # master list gives one; `name` stays the name shown by default.
+    names = models.JSONField(_("names by language"), default=dict, blank=True)
     site_type = models.CharField(_("site type"), max_length=30, choices=SiteType.choices, db_index=True)
     admin_area = models.ForeignKey(
         "geo.AdminArea", on_delete=models.PROTECT, related_name="sites", verbose_name=_("admin area")
@@ -92,10 +97,16 @@ class Site(models.Model):
         indexes = [
             models.Index(fields=["operation", "status"]),
             models.Index(fields=["operation", "site_type"]),
+            # The site list (API and page) reads an operation's sites in code order.
+            models.Index(fields=["operation", "code"], name="site_operation_code"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def name_in(self, language: str) -> str:
+        """The site's name in a language of the operation, else its main name."""
+        return (self.names or {}).get(language) or self.name
 
 
 class SiteStatusChange(models.Model):
@@ -115,3 +126,22 @@ class SiteStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.code} {self.status} {self.date}"
+
+
+class SiteImportMapping(models.Model):
+    """The column choices an IMO made on the web for a master list, kept per operation so
+    the next list with the same headers is mapped the same way."""
+
+    operation = models.OneToOneField(
+        "core.Operation", on_delete=models.CASCADE, related_name="site_import_mapping"
+    )
+    # Normalised column header → field name ("" = ignored), over every list mapped so far.
+    columns = models.JSONField(default=dict, blank=True)
+    defaults = models.JSONField(default=dict, blank=True)  # field → value for empty cells
+    updated_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"site import mapping of {self.operation}"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from sitetrack.core.access import area_in_scope, require, visible_sites
 from sitetrack.core.models import Operation, Organisation
+from sitetrack.geo.countries import check_point
 from sitetrack.geo.models import AdminArea
 from sitetrack.geo.spatial import boundary_area, point_in_area, point_in_country_extent
 from sitetrack.sites.models import LandTenure, ManagementType, Site, SiteStatus, SiteStatusChange, SiteType
@@ -84,8 +85,15 @@ def clean_coordinate(value: Any, field: str, errors: Errors) -> float | None:
             % {"label": label, "value": value},
         )
         return None
+    if number != number or number in (float("inf"), float("-inf")):
+        errors.add(
+            field,
+            _("%(label)s “%(value)s” is not a number; leave the cell empty when the point is unknown.")
+            % {"label": label, "value": value},
+        )
+        return None
     limit = 90 if field == "latitude" else 180
-    if number != number or not -limit <= number <= limit:  # NaN or out of range
+    if not -limit <= number <= limit:
         errors.add(
             field,
             _("%(label)s must be between -%(limit)s and %(limit)s, got %(value)s.")
@@ -181,7 +189,7 @@ def clean_date(value: Any, field: str, errors: Errors) -> date_type | None:
     if value in (None, ""):
         return None
     if isinstance(value, date_type):
-        return value
+        return _date_in_range(value, field, errors, shown=value)
     parsed = None
     try:
         parsed = parse_date(str(value).strip()[:10])
@@ -189,6 +197,20 @@ def clean_date(value: Any, field: str, errors: Errors) -> date_type | None:
         parsed = None
     if parsed is None:
         errors.add(field, _("Not a date (YYYY-MM-DD): “%(value)s”.") % {"value": value})
+        return None
+    return _date_in_range(parsed, field, errors, shown=value)
+
+
+def _date_in_range(parsed: date_type, field: str, errors: Errors, *, shown: Any) -> date_type | None:
+    """A site cannot open in the future (2999 is a typing error), nor before 1900."""
+    from django.utils import timezone
+
+    if parsed > timezone.localdate() or parsed.year < 1900:
+        errors.add(
+            field,
+            _("The date “%(value)s” is not possible: it must be between 1900 and today.") % {"value": shown},
+        )
+        return None
     return parsed
 
 
@@ -233,7 +255,18 @@ def _check_point(
     if lat is None or lon is None:
         return
     country = operation.country
-    if not point_in_country_extent(country, lat, lon):
+    verdict = check_point(country.pcode, lat, lon).verdict
+    if verdict == "swapped":
+        errors.add(
+            "latitude",
+            _(
+                "Latitude and longitude look swapped: %(lat)s, %(lon)s lies outside %(country)s, but %(lon)s, "
+                "%(lat)s lies inside. Swap the two values (or the two columns)."
+            )
+            % {"lat": lat, "lon": lon, "country": country.name},
+        )
+        return
+    if verdict == "outside" or (verdict == "skipped" and not point_in_country_extent(country, lat, lon)):
         errors.add(
             "latitude",
             _("The point %(lat)s, %(lon)s lies outside %(country)s (%(pcode)s).")
@@ -452,299 +485,59 @@ def site_change_status(
     return change
 
 
-# --- master-list import ----------------------------------------------------------------------
-
-LIKELY_DUPLICATE_METRES = 500
-SIMILAR_NAME_RATIO = 0.85
+@transaction.atomic
+def site_names_set(*, site: Site, names: dict[str, str], user: User | None = None) -> bool:
+    """Keep the site's name in some languages of its operation ({"fr": "...", "sg": "..."});
+    names in other languages are refused. Saves (with history) only on a change."""
+    if user is not None:
+        require(user, site.operation, "edit_site")
+    allowed = set(site.operation.language_codes)
+    unknown = sorted(set(names) - allowed)
+    if unknown:
+        raise ValidationError(
+            {
+                "names": [
+                    _("%(languages)s: not a language of %(operation)s (its languages: %(known)s).")
+                    % {
+                        "languages": ", ".join(unknown),
+                        "operation": site.operation,
+                        "known": ", ".join(sorted(allowed)),
+                    }
+                ]
+            }
+        )
+    merged = {**(site.names or {}), **{k: v.strip()[:200] for k, v in names.items() if v and v.strip()}}
+    if merged == (site.names or {}):
+        return False
+    site.names = merged
+    _set_history_user(site, user)
+    site.save(update_fields=["names", "updated_at"])
+    return True
 
 
 @transaction.atomic
-def sites_import(
-    *,
-    operation: Operation,
-    user: User | None,
-    path: str,
-    mapping: dict[str, str] | None = None,
-    dry_run: bool = False,
-    filename: str | None = None,
+def site_import_mapping_save(
+    *, operation: Operation, user: User | None, columns: dict[str, str], defaults: dict[str, str]
 ):
-    """Import a site master list (CSV or XLSX). All or nothing: any row error leaves the
-    registry untouched and the report lists every error. A row whose code exists updates
-    that site (so re-importing the same file changes nothing); likely duplicates (similar
-    name within 500 m) are warnings."""
-    from pathlib import Path
-
-    from sitetrack.sites.importing import (
-        FIELD_LABELS,
-        REQUIRED_FIELDS,
-        FileProblem,
-        ImportProblem,
-        SitesImportReport,
-        auto_mapping,
-        read_table,
-        split_gps,
-    )
-
-    name = filename or Path(path).name
-    report = SitesImportReport(file=name, dry_run=dry_run)
-
-    def problem(row: int | None, column: str, value: str, message: str) -> ImportProblem:
-        return ImportProblem(file=name, row=row, column=column, value=value, message=message)
+    """Remember the web mapping step's choices for the operation's next master list:
+    normalised header → field ("" = ignored), merged over what was remembered before."""
+    from sitetrack.sites.models import SiteImportMapping
 
     if user is not None:
         require(user, operation, "import")
-    try:
-        header, rows = read_table(path)
-    except FileProblem as exc:
-        report.errors.append(problem(None, "", "", str(exc)))
-        return report
-
-    chosen = auto_mapping(header)
-    for fieldname, column in (mapping or {}).items():
-        if fieldname not in FIELD_LABELS:
-            report.errors.append(
-                problem(
-                    None,
-                    column,
-                    "",
-                    _("Unknown field “%(field)s” in the mapping; known fields: %(fields)s.")
-                    % {"field": fieldname, "fields": ", ".join(FIELD_LABELS)},
-                )
-            )
-        elif column not in header:
-            report.errors.append(
-                problem(
-                    None,
-                    column,
-                    "",
-                    _("No column “%(column)s” in the file; its columns are: %(columns)s.")
-                    % {"column": column, "columns": ", ".join(h for h in header if h)},
-                )
-            )
-        else:
-            chosen = {f: c for f, c in chosen.items() if c != column}
-            chosen[fieldname] = column
-    if "gps" in chosen and "latitude" in chosen and "longitude" in chosen:
-        chosen.pop("gps")
-    report.mapping = chosen
-    missing = [f for f in REQUIRED_FIELDS if f not in chosen]
-    has_point = ("latitude" in chosen) == ("longitude" in chosen)
-    if not has_point:
-        missing.append("longitude" if "latitude" in chosen else "latitude")
-    if missing:
-        report.errors.append(
-            problem(
-                None,
-                "",
-                "",
-                _(
-                    "Missing required columns: %(missing)s. Columns found: %(columns)s. Rename them or give a "
-                    "mapping (field=Column)."
-                )
-                % {
-                    "missing": ", ".join(str(FIELD_LABELS[f]) for f in missing),
-                    "columns": ", ".join(h for h in header if h),
-                },
-            )
-        )
-    if report.errors:
-        return report
-
-    index = {f: header.index(c) for f, c in chosen.items()}
-    seen_codes: dict[str, int] = {}
-    touched: dict[int, int] = {}  # site pk → file row
-    report.rows = len(rows)
-
-    for offset, cells in enumerate(rows):
-        rownum = offset + 2  # the header is row 1
-        raw = {f: cells[i] for f, i in index.items()}
-        columns = {f: chosen[f] for f in chosen}
-        if "gps" in raw:
-            gps = raw.pop("gps")
-            columns["latitude"] = columns["longitude"] = chosen["gps"]
-            if gps:
-                point = split_gps(gps)
-                if point is None:
-                    report.errors.append(
-                        problem(
-                            rownum, chosen["gps"], gps, _("Not a GPS point; expected “latitude longitude”.")
-                        )
-                    )
-                    continue
-                raw["latitude"], raw["longitude"] = point
-            else:
-                raw["latitude"] = raw["longitude"] = ""
-        code = raw.get("code", "").strip().upper()
-        if code:
-            if code in seen_codes:
-                report.errors.append(
-                    problem(
-                        rownum,
-                        chosen["code"],
-                        raw["code"],
-                        _("Duplicate site code in the file (first on row %(row)s).")
-                        % {"row": seen_codes[code]},
-                    )
-                )
-                continue
-            seen_codes[code] = rownum
-        existing = (
-            Site.objects.filter(code__iexact=code).select_related("operation").first() if code else None
-        )
-        if existing is None and not code:
-            existing = _same_site_by_name(operation, raw, touched)
-            if existing is not None:
-                report.warnings.append(
-                    problem(
-                        rownum,
-                        chosen["name"],
-                        raw.get("name", ""),
-                        _(
-                            "No site code: taken to be %(code)s “%(name)s” (same name, same area), which it updates."
-                        )
-                        % {"code": existing.code, "name": existing.name},
-                    )
-                )
-        try:
-            if existing is not None:
-                if existing.operation_id != operation.pk:
-                    report.errors.append(
-                        problem(
-                            rownum,
-                            chosen.get("code", ""),
-                            code,
-                            _("Site code %(code)s belongs to another operation (%(operation)s).")
-                            % {"code": existing.code, "operation": existing.operation},
-                        )
-                    )
-                    continue
-                before = existing.updated_at
-                fields = {k: v for k, v in raw.items() if k != "code" or v}
-                site = site_update(site=existing, user=user, **fields)
-                (report.updated if site.updated_at != before else report.unchanged).append(site.code)
-            else:
-                site = site_create(operation=operation, user=user, **raw)
-                report.created.append(site.code)
-            if site.pk in touched:
-                report.errors.append(
-                    problem(
-                        rownum,
-                        chosen["name"],
-                        raw.get("name", ""),
-                        _("This row describes the same site as row %(row)s.") % {"row": touched[site.pk]},
-                    )
-                )
-            touched[site.pk] = rownum
-        except ValidationError as error:
-            for fieldname, messages in error.message_dict.items():
-                column = columns.get(fieldname, "")
-                value = raw.get(fieldname, "")
-                if column == chosen.get("gps"):
-                    value = cells[index["gps"]] if "gps" in index else value
-                for message in messages:
-                    report.errors.append(problem(rownum, column, str(value or ""), message))
-        except PermissionDenied as denied:
-            report.errors.append(
-                problem(rownum, chosen.get("admin_area", ""), raw.get("admin_area", ""), str(denied))
-            )
-
-    if not report.errors:
-        report.warnings += _likely_duplicates(operation, touched, chosen, name)
-    if report.errors or dry_run:
-        transaction.set_rollback(True)
-    return report
+    saved, _created = SiteImportMapping.objects.get_or_create(operation=operation)
+    saved.columns = {**saved.columns, **columns}
+    saved.defaults = dict(defaults)
+    saved.updated_by = user
+    saved.save()
+    return saved
 
 
-def _same_site_by_name(operation: Operation, raw: dict[str, str], touched: dict[int, int]) -> Site | None:
-    """A row without a code matches an existing site (not already matched by this file) of
-    the same name in the same admin area and, when both have a point, within 500 m; so a
-    list without codes can be re-imported without duplicating its sites."""
-    from sitetrack.geo.spatial import distance_m
-    from sitetrack.sites.choices import name_key
-
-    pcode = (raw.get("admin_area") or "").strip()
-    wanted = name_key(raw.get("name") or "")
-    if not pcode or not wanted:
-        return None
-    errors = Errors()
-    lat = clean_coordinate(raw.get("latitude"), "latitude", errors)
-    lon = clean_coordinate(raw.get("longitude"), "longitude", errors)
-    candidates = Site.objects.filter(operation=operation, admin_area__pcode__iexact=pcode).exclude(
-        pk__in=touched
-    )
-    for site in candidates.select_related("operation"):
-        if name_key(site.name) != wanted:
-            continue
-        if None not in (lat, lon, site.latitude, site.longitude) and (
-            distance_m(lat, lon, site.latitude, site.longitude) > LIKELY_DUPLICATE_METRES
-        ):
-            continue
-        return site
-    return None
+# --- master-list import ----------------------------------------------------------------------
 
 
-def _likely_duplicates(operation: Operation, touched: dict[int, int], chosen: dict[str, str], filename: str):
-    """Pairs of sites with the same or a very similar normalised name less than 500 m apart,
-    where at least one of them is in the file. Sites are bucketed on a ~550 m grid so only
-    neighbours are compared."""
-    from difflib import SequenceMatcher
+def sites_import(**kwargs: Any):
+    """Import a site master list: see `sitetrack.sites.master_list.sites_import`."""
+    from sitetrack.sites.master_list import sites_import as run
 
-    from sitetrack.geo.spatial import distance_m
-    from sitetrack.sites.choices import name_key
-    from sitetrack.sites.importing import ImportProblem
-
-    cell = 0.005
-    rows = list(
-        Site.objects.filter(operation=operation, latitude__isnull=False, longitude__isnull=False).values_list(
-            "pk", "code", "name", "latitude", "longitude"
-        )
-    )
-    grid: dict[tuple[int, int], list[tuple]] = {}
-    for row in rows:
-        grid.setdefault((int(row[3] // cell), int(row[4] // cell)), []).append((*row, name_key(row[2])))
-    warnings = []
-    reported: set[tuple[int, int]] = set()
-    for row in rows:
-        pk, code, name, lat, lon = row
-        if pk not in touched:
-            continue
-        norm = name_key(name)
-        gy, gx = int(lat // cell), int(lon // cell)
-        for dy in (-1, 0, 1):
-            for dx in (-1, 0, 1):
-                for other in grid.get((gy + dy, gx + dx), []):
-                    opk, ocode, oname, olat, olon, onorm = other
-                    pair = (min(pk, opk), max(pk, opk))
-                    if opk == pk or pair in reported:
-                        continue
-                    if norm != onorm and SequenceMatcher(None, norm, onorm).ratio() < SIMILAR_NAME_RATIO:
-                        continue
-                    metres = distance_m(lat, lon, olat, olon)
-                    if metres > LIKELY_DUPLICATE_METRES:
-                        continue
-                    reported.add(pair)
-                    where = (
-                        _("row %(row)s of the file") % {"row": touched[opk]}
-                        if opk in touched
-                        else _("already in the registry")
-                    )
-                    warnings.append(
-                        ImportProblem(
-                            file=filename,
-                            row=touched[pk],
-                            column=chosen.get("name", ""),
-                            value=name,
-                            message=_(
-                                "Likely duplicate of %(code)s “%(name)s” (%(where)s): %(rule)s, %(metres)s m apart."
-                            )
-                            % {
-                                "code": ocode,
-                                "name": oname,
-                                "where": where,
-                                "rule": _("same name") if norm == onorm else _("similar name"),
-                                "metres": round(metres),
-                            },
-                        )
-                    )
-    warnings.sort(key=lambda w: w.row or 0)
-    return warnings
+    return run(**kwargs)

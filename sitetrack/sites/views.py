@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from sitetrack.core.access import access_site, can, require
 from sitetrack.core.models import Operation
 from sitetrack.geo.models import AdminArea
-from sitetrack.sites.forms import SiteForm, SitesImportForm, SiteStatusForm
+from sitetrack.sites.forms import SiteForm, SiteStatusForm
 from sitetrack.sites.models import Site, SiteStatus, SiteType
 from sitetrack.sites.selectors import map_areas, map_sites, site_list
 from sitetrack.sites.services import site_change_status, site_create, site_update
@@ -226,23 +226,8 @@ def site_map_data_view(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def sites_import_view(request: HttpRequest) -> HttpResponse:
-    from sitetrack.sites.importing import save_upload
-    from sitetrack.sites.services import sites_import
+    from sitetrack.sites.import_views import sites_import_page
 
     operation = current_operation(request)
     require(request.user, operation, "import")
-    form = SitesImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        with save_upload(upload) as path:
-            report = sites_import(
-                operation=operation,
-                user=request.user,
-                path=path,
-                dry_run=form.cleaned_data["dry_run"],
-                filename=upload.name,
-            )
-        if report.ok and not report.dry_run:
-            messages.success(request, report.summary())
-    return render(request, "sites/sites_import.html", {"form": form, "report": report})
+    return sites_import_page(request, operation)

@@ -100,20 +100,23 @@ def latest_reported_round(*, operation: Operation) -> Round | None:
 
 def coordinator_figures(*, user: AbstractBaseUser, operation: Operation) -> dict[str, Any] | None:
     """Population of the latest reported round with its coverage of open sites, its change
-    since the previous round, and the sectors with the most sites in gap: from the weekly
-    report's selector, so the home page and the report always agree."""
+    since the previous round, and the sectors with the most sites in gap: all from the
+    weekly report's selector, so the home page and the report always agree. The report
+    covers the whole operation, so it is shown only to users who see the whole operation
+    (not to a facilitator scoped to some areas)."""
     from django.utils.translation import get_language
 
+    from sitetrack.core.access import site_scope_q
     from sitetrack.reports.selectors import weekly_report
-    from sitetrack.sites.selectors import operation_key_figures
 
+    if site_scope_q(user, operation) is not None:
+        return None
     round = latest_reported_round(operation=operation)
     if round is None:
         return None
     report = weekly_report(round, language=(get_language() or "en")[:2])
-    sites = operation_key_figures(user=user, operation=operation)
     figures = report.key_figures
-    open_sites = sites["open_sites"] or 0
+    open_sites = figures.sites_assessed + figures.sites_not_assessed
     worst = sorted((g for g in report.sector_gaps if g.sites), key=lambda g: (-g.sites, -g.people))
     return {
         "round": round,
@@ -129,3 +132,32 @@ def round_percent(part: int | None, whole: int | None) -> int | None:
     if not whole:
         return None
     return round(100 * (part or 0) / whole)
+
+
+def partner_work(*, user: AbstractBaseUser, operation: Operation) -> dict[str, Any] | None:
+    """What a partner's organisation must act on: referrals addressed to it that are still
+    open (and how many are overdue), and its activities ongoing or planned — counted in the
+    database on the response app's scoped querysets."""
+    from django.utils import timezone
+
+    from sitetrack.response.access import reporting_organisation, visible_activities, visible_referrals
+    from sitetrack.response.models import REFERRAL_CLOSED, ActivityStatus
+
+    organisation = reporting_organisation(user, operation)
+    if organisation is None:
+        return None
+    today = timezone.localdate()
+    referrals = (
+        visible_referrals(user, operation)
+        .exclude(status__in=REFERRAL_CLOSED)
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    )
+    activities = (
+        visible_activities(user, operation)
+        .filter(organisation=organisation)
+        .aggregate(
+            ongoing=Count("pk", filter=Q(status=ActivityStatus.ONGOING)),
+            planned=Count("pk", filter=Q(status=ActivityStatus.PLANNED)),
+        )
+    )
+    return {"organisation": organisation, "referrals": referrals, "activities": activities}

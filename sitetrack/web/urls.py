@@ -6,4 +6,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("forms/<str:form>.xlsx", views.xlsform_download, name="xlsform"),
 ]

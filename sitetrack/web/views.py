@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if can(user, operation, "publish"):
             context["to_publish"] = selectors.rounds_to_publish(operation=operation)
         if can(user, operation, "report_activity") and not can(user, operation, "validate"):
-            context["partner"] = True
+            context["partner"] = selectors.partner_work(user=user, operation=operation) or {}
     return render(request, "web/home.html", context)
 
 
@@ -62,6 +62,29 @@ def search(request: HttpRequest) -> HttpResponse:
         "web/search.html",
         {"q": term, "results": results[:SEARCH_LIMIT], "more": len(results) > SEARCH_LIMIT},
     )
+
+
+@login_required
+def xlsform_download(request: HttpRequest, form: str) -> HttpResponse:
+    """The XLSForm generated from this operation's catalogue and site registry, in English
+    and French, to load into KoboToolbox or ODK Central (the same as `sitetrack xlsform`)."""
+    from django.http import Http404
+
+    from sitetrack.core.access import require
+    from sitetrack.intake.xlsform.build import FORMS, form_for, xlsform_bytes
+
+    operation = getattr(request, "operation", None)
+    if operation is None:
+        raise Http404("No operation.")
+    require(request.user, operation, "import")
+    if form not in FORMS:
+        raise Http404("No such form.")
+    response = HttpResponse(
+        xlsform_bytes(form_for(operation, form), ["en", "fr"]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{operation.slug}-{form}.xlsx"'
+    return response
 
 
 def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:

@@ -92,13 +92,22 @@ def check_zip(path: Path, *, name: str) -> set[str]:
     return names
 
 
-def huge_cell(*, file: str, sheet: str, row: int | None, column: str, length: int) -> TabularError:
-    return TabularError.make(
+def huge_cell(
+    *, file: str, sheet: str, row: int | None, column: str, length: int, at_least: bool = False
+) -> TabularError:
+    template = (
         _(
+            "A cell holds more than %(length)s characters; a spreadsheet cell holds at most %(limit)s. "
+            "This is not a table of data: check the file."
+        )
+        if at_least
+        else _(
             "A cell holds %(length)s characters; a spreadsheet cell holds at most %(limit)s. "
             "This is not a table of data: check the file."
         )
-        % {"length": length, "limit": MAX_CELL_CHARS},
+    )
+    return TabularError.make(
+        template % {"length": length, "limit": MAX_CELL_CHARS},
         file=file,
         sheet=sheet,
         row=row,

@@ -91,7 +91,12 @@ def _read_csv(path: Path, name: str) -> Sheet:
         # The csv module refuses a field over its own limit (128 KiB) before we see it.
         if "field larger than field limit" in str(exc):
             raise huge_cell(
-                file=name, sheet="", row=len(rows) + 1, column="", length=csv.field_size_limit()
+                file=name,
+                sheet="",
+                row=len(rows) + 1,
+                column="",
+                length=csv.field_size_limit(),
+                at_least=True,
             ) from exc
         raise TabularError.make(
             _("The file is not a readable CSV table: %(error)s") % {"error": exc},
@@ -127,9 +132,15 @@ def _read_workbook(path: Path, name: str, only: str | None) -> list[Sheet]:
             for r, row in enumerate(data):
                 cells = [cell_text(v) for v in row]
                 for i, cell in enumerate(cells):
-                    if len(cell) > MAX_CELL_CHARS:
+                    # python-calamine cuts a longer cell to the limit: a full cell was longer.
+                    if len(cell) >= MAX_CELL_CHARS:
                         raise huge_cell(
-                            file=name, sheet=sheet_name, row=r + 1, column=_letter(i), length=len(cell)
+                            file=name,
+                            sheet=sheet_name,
+                            row=r + 1,
+                            column=_letter(i),
+                            length=len(cell),
+                            at_least=True,
                         )
                 rows.append(cells)
             sheets.append(Sheet(name=sheet_name, rows=rows))

@@ -57,6 +57,18 @@ def test_a_cell_longer_than_a_spreadsheet_holds_is_refused_with_its_row(tmp_path
     assert "32767" in problem.message.replace(",", "").replace("\u202f", "")
 
 
+def test_a_huge_cell_in_a_workbook_is_refused_with_its_sheet_row_and_column(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Sites"
+    book.active.append(["name", "notes"])
+    book.active.append(["A", "x" * 40_000])
+    book.save(tmp_path / "huge.xlsx")
+    problem = rule_of(tmp_path / "huge.xlsx")
+    assert (problem.rule, problem.sheet, problem.row, problem.column) == ("cell_too_long", "Sites", 2, "B")
+
+
 def test_kobo_imports_keep_their_error_type_and_rules(tmp_path):
     path = tmp_path / "locked.xlsx"
     path.write_bytes(OLE_MAGIC + b"\0" * 600)

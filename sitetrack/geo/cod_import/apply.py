@@ -16,6 +16,7 @@ FIELDS = [
     "level",
     "name_en",
     "name_fr",
+    "names",
     "parent",
     "path",
     "boundary",
@@ -76,16 +77,22 @@ def fill(area: AdminArea, planned: Planned, parent: AdminArea | None, plan: Plan
     with what the database held are findings too."""
     if not created:
         _report_database_differences(area, planned, parent, plan)
-    changed = False
+    changed: set[str] = set()
+    before_source = area.source
     for name, value in planned_values(area, planned, parent, created=created).items():
         if name == "parent":
             if area.parent_id != (value.pk if value is not None else None):
                 area.parent = value
-                changed = True
+                changed.add(name)
         elif getattr(area, name) != value:
             setattr(area, name, value)
-            changed = True
-    return changed
+            changed.add(name)
+    if changed == {"source"} and not created:
+        # The same values from another file (a CSV of the list already imported from
+        # its XLSX): nothing changed, and the area keeps the source it came from.
+        area.source = before_source
+        return False
+    return bool(changed)
 
 
 def planned_values(
@@ -95,6 +102,8 @@ def planned_values(
     values: dict[str, Any] = {"level": planned.level, "name_en": planned.name_en[:200]}
     if planned.name_fr:
         values["name_fr"] = planned.name_fr[:200]
+    if planned.names:
+        values["names"] = {**(area.names or {}), **{lang: name[:200] for lang, name in planned.names.items()}}
     if parent is not None or created:
         values["parent"] = parent
     if planned.population is not None:

@@ -32,7 +32,10 @@ def check_missing_parents(plan: Plan) -> None:
                 continue
             where = ", ".join(plan.defining_files[ref.level])
         elif known_levels.get(ref.level):
-            if ref.code in known_levels[ref.level]:
+            # A flat table (one row per admin 3, with the admin 1 and 2 code and name
+            # columns) defines its parents: they are not missing from the database,
+            # they are being added to it.
+            if ref.named or ref.code in known_levels[ref.level]:
                 continue
             where = _("the admin%(level)d areas already in the database") % {"level": ref.level}
         else:
@@ -90,13 +93,13 @@ def check_name_codes(plan: Plan) -> None:
     """One name under one parent at one level with two codes (Bayanga CF233 / CF234)."""
     groups: dict[tuple, list[tuple[str, Origin]]] = defaultdict(list)
     for planned in plan.areas.values():
-        if planned.level > 0 and planned.parent:
+        if planned.level > 0 and planned.parent and planned.name_en:
             groups[(planned.level, planned.parent, name_key(planned.name_en))].append(
                 (planned.pcode, planned.origin)
             )
     parents = {key[1] for key in groups}
     for area in AdminArea.objects.filter(parent__pcode__in=parents).select_related("parent"):
-        if area.pcode not in plan.areas:
+        if area.pcode not in plan.areas and area.name_en:
             groups[(area.level, area.parent.pcode, name_key(area.name_en))].append(
                 (area.pcode, Origin(_("the database"), None, ""))
             )

@@ -24,11 +24,15 @@ class Rule:
     MISSING_CODE = "missing_code"
     UNKNOWN_COUNTRY = "unknown_country_name"
     INVALID_GEOMETRY = "invalid_geometry"
+    INFERRED_PARENT = "inferred_parent"
+    LOST_TEXT = "lost_text"
+    TOTAL_ROW = "total_row"
     # Fatal: nothing is written.
     NOT_A_NUMBER = "not_a_number"
     INVALID_CODE = "invalid_code"
     NO_PCODE_COLUMN = "no_pcode_column"
     NO_PARENT = "no_parent"
+    WRONG_COUNTRY = "wrong_country"
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from sitetrack.core.tabular import cell_text
+from sitetrack.core.tabular import NumberProblem, cell_text, is_missing, parse_number
 
 MAX_POPULATION = 2_147_483_647
 PCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,19}$")
-_THOUSANDS = re.compile(r"^\d{1,3}(?:([,. \u00a0\u202f'])\d{3})(?:\1\d{3})*$")
-_DECIMAL = re.compile(r"^\d+[.,]\d+$")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # Text that went through a conversion to a code page that could not hold it (Arabic
 # saved as Windows-1252, say) comes out as question marks, or as U+FFFD.
 _LOST = re.compile(r"\?{3,}|\ufffd")
+_ONLY_MARKS = re.compile(r"[?\s'.\-]*\?[?\s'.\-]*\?[?\s'.\-]*")
 
 
 class ValueProblem(ValueError):
@@ -32,26 +31,25 @@ def is_pcode(code: str) -> bool:
     return bool(PCODE.match(code))
 
 
+def text(value: Any) -> str:
+    """A cell as stripped text; "" for the tokens people type for no value (NULL, N/A, -,
+    #N/A: `sitetrack.core.tabular.MISSING_TOKENS`); 12000.0 from a spreadsheet is "12000"."""
+    return "" if is_missing(value) else cell_text(value)
+
+
 def population(value: Any) -> int | None:
-    """A population cell as a whole number (None when empty); ValueProblem otherwise."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    number: float | None = None
+    """A population cell as a whole number (None when empty or NULL / N/A / -); thousands
+    separators and padding are read by the shared `parse_number`, decimals are rounded,
+    "12,34" is refused as ambiguous. ValueProblem otherwise."""
     if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = str(value).strip()
-        if text.isdigit():
-            number = float(text)
-        elif _THOUSANDS.match(text):
-            number = float(re.sub(r"\D", "", text))
-        elif _DECIMAL.match(text):
-            number = float(text.replace(",", "."))
-    if number is None or number != number:  # NaN
         raise ValueProblem(_("The population must be a whole number (thousands separators are allowed)."))
-    if number < 0 or number > MAX_POPULATION:
+    try:
+        number = parse_number(value)
+    except NumberProblem as exc:
+        raise ValueProblem(str(exc)) from exc
+    if number is None:
+        return None
+    if number != number or number < 0 or number > MAX_POPULATION:  # NaN, out of range
         raise ValueProblem(_("The population must be between 0 and %(max)d.") % {"max": MAX_POPULATION})
     return int(round(number))
 
@@ -64,8 +62,8 @@ def year_in_name(label: str) -> int | None:
 
 def year_cell(value: Any, default: int | None) -> int | None:
     """A Year column's cell; the file name's year when empty or not a year."""
-    text = cell_text(value)
-    return int(text) if text.isdigit() else default
+    shown = text(value)
+    return int(shown) if shown.isdigit() else default
 
 
 def name_key(name: str) -> str:
@@ -77,7 +75,7 @@ def name_key(name: str) -> str:
 
 def is_lost_text(name: str) -> bool:
     """True for a name whose letters were replaced by `?` (or U+FFFD) upstream."""
-    return bool(_LOST.search(name))
+    return bool(_LOST.search(name) or _ONLY_MARKS.fullmatch(name))
 
 
 def row_ranges(rows: list[int], limit: int = 12) -> str:
@@ -90,3 +88,40 @@ def row_ranges(rows: list[int], limit: int = 12) -> str:
             spans.append((row, row))
     parts = [str(a) if a == b else f"{a}–{b}" for a, b in spans[:limit]]
     return ", ".join(parts) + (", …" if len(spans) > limit else "")
+
+
+def names_clean(value: Any, *, current: dict[str, str]) -> dict[str, str]:
+    """Names by language given by a person (API, admin) over the `current` ones; an empty
+    name removes its language. ValidationError naming the language otherwise."""
+    from django.core.exceptions import ValidationError
+
+    from sitetrack.geo.cod_import.columns import LANGUAGES
+
+    if not isinstance(value, dict):
+        raise ValidationError({"names": [_('Expected an object of names by language, such as {"ar": "…"}.')]})
+    names = dict(current)
+    for language, name in value.items():
+        if language not in LANGUAGES:
+            raise ValidationError(
+                {
+                    "names": [
+                        _("%(code)s is not a language code (ISO 639-1, such as ar, pt, so).")
+                        % {"code": language}
+                    ]
+                }
+            )
+        text = name.strip() if isinstance(name, str) else None
+        if text is None or len(text) > 200 or (text and is_lost_text(text)):
+            raise ValidationError(
+                {
+                    "names": [
+                        _("The %(code)s name must be text of at most 200 characters, not question marks.")
+                        % {"code": language}
+                    ]
+                }
+            )
+        if text:
+            names[language] = text
+        else:
+            names.pop(language, None)
+    return names

@@ -145,3 +145,42 @@ class AdminAreaWriteTests(BaseCase):
         self.assertEqual(response.status_code, 403)
         blank = self.api_as(self.imani).patch(URL + "CF711/", {"name_en": ""}, format="json")
         self.assertIn("name_en", blank.json())
+
+
+class AdminAreaNamesTests(BaseCase):
+    def test_the_list_and_the_detail_carry_the_names_in_every_language(self) -> None:
+        AdminArea.objects.filter(pcode="CF711").update(names={"en": "1st Arrondissement", "sg": "Kêtê 1"})
+        row = next(
+            r
+            for r in self.api_as(self.victor).get(URL + "?level=2").json()["results"]
+            if r["pcode"] == "CF711"
+        )
+        self.assertEqual(row["names"], {"en": "1st Arrondissement", "sg": "Kêtê 1"})
+        self.assertEqual(self.api_as(self.victor).get(URL + "CF711/").json()["names"]["sg"], "Kêtê 1")
+
+
+class AdminAreaAdminTests(BaseCase):
+    def test_the_admin_list_shows_the_other_languages(self) -> None:
+        AdminArea.objects.filter(pcode="CF711").update(names={"ar": "عدن", "en": "x", "pt": "Bangui"})
+        admin = User.objects.create_superuser("root", "root@example.org", self.password)
+        self.client.force_login(admin)
+        response = self.client.get("/admin/geo/adminarea/?q=CF711")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "ar: عدن; pt: Bangui")
+
+
+class AdminAreaNamesUpdateTests(BaseCase):
+    def test_an_imo_sets_and_removes_a_name_in_another_language(self) -> None:
+        AdminArea.objects.filter(pcode="CF711").update(names={"sg": "Kêtê 1", "ar": "?????"})
+        response = self.api_as(self.imani).patch(
+            URL + "CF711/", {"names": {"ar": "", "pt": "Primeiro"}}, format="json"
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["names"], {"sg": "Kêtê 1", "pt": "Primeiro"})
+
+    def test_a_bad_language_or_a_lost_name_is_a_field_error(self) -> None:
+        for names in ({"xx": "Bangui"}, {"ar": "?????"}):
+            response = self.api_as(self.imani).patch(URL + "CF711/", {"names": names}, format="json")
+            self.assertEqual(response.status_code, 400, response.content)
+            self.assertIn("names", response.json())
+        self.assertEqual(AdminArea.objects.get(pcode="CF711").names, {})

@@ -56,3 +56,33 @@ class ImportAdminAreasCommandTests(TestCase):
         self.assertIn("nothing-here.csv", str(caught.exception))
         self.assertIn("no_pcode_column", str(caught.exception))
         self.assertFalse(AdminArea.objects.exists())
+
+
+SHAPES = Path(__file__).resolve().parent / "fixtures" / "real_shapes"
+
+
+class RealShapesCommandTests(TestCase):
+    def test_it_says_which_sheet_it_read_and_what_it_inferred(self) -> None:
+        output = run(str(SHAPES / "moz_adm2_pcodes.xlsx"), "--country", "MOZ")
+        self.assertIn("moz_adm2_pcodes.xlsx: read sheet 'ADM2' (header on row 4).", output)
+        self.assertIn("admin2: 18 created, 0 updated, 0 unchanged", output)
+        self.assertIn("inferred_parent: MZ02 (Cabo Delgado) inferred", output)
+
+    def test_it_reads_the_sheet_it_is_given(self) -> None:
+        with self.assertRaises(CommandError) as caught:
+            run(str(SHAPES / "moz_adm2_pcodes.xlsx"), "--sheet", "Leia-me")
+        self.assertIn("no_pcode_column", str(caught.exception))
+        output = run(str(SHAPES / "moz_adm2_pcodes.xlsx"), "--sheet", "ADM2", "--dry-run")
+        self.assertIn("admin1: 3 created", output)
+        self.assertFalse(AdminArea.objects.exists())
+
+    def test_it_prints_lost_names_with_file_column_and_rows(self) -> None:
+        output = run(str(SHAPES / "yem_adm3_flat_ar_lost.csv"), "--country", "YEM")
+        self.assertIn("admin3: 28 created", output)
+        self.assertIn("yem_adm3_flat_ar_lost.csv:2 ADM3_AR=????? ??????? — lost_text: 28 names", output)
+
+    def test_it_refuses_a_table_of_another_country(self) -> None:
+        with self.assertRaises(CommandError) as caught:
+            run(str(SHAPES / "yem_adm3_flat_ar.csv"), "--country", "MOZ")
+        self.assertIn("wrong_country", str(caught.exception))
+        self.assertFalse(AdminArea.objects.exists())

@@ -126,6 +126,7 @@ class Checker:
             ):
                 self.previous[sid] = {"individuals": people}
         self.seen_sites: dict[int, str] = {}
+        self.uuids_seen: dict[str, int | None] = {}
 
     def _load_locations(self) -> None:
         """Sites by alias and by their own admin area's P-code (for location_pcode)."""
@@ -374,6 +375,7 @@ class Checker:
         """One submission through the row rules (row_rules.py); Rejected if refused."""
         identified = not sub.uuid and bool(self.id_keys) and self._identify(sub)
         row_rules.require_uuid(sub)
+        row_rules.once_in_file(self.uuids_seen, sub)
         # Readers that cannot skip before decoding: compare the raw record, still before
         # mapping, typing and validation.
         if not sub.raw_hash:
@@ -384,12 +386,15 @@ class Checker:
         elif identified and self._known(sub.uuid, sub.raw_hash):
             self.counts.unchanged += 1
             return
+        record_text = raw_text(sub)
+        row_rules.cells_not_too_long(sub, len(record_text))
         values, location, flows = self._map(sub)
         site = row_rules.site_of(self, sub, location)
         row_rules.check_pcodes(self, sub, location, site)
         row_rules.visit_date(self, values, site)
         row_rules.method(self, sub, values, site)
         cleaned = row_rules.typed(self, values, site)
+        row_rules.counts_in_range(cleaned, site)
         clean_flows = row_rules.typed_flows(self, flows, site)
         existing = self.raw.get(sub.uuid)
         digest = self._content_digest(existing, site.code, cleaned, clean_flows)
@@ -398,7 +403,7 @@ class Checker:
             # Same values (only unmapped fields changed, or stored before raw hashes):
             # refresh the raw record so that the next import skips it early.
             self.counts.unchanged += 1
-            raw = RawRecord(sub.uuid, sub.submitted_at or "", raw_text(sub), digest, raw_hash)
+            raw = RawRecord(sub.uuid, sub.submitted_at or "", record_text, digest, raw_hash)
             self.spool.add(SpoolItem("raw", raw, existing.assessment_id, "", existing))
             return
         issues, errors, warnings = row_rules.validated(self, sub, cleaned, clean_flows, site)
@@ -406,7 +411,7 @@ class Checker:
         record = Checked(
             sub.uuid,
             sub.submitted_at or "",
-            raw_text(sub),
+            record_text,
             digest,
             site.id,
             site.code,

@@ -12,7 +12,7 @@ from sitetrack.intake.mapping import LOCATION_TARGETS, Mapping, automatic_mappin
 class FieldKind(enum.Enum):
     SCALAR = "scalar"  # copied as it is to an assessment field
     INDICATOR = "indicator"  # copied as it is to an indicator
-    SKIP = "skip"  # ignored, or read from the flows repeat
+    SKIP = "skip"  # ignored, read from the flows repeat, or a new site's attribute
     SCALAR_MAPPED = "scalar_mapped"  # an assessment field, through a value table
     INDICATOR_MAPPED = "indicator_mapped"  # an indicator, through a value table
     LOCATION = "location"  # identifies the site (code, P-codes, id column)
@@ -40,7 +40,7 @@ def field_plan(mapping: Mapping) -> dict[str, Step]:
             plan[key] = Step(FieldKind.PRIORITIES, name, table)
         elif name == "submission_id":
             plan[key] = Step(FieldKind.IDENTITY, name, table)
-        elif name == "ignore" or name.startswith("flow:"):
+        elif name == "ignore" or name.startswith(("flow:", "site:")):
             plan[key] = Step(FieldKind.SKIP, name, table)
         else:
             plan[key] = Step(FieldKind.SCALAR_MAPPED if table else FieldKind.SCALAR, name, table)
@@ -49,9 +49,14 @@ def field_plan(mapping: Mapping) -> dict[str, Step]:
 
 def mapping_for(run, form, catalogue) -> Mapping:
     """The run's saved mapping, or the automatic one of SiteTrack's own form."""
-    if run.mapping_id is None:
+    return mapping_of(run.mapping if run.mapping_id else None, form, catalogue)
+
+
+def mapping_of(saved, form, catalogue) -> Mapping:
+    """A saved FieldMapping parsed, or (None) the automatic mapping of SiteTrack's form."""
+    if saved is None:
         return automatic_mapping(form, catalogue)
     return mapping_from_dict(
-        {"name": run.mapping.name, "fields": run.mapping.fields, "repeats": run.mapping.repeats},
+        {"name": saved.name, "fields": saved.fields, "repeats": saved.repeats},
         indicator_codes=set(catalogue.indicators),
     )

@@ -15,8 +15,17 @@ from typing import Any, Protocol
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from sitetrack.assessments.models import AssessmentStatus, FlowDirection
-from sitetrack.assessments.validation import BLOCKING_RULES, clean_values, summarise, validate
+from sitetrack.assessments.models import FlowDirection
+from sitetrack.assessments.rules import FINAL_STATES
+from sitetrack.assessments.validation import (
+    BLOCKING_RULES,
+    COUNT_FIELDS,
+    SEVERITY_FIELDS,
+    clean_values,
+    summarise,
+    validate,
+)
+from sitetrack.core.tabular.values import is_missing
 from sitetrack.intake.importer.records import Current, KnownSite
 from sitetrack.intake.models import ChangeType
 from sitetrack.intake.readers import Submission
@@ -26,6 +35,11 @@ METHODS = frozenset(("observation", "key_informant", "focus_group"))
 # Largest whole number a count may hold (the database's integer columns are 32-bit or
 # 64-bit; a figure above this is a typing mistake in the field, not a population).
 MAX_COUNT = 10**9
+_WHOLE_FIELDS = (*COUNT_FIELDS, *SEVERITY_FIELDS)
+# A submission whose record is longer than this is looked at cell by cell: no cell may
+# exceed MAX_CELL characters (a 10 MB cell is a broken export or an attack, not an answer).
+MAX_RECORD = 256 * 1024
+MAX_CELL = 64 * 1024
 
 
 class Rejected(Exception):  # noqa: N818 — a verdict, not an error of the program
@@ -57,6 +71,52 @@ class RowContext(Protocol):
 def require_uuid(sub: Submission) -> None:
     if not sub.uuid:
         raise Rejected(field="_uuid", value="", rule="missing_uuid", issue=_("The submission has no UUID."))
+
+
+def once_in_file(seen: dict[str, int | None], sub: Submission) -> None:
+    """A submission id may appear once in a file: a later row with the same id is
+    rejected (which of the two is right, only the field team can tell)."""
+    first = seen.setdefault(sub.uuid, sub.row)
+    if first != sub.row:
+        raise Rejected(
+            field="_uuid",
+            value=sub.uuid,
+            rule="duplicate_uuid",
+            issue=_(
+                "Submission %(uuid)s appears twice in this file (rows %(first)s and %(row)s): this row is rejected."
+            )
+            % {"uuid": sub.uuid, "first": first, "row": sub.row},
+        )
+
+
+def cells_not_too_long(sub: Submission, raw_length: int) -> None:
+    """No cell over MAX_CELL characters (checked only for records over MAX_RECORD)."""
+    if raw_length <= MAX_RECORD:
+        return
+    for key, value in (sub.fields or {}).items():
+        if isinstance(value, str) and len(value) > MAX_CELL:
+            raise Rejected(
+                field=key,
+                value=value[:80] + "…",
+                rule="cell_too_long",
+                issue=_("The cell holds %(n)s characters; at most %(max)s are read.")
+                % {"n": f"{len(value):,}", "max": f"{MAX_CELL:,}"},
+            )
+
+
+def counts_in_range(cleaned: dict, site: KnownSite) -> None:
+    """Whole numbers above MAX_COUNT are typing mistakes (1e30, 23 digits), refused."""
+    if not any(type(v) is int and v > MAX_COUNT for v in map(cleaned.get, _WHOLE_FIELDS)):
+        return
+    name = next(n for n in _WHOLE_FIELDS if type(cleaned.get(n)) is int and cleaned[n] > MAX_COUNT)
+    raise Rejected(
+        field=name,
+        value=cleaned[name],
+        rule="too_large",
+        issue=_("%(value)s is too large for a count (at most %(max)s).")
+        % {"value": cleaned[name], "max": f"{MAX_COUNT:,}"},
+        site=site.code,
+    )
 
 
 def site_of(ctx: RowContext, sub: Submission, location: dict) -> KnownSite:
@@ -233,11 +293,27 @@ def method(ctx: RowContext, sub: Submission, values: dict, site: KnownSite) -> N
     values["method"] = ""
 
 
+def _blank_missing(values: dict) -> bool:
+    """NULL, N/A, -, #N/A … (the shared reading layer's missing tokens) → None, in place."""
+    changed = False
+    for table in (values, values.get("indicators") or {}):
+        for key, value in table.items():
+            if isinstance(value, str) and len(value) <= 6 and is_missing(value):
+                table[key] = None
+                changed = True
+    return changed
+
+
 def typed(ctx: RowContext, values: dict, site: KnownSite) -> dict:
-    """The values typed by the web form's cleaning (the fast path, else the reference)."""
+    """The values typed by the web form's cleaning (the fast path, else the reference).
+    Missing-value tokens are looked for only when the fast path cannot type a row."""
     cleaned = ctx.cleaner.clean(values)
     if cleaned is not None:
         return cleaned
+    if _blank_missing(values):
+        cleaned = ctx.cleaner.clean(values)
+        if cleaned is not None:
+            return cleaned
     cleaned, findings = clean_values(values, ctx.catalogue)
     if not findings:
         return cleaned
@@ -346,6 +422,6 @@ def duplicate_reason(ctx: RowContext, sub: Submission, site: KnownSite) -> str:
         }
     if current is not None and holder != sub.uuid:
         return _("The site already has an assessment for this round from another source.")
-    if current is not None and current.status in (AssessmentStatus.VALIDATED, AssessmentStatus.LOCKED):
+    if current is not None and current.status in FINAL_STATES:
         return _("The site's assessment for this round is already validated.")
     return ""

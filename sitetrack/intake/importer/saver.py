@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from sitetrack.assessments.models import AssessmentStatus, PopulationFlow, SiteAssessment
+from sitetrack.assessments.models import PopulationFlow, SiteAssessment
+from sitetrack.assessments.rules import HistoryType, history_columns, history_reason, status_after_save
 from sitetrack.assessments.validation import COUNT_FIELDS, PRIORITY_FIELDS, SEVERITY_FIELDS
 from sitetrack.intake.importer.bulk_sql import CHUNK, columns, insert, prep, update
 from sitetrack.intake.importer.records import Checked, Counts, RawRecord
@@ -91,7 +92,7 @@ class Saver:
         self.hist_fields = [
             f.attname for f in self.history._meta.concrete_fields if f.attname != "history_id"
         ]
-        self.reason = (_("Import %(file)s (#%(run)s)") % {"file": run.file_name, "run": run.pk})[:100]
+        self.reason = history_reason(_("Import %(file)s (#%(run)s)") % {"file": run.file_name, "run": run.pk})
         self.assessment_cols = ASSESSMENT_COLUMNS
         self.get_assessment = itemgetter(*self.assessment_cols)
         self.prep_submitted_at = prep(SiteAssessment, "submitted_at")
@@ -102,10 +103,11 @@ class Saver:
 
     # Rows ----------------------------------------------------------------------------------
     def new_row(self, record: Checked) -> tuple:
-        """A new assessment's column values (in `assessment_cols` order)."""
-        status = AssessmentStatus.SUBMITTED if record.errors == 0 else AssessmentStatus.DRAFT
+        """A new assessment's column values (in `assessment_cols` order); its status by
+        the assessments' rule (a field submission comes as submitted)."""
+        status = status_after_save(None, error_count=record.errors, submitted=True)
         # Plain text, not the enum member: cheaper to spool.
-        return self.get_assessment(self._row(record, status.value))
+        return self.get_assessment(self._row(record, str(status)))
 
     def _submitted(self, submitted_at: str):
         """The submission time as the database takes it (now, when the export has none)."""
@@ -196,16 +198,14 @@ class Saver:
             )
 
     # History -------------------------------------------------------------------------------
-    def _history_extra(self, history_type: str) -> dict:
-        """The history columns an import sets (the others copy the assessment)."""
-        return {
-            "history_date": self.dt,
-            "history_change_reason": self.reason,
-            "history_type": history_type,
-            "history_user_id": self.run.created_by_id,
-        }
+    def _history_extra(self, history_type: HistoryType) -> dict:
+        """The history columns an import sets (the others copy the assessment), by the
+        assessments' rule."""
+        return history_columns(
+            history_type=history_type, when=self.dt, user_id=self.run.created_by_id, reason=self.reason
+        )
 
-    def _history_rows(self, rows: list[dict], history_type: str) -> list[tuple]:
+    def _history_rows(self, rows: list[dict], history_type: HistoryType) -> list[tuple]:
         extra = self._history_extra(history_type)
         getter = itemgetter(*self.hist_fields)
         return [getter({**row, **extra}) for row in rows]
@@ -215,7 +215,7 @@ class Saver:
         history rows ("+") of assessments just inserted."""
         qn = connection.ops.quote_name
         meta = SiteAssessment._meta
-        extra = self._history_extra("+")
+        extra = self._history_extra(HistoryType.CREATED)
         cols, selects, params = [], [], []
         for field in self.history._meta.concrete_fields:
             if field.attname == "history_id":
@@ -357,9 +357,9 @@ class Saver:
             )
 
     def _write_updates(self, items: list) -> None:
-        """New versions of stored submissions: the assessment updated (keeping its status
-        unless errors make a submitted one a draft again), a history row ("~"), its flows
-        replaced, its raw record refreshed."""
+        """New versions of stored submissions: the assessment updated (its status by the
+        assessments' rule), a history row ("~"), its flows replaced, its raw record
+        refreshed."""
         if not items:
             return
         ids = [i.assessment_id for i in items]
@@ -374,10 +374,8 @@ class Saver:
         for item in items:
             record, assessment_id = item.record, item.assessment_id
             before = old[assessment_id]
-            status = before["status"]
-            if record.errors and status == AssessmentStatus.SUBMITTED:
-                status = AssessmentStatus.DRAFT
-            row = self._row(record, status)
+            status = status_after_save(before["status"], error_count=record.errors, submitted=True)
+            row = self._row(record, str(status))
             row.update({name: before[name] for name in KEPT_ON_UPDATE})
             update_rows.append(tuple(row[c] for c in set_cols) + (assessment_id,))
             hist_rows.append({**row, "id": assessment_id})
@@ -387,7 +385,7 @@ class Saver:
                 for f in record.flows:
                     flows.append((assessment_id, f["direction"], f["area_id"], f["individuals"], f["reason"]))
         update(SiteAssessment, set_cols, update_rows)
-        insert(self.history, self.hist_fields, self._history_rows(hist_rows, "~"))
+        insert(self.history, self.hist_fields, self._history_rows(hist_rows, HistoryType.CHANGED))
         for start in range(0, len(flow_ids), CHUNK):
             PopulationFlow.objects.filter(assessment_id__in=flow_ids[start : start + CHUNK]).delete()
         insert(PopulationFlow, FLOW_INSERT, flows)

@@ -11,8 +11,10 @@ from django.core.management.base import CommandError
 
 from sitetrack.assessments.models import Round
 from sitetrack.core.models import Operation
+from sitetrack.intake.mapping import shipped_mappings
 from sitetrack.intake.models import FieldMapping
 from sitetrack.intake.rounds import find_round
+from sitetrack.intake.services.mappings import field_mapping_install_shipped
 
 
 @dataclass
@@ -28,14 +30,26 @@ def import_target(opts: dict[str, Any]) -> ImportTarget:
     if operation is None:
         raise CommandError(f"No operation {opts['operation']!r}.")
     round_ = find_round(operation, opts["round"])
-    mapping = None
-    if opts.get("mapping"):
-        mapping = FieldMapping.objects.filter(operation=operation, name=opts["mapping"]).first()
-        if mapping is None:
-            raise CommandError(f"No mapping {opts['mapping']!r} in {operation.slug}.")
     user = None
     if opts.get("user"):
         user = get_user_model().objects.filter(username=opts["user"]).first()
         if user is None:
             raise CommandError(f"No user {opts['user']!r}.")
+    mapping = None
+    if opts.get("mapping"):
+        mapping = FieldMapping.objects.filter(operation=operation, name=opts["mapping"]).first()
+        if mapping is None and opts["mapping"] in shipped_mappings():
+            # A mapping shipped with SiteTrack (dtm-site-assessment): installed on first use.
+            field_mapping_install_shipped(operation=operation, user=user)
+            mapping = FieldMapping.objects.filter(operation=operation, name=opts["mapping"]).first()
+        if mapping is None:
+            names = sorted(
+                {
+                    *FieldMapping.objects.filter(operation=operation).values_list("name", flat=True),
+                    *shipped_mappings(),
+                }
+            )
+            raise CommandError(
+                f"No mapping {opts['mapping']!r} in {operation.slug} (known: {', '.join(names)})."
+            )
     return ImportTarget(operation=operation, round=round_, mapping=mapping, user=user)

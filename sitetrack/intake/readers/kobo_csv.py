@@ -57,6 +57,10 @@ def detect_encoding(path: Path, *, name: str) -> str:
 
 # Files up to this size have their records counted exactly before the import.
 COUNT_BYTES = 32 << 20
+# Longest cell the parser reads (Python's default, 128 KiB, would stop the whole file on
+# one long cell; the import rejects cells over 64 KiB row by row, saying where).
+CELL_LIMIT = 16 << 20
+csv.field_size_limit(max(csv.field_size_limit(), CELL_LIMIT))
 
 
 class KoboCsvReader:
@@ -110,7 +114,15 @@ class KoboCsvReader:
         with open(self.path, encoding=self.encoding, newline="") as fh:
             reader = csv.reader(fh, delimiter=self.delimiter)
             next(reader, None)
-            for line, row in enumerate(reader, start=2):
+            yield from self._rows(reader, headers, keys, raw_headers, value, uuid_i, inst_i, time_i)
+
+    def _rows(
+        self, reader, headers, keys, raw_headers, value, uuid_i, inst_i, time_i
+    ) -> Iterator[Submission]:
+        """Row numbers are the spreadsheet's (a record with line breaks is one row)."""
+        line = 1
+        try:
+            for line, row in enumerate(reader, start=2):  # noqa: B007 — `line` is reported on error
                 fields, raw = {}, {}
                 for k, h, v in zip(keys, raw_headers, row, strict=False):
                     if not v:
@@ -134,3 +146,10 @@ class KoboCsvReader:
                     row=line,
                     sheet="",
                 )
+        except csv.Error as exc:
+            raise IntakeFileError(
+                _("The CSV file cannot be read after row %(row)s: %(error)s.") % {"row": line, "error": exc},
+                file=self.name,
+                row=line + 1,
+                rule="malformed_csv",
+            ) from exc

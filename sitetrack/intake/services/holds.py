@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sitetrack.assessments.models import AssessmentStatus, SiteAssessment
+from sitetrack.assessments.models import SiteAssessment
+from sitetrack.assessments.rules import WriteMode, write_mode
 from sitetrack.assessments.validation import COUNT_FIELDS, PRIORITY_FIELDS, SEVERITY_FIELDS
 from sitetrack.core.access import require
 from sitetrack.intake.models import DuplicateHold, HoldStatus, RawSubmission
@@ -39,10 +40,8 @@ def duplicate_hold_resolve(*, hold: DuplicateHold, user, take_new: bool) -> Dupl
         flows = hold.values.get("flows")
         site = hold.site
         assessment = SiteAssessment.objects.filter(round=hold.round, site=site).first()
-        if assessment is not None and assessment.status in (
-            AssessmentStatus.VALIDATED,
-            AssessmentStatus.LOCKED,
-        ):
+        # Save or correct: the assessments' rule (validated figures are only corrected).
+        if assessment is not None and write_mode(assessment.status) is WriteMode.CORRECT:
             from sitetrack.assessments.services import assessment_correct
 
             assessment = assessment_correct(

@@ -37,8 +37,11 @@ def import_upload(
     form: str = "site-assessment",
     mapping: FieldMapping | None = None,
     all_or_nothing: bool = False,
+    sheet: str = "",
+    enqueue: bool = True,
 ) -> ImportRun:
-    """The web page's and the API's import: store the file, record the run, enqueue it."""
+    """The web page's and the API's import: store the file, record the run, enqueue it
+    (`enqueue` False: the run waits for the new-sites preview to be confirmed)."""
     require(user, operation, "import")
     path = import_upload_store(upload)
     try:
@@ -51,8 +54,9 @@ def import_upload(
             form=form,
             mapping=mapping,
             all_or_nothing=all_or_nothing,
+            sheet=sheet,
         )
     except Exception:
         path.unlink(missing_ok=True)
         raise
-    return import_run_enqueue(run=run)
+    return import_run_enqueue(run=run) if enqueue else run

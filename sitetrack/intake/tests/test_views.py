@@ -153,3 +153,35 @@ class IntakePageTests(IntakeCase):
         self.assertEqual(FieldMapping.objects.get(name="uploaded").fields["idp_ind"], "individuals")
         self.client.post(reverse("intake:mappings"), {"install": "1"})
         self.assertTrue(FieldMapping.objects.filter(name="dtm-site-assessment").exists())
+
+    def test_an_xlsform_uploaded_as_a_mapping_is_named_a_form_with_what_to_upload(self):
+        self.login(self.imani)
+        from sitetrack.intake.formspec import indicator_dicts_for, site_assessment_form
+        from sitetrack.intake.xlsform.build import xlsform_bytes
+
+        spec = site_assessment_form(indicator_dicts_for(self.operation))
+        form = SimpleUploadedFile("site_assessment.xlsx", xlsform_bytes(spec, ["en", "fr"]))
+        response = self.client.post(reverse("intake:mappings"), {"file": form})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "XLSForm")
+        self.assertContains(response, "YAML or JSON")
+        self.assertNotContains(response, "UTF-8")
+        self.assertFalse(FieldMapping.objects.exists())
+
+    def test_the_run_page_says_when_a_run_waits_for_a_worker(self):
+        import datetime
+
+        from sitetrack.intake.services import import_run_create
+
+        self.login(self.imani)
+        path = write_kobo_xlsx(self.tmp / "queued.xlsx", submissions=2, sites=self.sites_for_export(), seed=3)
+        run = import_run_create(operation=self.operation, round=self.round, user=self.imani, path=path)
+        ImportRun.objects.filter(pk=run.pk).update(task_id="queued-task")  # handed to the queue
+        status = self.client.get(reverse("intake:run-status", args=[run.pk])).json()
+        self.assertFalse(status["waiting_for_worker"])  # just queued
+        ImportRun.objects.filter(pk=run.pk).update(created_at=run.created_at - datetime.timedelta(minutes=2))
+        status = self.client.get(reverse("intake:run-status", args=[run.pk])).json()
+        self.assertTrue(status["waiting_for_worker"])
+        page = self.client.get(reverse("intake:run", args=[run.pk]))
+        self.assertContains(page, 'id="run-waiting" class="notice">')
+        self.assertContains(page, "sitetrack db_worker")

@@ -45,10 +45,10 @@ LINE_CHARS = int(TEXT_WIDTH_MM / (LISTING_PT * MONO_ADVANCE_EM * 25.4 / 72)) - 1
 CHUNK = 200
 
 
-def _severity(value: int | None, severe_from: int) -> str:
+def _severity(value: int | None, severe: bool) -> str:
     if value is None:
         return "–"
-    return Bold(f"[{value}]") if value >= severe_from else str(value)
+    return Bold(f"[{value}]") if severe else str(value)
 
 
 def site_listing(report: WeeklyReport) -> str:
@@ -83,7 +83,7 @@ def site_listing(report: WeeklyReport) -> str:
                     signed(row.change_individuals),
                     number(row.arrivals),
                     number(row.departures),
-                    *[_severity(row.severities[s.code], report.severe_from) for s in report.sectors],
+                    *[_severity(row.severities[s.code], row.severe[s.code]) for s in report.sectors],
                     " ".join(short.get(p, p) for p in row.priorities),
                     f"{row.critical_gap_count} " + " ".join(short.get(c, c) for c in row.gap_sectors)
                     if row.gaps
@@ -167,7 +167,7 @@ def gap_listing(report: WeeklyReport, gaps: SectorGapList, limit: int) -> GapLis
             g.site.name,
             g.site.admin2_name,
             number(g.site.individuals),
-            _severity(g.severity, report.severe_from),
+            _severity(g.severity, g.severe),
         ]
         lines = [
             [

@@ -5,25 +5,11 @@ Figures are written as numbers (not text) so that analysts can sort and sum them
 
 from __future__ import annotations
 
-import re
-
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from sitetrack.reports.renderers.xlsx_writer import BOLD, HEADER, SEVERE, TITLE, XlsxBook, XlsxSheet
+from sitetrack.core.xlsx import BOLD, HEADER, SEVERE, TITLE, XlsxBook, XlsxSheet
 from sitetrack.reports.selectors import SiteRow, WeeklyReport
-
-
-def sheet_title(text: str, used: set[str]) -> str:
-    """An Excel-safe, unique sheet name (31 characters, none of []:*?/\\)."""
-    name = re.sub(r"[\[\]:*?/\\]", "-", text)[:31].strip() or "Sheet"
-    base, n = name, 2
-    while name.lower() in used:
-        suffix = f" ({n})"
-        name = base[: 31 - len(suffix)] + suffix
-        n += 1
-    used.add(name.lower())
-    return name
 
 
 class _Sheet:
@@ -80,12 +66,11 @@ def render_xlsx(report: WeeklyReport, *, sector: str = "") -> bytes:
 
 def _render(report: WeeklyReport, sector: str) -> bytes:
     wb = XlsxBook()
-    used: set[str] = set()
     labels = {s.code: s.label for s in report.sectors}
     kf = report.key_figures
 
     ws = wb.sheet(
-        sheet_title(_("Weekly report"), used),
+        _("Weekly report"),
         widths=[16, 30, 12, 20, 12, 20, 12, 12, 12, 12, 12, 12]
         + [10] * len(report.sectors)
         + [20, 20, 20, 10, 60],
@@ -160,14 +145,13 @@ def _render(report: WeeklyReport, sector: str) -> bytes:
         s.blank()
         s.title(_("Sites assessed this round"))
         s.header(*site_header)
-        severities = range(first_sev, first_sev + len(report.sectors))
         for row in report.sites:
             values = _site_values(report, row, labels)
             styles: list[int | None] = [None] * len(values)
             if row.has_critical_gap:
                 styles[0] = BOLD
-            for i in severities:
-                if values[i] is not None and values[i] >= report.severe_from:
+            for i, info in enumerate(report.sectors, start=first_sev):
+                if row.severe[info.code]:
                     styles[i] = SEVERE
             ws.row(values, styles)
         s.blank()
@@ -196,7 +180,7 @@ def _render(report: WeeklyReport, sector: str) -> bytes:
     for g in report.sector_gaps:
         if sector and g.sector.code != sector:
             continue
-        ws = wb.sheet(sheet_title(g.sector.label, used), widths=[16, 30, 20, 20, 12, 10, 40, 12, 14, 12, 30])
+        ws = wb.sheet(g.sector.label, widths=[16, 30, 20, 20, 12, 10, 40, 12, 14, 12, 30])
         s = _Sheet(ws)
         s.title(f"{g.sector.label} — {report.title}", BOLD)
         s.row(_("Sites"), g.sites, _("People"), g.people)

@@ -40,8 +40,8 @@ def cssstr(value):
 # of thousands of gap-list rows. The markup is the one the template used to produce.
 
 
-def _severity_cell(value, severe_from: int) -> str:
-    if value is not None and value >= severe_from:
+def _severity_cell(value, severe: bool) -> str:
+    if severe:
         return f'<td class="num sev severe"><strong>{value}</strong></td>'
     return f'<td class="num sev">{value if value else "–"}</td>'
 
@@ -50,7 +50,6 @@ def _severity_cell(value, severe_from: int) -> str:
 def site_rows(report, rows, short) -> str:
     out = []
     sectors = [s.code for s in report.sectors]
-    severe_from = report.severe_from
     for row in rows:
         code = escape(row.code)
         critical = row.has_critical_gap
@@ -66,7 +65,7 @@ def site_rows(report, rows, short) -> str:
             f'<td class="num">{formatting.number(row.arrivals)}</td>',
             f'<td class="num">{formatting.number(row.departures)}</td>',
         ]
-        cells += [_severity_cell(row.severities.get(s), severe_from) for s in sectors]
+        cells += [_severity_cell(row.severities.get(s), row.severe.get(s, False)) for s in sectors]
         cells.append(f"<td>{' · '.join(escape(short.get(p) or '') for p in row.priorities)}</td>")
         if row.gaps:
             gap_sectors = ", ".join(escape(short.get(c) or "") for c in row.gap_sectors)

@@ -1,3 +1,5 @@
+from sitetrack.assessments.models import SiteAssessment
+from sitetrack.core.catalogue import catalogue_for, catalogue_version_create
 from sitetrack.core.testing import BaseCase
 from sitetrack.reports.selectors import weekly_report
 from sitetrack.reports.tests.fixtures import ROUND2, assess, build_weekly_fixture, make_round
@@ -105,3 +107,53 @@ class ClosedSiteTests(BaseCase):
         report = weekly_report(round4, language="en")
         self.assertEqual(self.codes(report.not_assessed), ["CF7111-S001", "CF7111-S002"])
         self.assertEqual(report.key_figures.open_sites, 2)
+
+
+class CatalogueVersionGapTests(BaseCase):
+    """Gaps are measured against the catalogue each assessment was collected with, as on
+    the site page and in the API: a threshold change does not rewrite last week."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        build_weekly_fixture(cls)
+        first = catalogue_for(cls.operation).version
+        SiteAssessment.objects.filter(round=cls.round2).update(catalogue_version=first)
+        # The cluster lowers the water threshold from 15 to 10 l/person/day afterwards.
+        catalogue_version_create(
+            operation=cls.operation, user=cls.imani, changes={"litres_per_person_day": {"threshold": 10}}
+        )
+
+    def test_the_report_keeps_the_threshold_of_the_assessments_version(self):
+        report = weekly_report(self.round2, language="en")
+        mpoko = next(r for r in report.sites if r.code == "CF7111-S001")
+        water = next(g for g in mpoko.gaps if g.code == "litres_per_person_day")
+        self.assertEqual(water.threshold, 15)
+        self.assertAlmostEqual(water.gap, 5.0)
+        self.assertIn("15", water.threshold_text)
+        self.assertEqual(report.key_figures.sites_with_critical_gaps, 2)
+        self.assertEqual(report.gaps_for("wash").sites, 2)
+
+    def test_an_assessment_of_the_new_version_uses_the_new_threshold(self):
+        new = catalogue_for(self.operation).version
+        SiteAssessment.objects.filter(round=self.round2, site=self.mpoko).update(catalogue_version=new)
+        mpoko = next(r for r in weekly_report(self.round2, language="en").sites if r.code == "CF7111-S001")
+        self.assertNotIn("litres_per_person_day", [g.code for g in mpoko.gaps])
+
+
+class SeverityRuleTests(BaseCase):
+    """One rule decides what is severe; every format marks what it decided."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        build_weekly_fixture(cls)
+
+    def test_the_threshold_of_the_rule_moves_every_mark_together(self):
+        for severe_from, expected in ((4, ["protection"]), (2, ["protection", "wash"]), (5, [])):
+            report = weekly_report(self.round2, language="en", severe_from=severe_from)
+            boy_rabe = next(r for r in report.sites if r.code == "CF7131-S001")
+            self.assertEqual(boy_rabe.severe_sectors, expected, severe_from)
+            self.assertEqual([s for s, v in boy_rabe.severe.items() if v], expected)
+            protection = [r.site.code for r in report.gaps_for("protection").rows]
+            self.assertEqual("CF7131-S001" in protection, "protection" in expected)

@@ -1,5 +1,5 @@
-"""The workbook writer: numbers stay numbers, styles carry the black-and-white cues, and
-text that XML cannot hold does not break the file."""
+"""The weekly workbook: styles carry the black-and-white cues (the writer itself is
+tested in core/tests/test_xlsx.py)."""
 
 from __future__ import annotations
 
@@ -9,28 +9,8 @@ from openpyxl import load_workbook
 
 from sitetrack.core.testing import BaseCase
 from sitetrack.reports.renderers.xlsx import render_xlsx
-from sitetrack.reports.renderers.xlsx_writer import BOLD, SEVERE, XlsxBook
 from sitetrack.reports.selectors import weekly_report
 from sitetrack.reports.tests.fixtures import build_weekly_fixture
-
-
-class XlsxWriterTests(BaseCase):
-    def test_it_writes_numbers_text_and_styles_that_excel_readers_open(self):
-        book = XlsxBook()
-        sheet = book.sheet("Sites & <gaps>", widths=[20, 10], freeze_top_row=True)
-        sheet.row(["Code", "People"], BOLD)
-        sheet.row(["A\x01&B <1>", 1200, None, 2.5], [None, SEVERE, None, None])
-        wb = load_workbook(io.BytesIO(book.save()))
-        ws = wb["Sites & <gaps>"]
-        self.assertEqual(ws.freeze_panes, "A2")
-        self.assertEqual(ws.column_dimensions["A"].width, 20)
-        self.assertTrue(ws["A1"].font.b)
-        self.assertEqual(ws["A2"].value, "A&B <1>")
-        self.assertEqual(ws["B2"].value, 1200)
-        self.assertIsNone(ws["C2"].value)
-        self.assertEqual(ws["D2"].value, 2.5)
-        self.assertTrue(ws["B2"].font.b)
-        self.assertEqual(ws["B2"].fill.patternType, "lightUp")
 
 
 class WeeklyWorkbookStyleTests(BaseCase):

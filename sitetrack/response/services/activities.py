@@ -268,12 +268,11 @@ def _set_history_user(obj: Any, user: User | None) -> None:
         obj._history_user = user
 
 
-@transaction.atomic
-def activity_create(
+def activity_build(
     *, operation: Operation, user: User | None, source: str = ActivitySource.WEB, **fields: Any
 ) -> Activity:
-    """A new activity. Fields: organisation, activity_type and a site or an admin_area are
-    required; the others (see ACTIVITY_FIELDS) are optional."""
+    """A new activity checked against every rule, not yet saved (a bulk import saves many
+    at once; `activity_create` saves one)."""
     unknown = set(fields) - ACTIVITY_FIELDS
     if unknown:
         raise TypeError(f"activity_create: unknown fields {sorted(unknown)}")
@@ -289,6 +288,16 @@ def activity_create(
         require_report_for(user, operation, values["organisation"])
     activity = Activity(operation=operation, source=source, created_by=user, **values)
     _set_history_user(activity, user)
+    return activity
+
+
+@transaction.atomic
+def activity_create(
+    *, operation: Operation, user: User | None, source: str = ActivitySource.WEB, **fields: Any
+) -> Activity:
+    """A new activity. Fields: organisation, activity_type and a site or an admin_area are
+    required; the others (see ACTIVITY_FIELDS) are optional."""
+    activity = activity_build(operation=operation, user=user, source=source, **fields)
     activity.save()
     return activity
 
@@ -385,25 +394,19 @@ def check_period_open(period: ReportingPeriod, today: date | None = None) -> Non
         raise ValidationError({"period": [message % {"month": period, "deadline": period.deadline}]})
 
 
-@transaction.atomic
-def activity_report_save(
+def activity_report_values(
     *,
     activity: Activity,
-    period: ReportingPeriod | date | str,
-    user: User | None,
+    period: ReportingPeriod,
+    report: ActivityReport | None,
     today: date | None = None,
     **figures: Any,
-) -> ActivityReport:
-    """Record (or correct) an activity's figures for one month: reached (total, by sex and
-    age, persons with disabilities) and quantity. Refused once the month is locked."""
+) -> dict[str, Any]:
+    """A month's figures checked against every rule (the month open, the bands, the
+    activity's dates), merged over the month's current figures; not saved."""
     unknown = set(figures) - {*REACHED_FIELDS, "quantity"}
     if unknown:
         raise TypeError(f"activity_report_save: unknown fields {sorted(unknown)}")
-    operation = activity.operation
-    if user is not None:
-        require_report_for(user, operation, activity.organisation)
-    if not isinstance(period, ReportingPeriod):
-        period = reporting_period_get(operation=operation, month=period)
     check_period_open(period, today)
     errors = Errors()
     values: dict[str, Any] = {}
@@ -412,7 +415,6 @@ def activity_report_save(
             values[field] = clean_count(figures[field], field, errors)
     if "quantity" in figures:
         values["quantity"] = clean_decimal(figures["quantity"], "quantity", errors)
-    report = ActivityReport.objects.filter(activity=activity, period=period).first()
     merged = {f: getattr(report, f) if report else None for f in (*REACHED_FIELDS, "quantity")}
     merged.update(values)
     check_people(merged, "reached", errors)
@@ -429,6 +431,27 @@ def activity_report_save(
             % {"month": period, "end": activity.end_date},
         )
     errors.raise_if_any()
+    return merged
+
+
+@transaction.atomic
+def activity_report_save(
+    *,
+    activity: Activity,
+    period: ReportingPeriod | date | str,
+    user: User | None,
+    today: date | None = None,
+    **figures: Any,
+) -> ActivityReport:
+    """Record (or correct) an activity's figures for one month: reached (total, by sex and
+    age, persons with disabilities) and quantity. Refused once the month is locked."""
+    operation = activity.operation
+    if user is not None:
+        require_report_for(user, operation, activity.organisation)
+    if not isinstance(period, ReportingPeriod):
+        period = reporting_period_get(operation=operation, month=period)
+    report = ActivityReport.objects.filter(activity=activity, period=period).first()
+    merged = activity_report_values(activity=activity, period=period, report=report, today=today, **figures)
     if report is None:
         report = ActivityReport(activity=activity, period=period)
     elif all(getattr(report, f) == v for f, v in merged.items()):

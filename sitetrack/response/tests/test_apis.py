@@ -132,3 +132,41 @@ class ActivityApiTests(BaseCase):
             "/api/referrals/",
         ):
             self.assertIn(path, schema)
+
+
+class ActivityListQueryTests(BaseCase):
+    def test_the_list_takes_the_same_queries_for_one_or_many_activities(self):
+        nrc = other_organisation()
+        make_activity(self, self.ngo)
+        client = self.api_as(self.victor)
+        client.get("/api/activities/")  # warm the token and membership lookups
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as one:
+            client.get("/api/activities/")
+        for _ in range(15):
+            make_activity(self, nrc, funding_organisation=self.ngo)
+        with CaptureQueriesContext(connection) as many:
+            self.assertEqual(client.get("/api/activities/").json()["count"], 16)
+        self.assertEqual(len(many), len(one))
+
+
+class ActivityListShapeTests(BaseCase):
+    def test_a_listed_activity_is_what_its_detail_gives(self):
+        from sitetrack.response.models import ActivityReport
+        from sitetrack.response.services import reporting_period_get
+
+        activity = make_activity(
+            self, self.ngo, funding_organisation=other_organisation(), targeted=90, targeted_pwd=3
+        )
+        ActivityReport.objects.create(
+            activity=activity,
+            period=reporting_period_get(operation=self.operation, month="2014-01"),
+            reached=30,
+        )
+        client = self.api_as(self.victor)
+        listed = client.get("/api/activities/").json()["results"][0]
+        detail = client.get(f"/api/activities/{activity.pk}/").json()
+        detail["reached_total"] = 30  # the detail has no monthly sum
+        self.assertEqual(listed, detail)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date, timedelta
 
 from sitetrack.core.testing import BaseCase
@@ -40,3 +41,42 @@ class ReferralListViewTests(BaseCase):
         self.assertNotContains(response, "Median days")
         self.login(self.imani)
         self.assertContains(self.client.get("/response/referrals/"), "Median days")
+
+
+class ThreeWHxlViewTests(BaseCase):
+    def test_the_hxl_export_has_the_community_tags_and_the_figures(self):
+        from sitetrack.response.models import ActivityReport
+        from sitetrack.response.services import reporting_period_get
+
+        activity = make_activity(self, self.ngo, targeted=800)
+        area_wide = make_activity(self, self.ngo, site=None, admin_area=self.arr3)
+        for month, reached in (("2014-01", 100), ("2014-02", 150)):
+            period = reporting_period_get(operation=self.operation, month=month)
+            ActivityReport.objects.create(activity=activity, period=period, reached=reached)
+        self.login(self.victor)
+        lines = list(csv.reader(self.client.get("/response/3w.csv").content.decode().splitlines()))
+        tags = lines[1]
+        for tag in (
+            "#org+name",
+            "#org+acronym",
+            "#org+type",
+            "#sector+cluster+name",
+            "#adm1+code",
+            "#adm2+code",
+            "#loc+name",
+            "#reached",
+            "#targeted",
+            "#date+start",
+            "#date+end",
+            "#status",
+        ):
+            self.assertIn(tag, tags)
+        rows = {r[tags.index("#loc+code")]: r for r in lines[2:]}
+        mpoko = rows["CF7111-S001"]
+        self.assertEqual((mpoko[tags.index("#reached")], mpoko[tags.index("#targeted")]), ("250", "800"))
+        self.assertEqual(
+            (mpoko[tags.index("#adm1+code")], mpoko[tags.index("#adm2+code")]), ("CF71", "CF711")
+        )
+        self.assertEqual(rows[""][tags.index("#adm2+code")], "CF713")
+        self.assertEqual(mpoko[tags.index("#org+type")], "International NGO")
+        self.assertEqual(area_wide.site, None)

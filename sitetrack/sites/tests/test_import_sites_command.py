@@ -33,8 +33,9 @@ class ImportSitesCommandTest(BaseCase):
         out = StringIO()
         with self.assertRaisesMessage(CommandError, "1 error(s): nothing was imported"):
             call_command("import-sites", path, "--operation", "car-bangui-2014", stdout=out)
-        self.assertIn("row 2, column “type” (value “castle”): Unknown value", out.getvalue())
+        self.assertIn("row 2, column “type”, value “castle”: Unknown value", out.getvalue())
 
     def test_an_unknown_operation_is_named(self) -> None:
-        with self.assertRaisesMessage(CommandError, "No operation 'nope'"):
+        with self.assertRaisesMessage(CommandError, "No operation 'nope'") as caught:
             call_command("import-sites", "x.csv", "--operation", "nope")
+        self.assertIn("sitetrack operation create --name NAME --country ISO3", str(caught.exception))

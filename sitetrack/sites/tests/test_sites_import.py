@@ -108,12 +108,12 @@ class SitesImportTest(BaseCase):
         self.assertEqual(
             lines,
             [
-                "master.csv, row 3, column “latitude” (value “4.9”): The point 4.9, 18.2 lies outside "
+                "master.csv, row 3, column “latitude”, value “4.9”: The point 4.9, 18.2 lies outside "
                 "1er Arrondissement (CF711).",
-                "master.csv, row 4, column “latitude” (value “4.3x”): Latitude must be a number in decimal "
+                "master.csv, row 4, column “latitude”, value “4.3x”: Latitude must be a number in decimal "
                 "degrees, got “4.3x”.",
-                "master.csv, row 5, column “pcode” (value “CF9999”): Unknown P-code “CF9999”.",
-                "master.csv, row 6, column “code” (value “CF7111-S050”): Duplicate site code in the file "
+                "master.csv, row 5, column “pcode”, value “CF9999”: Unknown P-code “CF9999”.",
+                "master.csv, row 6, column “code”, value “CF7111-S050”: Duplicate site code in the file "
                 "(first on row 2).",
             ],
         )
@@ -161,4 +161,4 @@ class SitesImportTest(BaseCase):
         path = self.tmp / "broken.xlsx"
         path.write_bytes(b"not a zip")
         report = self.run_import(str(path))
-        self.assertIn("broken.xlsx is not a readable spreadsheet", str(report.errors[0]))
+        self.assertIn("broken.xlsx: The file is not a readable XLSX workbook", str(report.errors[0]))

@@ -19,7 +19,7 @@ SECTIONS = {
     "intake": (_("Data intake"), "intake:home"),
     "reports": (_("Reports"), "reports:home"),
     "geo": (_("Admin areas"), None),
-    "response": (_("Response"), "response:home"),
+    "response": (_("Response (3W)"), "response:activities"),
     "accounts": (_("Account"), None),
 }
 
@@ -87,3 +87,16 @@ def signed(value) -> str:
     if value < 0:
         return "\u2212" + number(-value)
     return ("+" if value > 0 else "") + number(value)
+
+
+@register.filter
+def percent(value) -> str:
+    """75% in English, 75 % in French (a narrow no-break space before the sign)."""
+    from django.utils.translation import get_language
+
+    from sitetrack.reports.formatting import number
+
+    if value is None:
+        return "–"
+    space = "\u202f" if (get_language() or "en").startswith("fr") else ""
+    return f"{number(value)}{space}%"

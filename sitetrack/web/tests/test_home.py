@@ -28,6 +28,10 @@ class HomeTest(BaseCase):
         self.assertEqual(by_type, {"spontaneous_site": 1, "transit_centre": 1})
         self.assertContains(page, "Ombella M&#x27;Poko")
 
+    def test_before_any_validated_round_the_home_page_says_what_comes(self) -> None:
+        self.login(self.victor)
+        self.assertContains(self.client.get(reverse("web:home")), 'id="no-key-figures"')
+
     def test_a_facilitator_sees_figures_for_their_scope(self) -> None:
         self.login(self.fatou)
         self.assertEqual(self.client.get(reverse("web:home")).context["figures"]["open_sites"], 1)
@@ -60,6 +64,8 @@ class HomePerRoleTest(BaseCase):
         # Like with like: the change is over the 2 sites validated in both rounds.
         self.assertEqual((c["figures"].change_individuals, c["figures"].compared_sites), (150, 2))
         self.assertContains(page, 'id="home-trend">+150<')
+        self.assertContains(page, 'id="home-coverage">75%<')
+        self.assertContains(page, "on the 2 sites validated in both rounds")
         self.assertContains(page, f'href="{reverse("reports:weekly", args=[2])}#kf-individuals"')
         self.assertTrue(c["worst_gaps"])
         self.assertContains(page, f"#gaps-{c['worst_gaps'][0].sector.code}")
@@ -93,9 +99,34 @@ class HomePerRoleTest(BaseCase):
         self.assertContains(page, reverse("assessments:form", args=[self.round1.pk, "CF7111-S002"]))
         self.assertNotContains(page, "CF111-S001")
         self.assertNotIn("to_validate", page.context)
+        # The weekly report covers the whole operation: not shown to someone scoped to areas.
+        self.assertIsNone(page.context["coordinator"])
 
-    def test_a_partner_is_shown_where_help_is_needed(self) -> None:
+    def test_a_partner_sees_the_referrals_and_activities_their_organisation_must_report(self) -> None:
+        import datetime
+
+        from sitetrack.response.models import Referral, ReferralStatus
+        from sitetrack.response.tests.helpers import make_activity, other_organisation
+
+        make_activity(self, self.ngo)
+        make_activity(self, other_organisation())
+        for status, due in [
+            (ReferralStatus.OPEN, datetime.date(2014, 1, 10)),
+            (ReferralStatus.IN_PROGRESS, datetime.date(2999, 1, 1)),
+            (ReferralStatus.RESOLVED, datetime.date(2014, 1, 10)),
+        ]:
+            Referral.objects.create(
+                operation=self.operation,
+                sector="wash",
+                to_organisation=self.ngo,
+                title="Latrines",
+                status=status,
+                due_date=due,
+            )
         page = self.home(self.paul)
-        self.assertTrue(page.context["partner"])
-        self.assertContains(page, 'id="to-report"')
+        partner = page.context["partner"]
+        self.assertEqual(partner["organisation"], self.ngo)
+        self.assertEqual(partner["referrals"], {"open": 2, "overdue": 1})
+        self.assertEqual(partner["activities"], {"ongoing": 1, "planned": 0})
+        self.assertContains(page, reverse("response:activities") + "?organisation=DRC&amp;status=ongoing")
         self.assertNotIn("intake", page.context)

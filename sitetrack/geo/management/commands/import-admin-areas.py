@@ -1,4 +1,4 @@
-"""sitetrack import-admin-areas FILE [FILE ...] [--dry-run] [--country-name NAME]"""
+"""sitetrack import-admin-areas FILE [FILE ...] [--sheet NAME] [--country ISO3] [--dry-run] [--country-name NAME]"""
 
 from __future__ import annotations
 
@@ -20,16 +20,37 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Check and report, save nothing.")
         parser.add_argument(
+            "--sheet",
+            default=None,
+            metavar="NAME",
+            help="Read only this sheet of a workbook (default: every sheet with a P-code column).",
+        )
+        parser.add_argument(
+            "--country",
+            default=None,
+            metavar="ISO3",
+            help="The country of the tables (ISO 3166 alpha-3, e.g. SOM): names it, refuses areas of another.",
+        )
+        parser.add_argument(
             "--country-name",
             default=None,
             help="Name of the country (admin 0) when the files do not give it.",
         )
 
     def handle(
-        self, *args, files: list[str], dry_run: bool = False, country_name: str | None = None, **options
+        self,
+        *args,
+        files: list[str],
+        dry_run: bool = False,
+        country_name: str | None = None,
+        sheet: str | None = None,
+        country: str | None = None,
+        **options,
     ):
         try:
-            report = admin_areas_import(paths=files, dry_run=dry_run, country_name=country_name)
+            report = admin_areas_import(
+                paths=files, dry_run=dry_run, country_name=country_name, sheet=sheet, country=country
+            )
         except AdminAreaImportError as exc:
             lines = [str(problem) for problem in exc.problems]
             raise CommandError(

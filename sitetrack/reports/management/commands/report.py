@@ -27,8 +27,16 @@ class Command(BaseCommand):
         weekly.add_argument("--out", default=".", help="Folder to write the files into (created if needed).")
         weekly.add_argument("--lang", default="en", choices=["en", "fr"], help="Language of the report.")
         weekly.add_argument("--sector", default="", help="Only this sector's gap list (pdf, xlsx, html).")
+        # Products of other apps (response: `report gaps`, the gap matrix).
+        from sitetrack.response.commands import add_gaps_parser
+
+        add_gaps_parser(products)
 
     def handle(self, *args, **options) -> None:
+        if options["product"] == "gaps":
+            from sitetrack.response.commands import handle_gaps
+
+            return handle_gaps(self, options)
         formats = [f.strip().lower() for f in options["format"].split(",") if f.strip()]
         unknown = [f for f in formats if f not in FORMATS]
         if unknown or not formats:

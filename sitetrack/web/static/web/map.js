@@ -207,7 +207,7 @@
       }
       var home = cluster.getBounds();
       if (areas.getBounds().isValid()) { home = home.isValid() ? home.extend(areas.getBounds()) : areas.getBounds(); }
-      if (home.isValid()) { map.fitBounds(home, { padding: [10, 10] }); }
+      if (home.isValid()) { map.fitBounds(home, { padding: [30, 30] }); }
       box.dataset.areas = data.areas.features.length;
       box.dataset.ready = "1";
     }).catch(function () { status.textContent = gettext("The map data could not be loaded."); });

@@ -16,6 +16,7 @@
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
+    labelTables();
     document.querySelectorAll("[data-confirm]").forEach(function (node) {
       var target = node.tagName === "FORM" ? node : node.form;
       if (!target) { return; }
@@ -24,5 +25,49 @@
       });
     });
   }
+  // Accessibility repairs for markup that does not carry them yet: a wide table's scrolling
+  // frame takes keyboard focus (and is named after its table), and a form control inside
+  // a table without a label is named after its column header.
+  function textOf(node) { return node ? node.textContent.replace(/\s+/g, " ").trim() : ""; }
+  function labelTables() {
+    // Every data table scrolls in its own frame on a narrow screen, never the whole page.
+    document.querySelectorAll("table.data").forEach(function (table) {
+      if (table.closest(".tablewrap, .scroll")) { return; }
+      var wrap = document.createElement("div");
+      wrap.className = "tablewrap";
+      table.parentNode.insertBefore(wrap, table);
+      wrap.appendChild(table);
+    });
+    document.querySelectorAll(".tablewrap, .scroll").forEach(function (wrap) {
+      if (wrap.scrollWidth <= wrap.clientWidth && !wrap.hasAttribute("tabindex")) { return; }
+      if (!wrap.hasAttribute("tabindex")) { wrap.tabIndex = 0; }
+      if (!wrap.hasAttribute("aria-label") && !wrap.hasAttribute("aria-labelledby")) {
+        var table = wrap.querySelector("table");
+        var caption = table && table.caption;
+        var section = wrap.closest("section, .card, .gaplist");
+        var heading = section && section.querySelector("h1, h2, h3, h4");
+        var name = textOf(caption) || textOf(heading);
+        if (name) { wrap.setAttribute("role", "region"); wrap.setAttribute("aria-label", name); }
+      }
+    });
+    document.querySelectorAll("table input:not([type=hidden]), table select, table textarea").forEach(function (control) {
+      if (control.labels && control.labels.length) { return; }
+      if (control.hasAttribute("aria-label") || control.hasAttribute("aria-labelledby")) { return; }
+      var cell = control.closest("td, th");
+      var row = cell && cell.parentElement;
+      var table = control.closest("table");
+      if (!cell || !row || !table) { return; }
+      var index = Array.prototype.indexOf.call(row.children, cell);
+      var headerRow = table.tHead ? table.tHead.rows[0] : table.rows[0];
+      var header = headerRow && headerRow !== row ? headerRow.children[index] : null;
+      var rowHeader = row.querySelector("th") || row.children[0];
+      var column = textOf(header);
+      if (!column) { return; }
+      var rowName = rowHeader && rowHeader !== cell && !rowHeader.querySelector("input, select, textarea") ? textOf(rowHeader) : "";
+      var number = Array.prototype.indexOf.call(table.rows, row);
+      control.setAttribute("aria-label", rowName ? column + " — " + rowName : column + " " + number);
+    });
+  }
+
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

@@ -1,157 +1,21 @@
-"""The site-assessment form, described once.
-
-The XLSForm generator writes it, the fake-export generator fills it with data, and the
-automatic mapping reads it: a form field's XLSForm name is the key everywhere. Indicator
-fields come from the catalogue (plain dicts, so that this module needs no database).
-"""
+"""The site-assessment form, one function per group of questions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
-import yaml
-
-from sitetrack.assessments.models import AGE_BANDS, SAD_FIELDS, SHELTER_FIELDS, VULNERABLE_FIELDS
+from sitetrack.assessments.models import SAD_FIELDS, SHELTER_FIELDS, VULNERABLE_FIELDS
 from sitetrack.core.sectors import Sector
-
-FORM_ID = "site_assessment"
-FORM_TITLE_EN = "SiteTrack site assessment"
-FORM_TITLE_FR = "SiteTrack évaluation de site"
-FLOWS_REPEAT = "flows"
-
-# Formulas of derived indicators the form can compute (name in the catalogue → XPath).
-DERIVED_XPATH = {
-    "litres_per_person_day": "if(${individuals} > 0, ${water_litres_per_day} div ${individuals}, '')",
-    "people_per_latrine": "if(${latrines_functional} > 0, ${individuals} div ${latrines_functional}, '')",
-    "female_male_latrine_ratio": "if(${latrines_male} > 0, ${latrines_female} div ${latrines_male}, '')",
-    "people_per_water_point": "if(${water_points} > 0, ${individuals} div ${water_points}, '')",
-    "covered_m2_per_person": "if(${individuals} > 0, ${covered_area_m2} div ${individuals}, '')",
-}
-
-
-@dataclass(frozen=True)
-class FormField:
-    name: str
-    type: str  # XLSForm type: integer, decimal, date, text, geopoint, calculate, start, ...
-    label_en: str = ""
-    label_fr: str = ""
-    hint_en: str = ""
-    hint_fr: str = ""
-    required: bool = False
-    constraint: str = ""
-    constraint_en: str = ""
-    constraint_fr: str = ""
-    relevant: str = ""
-    calculation: str = ""
-    choice_filter: str = ""
-    # Where the value lands: an assessment column, "indicator:<code>", "site_code",
-    # "admin1_pcode", "admin2_pcode", "flow:<attr>", or "" (kept only in the raw record).
-    target: str = ""
-
-    @property
-    def list_name(self) -> str:
-        parts = self.type.split()
-        return parts[1] if len(parts) > 1 and parts[0] in ("select_one", "select_multiple") else ""
-
-    @property
-    def base_type(self) -> str:
-        return self.type.split()[0]
-
-
-@dataclass
-class FormGroup:
-    name: str
-    label_en: str
-    label_fr: str
-    items: list[FormField | FormGroup] = field(default_factory=list)
-    repeat: bool = False
-    relevant: str = ""
-
-
-@dataclass
-class Choice:
-    name: str
-    label_en: str
-    label_fr: str
-    extra: dict[str, str] = field(default_factory=dict)  # filter columns (admin1, admin2)
-
-
-@dataclass
-class FormSpec:
-    form_id: str
-    title_en: str
-    title_fr: str
-    items: list[FormField | FormGroup]
-    choices: dict[str, list[Choice]]
-
-    def walk(self, *, include_repeats: bool = False):
-        """(group path, field, repeat name or None) for every field, in form order."""
-
-        def visit(items, path: tuple[str, ...], repeat: str | None):
-            for item in items:
-                if isinstance(item, FormGroup):
-                    if item.repeat and not include_repeats:
-                        continue
-                    yield from visit(item.items, (*path, item.name), item.name if item.repeat else repeat)
-                else:
-                    yield path, item, repeat
-
-        yield from visit(self.items, (), None)
-
-    def main_fields(self) -> list[tuple[tuple[str, ...], FormField]]:
-        return [(p, f) for p, f, _ in self.walk()]
-
-    def repeat_groups(self) -> list[FormGroup]:
-        out: list[FormGroup] = []
-
-        def visit(items):
-            for item in items:
-                if isinstance(item, FormGroup):
-                    if item.repeat:
-                        out.append(item)
-                    visit(item.items)
-
-        visit(self.items)
-        return out
-
-    def fields_by_name(self) -> dict[str, FormField]:
-        return {f.name: f for _, f, _ in self.walk(include_repeats=True)}
-
-
-def default_indicator_dicts() -> list[dict]:
-    """The shipped catalogue as plain dicts (no database needed)."""
-    import sitetrack.core as core
-
-    path = Path(core.__file__).parent / "data" / "catalogue.yaml"
-    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["indicators"])
-
-
-def indicator_dicts_for(operation=None) -> list[dict]:
-    """The catalogue in force for an operation, as dicts; the shipped one as a fallback."""
-    try:
-        from sitetrack.core.catalogue import catalogue_for
-    except ImportError:  # pragma: no cover - the catalogue module ships with core
-        return default_indicator_dicts()
-    index = catalogue_for(operation)
-    out = []
-    for ind in index.indicators.values():
-        get = lambda k, ind=ind: ind.get(k) if isinstance(ind, dict) else getattr(ind, k, None)  # noqa: E731
-        out.append(
-            {
-                "code": get("code"),
-                "type": get("type"),
-                "xlsform_name": get("xlsform_name") or get("code"),
-                "label_en": get("label_en") or "",
-                "label_fr": get("label_fr") or "",
-                "guidance_en": get("guidance_en") or "",
-                "guidance_fr": get("guidance_fr") or "",
-                "choices": list(get("choices") or []),
-                "derived": get("derived") or "",
-                "sector": get("sector") or "",
-            }
-        )
-    return out
+from sitetrack.intake.formspec.spec import (
+    DERIVED_XPATH,
+    FLOWS_REPEAT,
+    FORM_ID,
+    FORM_TITLE_EN,
+    FORM_TITLE_FR,
+    Choice,
+    FormField,
+    FormGroup,
+    FormSpec,
+    default_indicator_dicts,
+)
 
 
 def _count(name: str, en: str, fr: str, **kw) -> FormField:
@@ -211,19 +75,9 @@ SHELTER_LABELS = {
 }
 
 
-def site_assessment_form(
-    indicators: list[dict] | None = None,
-    *,
-    admin1: list[Choice] | None = None,
-    admin2: list[Choice] | None = None,
-    sites: list[Choice] | None = None,
-) -> FormSpec:
-    """The site-assessment form for a catalogue (the shipped one by default)."""
-    indicators = default_indicator_dicts() if indicators is None else indicators
-    bands = [f for f in SAD_FIELDS]
-    band_sum = " + ".join(f"${{{b}}}" for b in bands[:-1])
-
-    location = FormGroup(
+def _location_group() -> FormGroup:
+    """Admin 1, admin 2, site (cascading selects), GPS."""
+    return FormGroup(
         "grp_location",
         "Location",
         "Localisation",
@@ -259,7 +113,11 @@ def site_assessment_form(
             FormField("site_gps", "geopoint", "GPS position at the site", "Position GPS sur le site"),
         ],
     )
-    visit = FormGroup(
+
+
+def _visit_group() -> FormGroup:
+    """Date, method, consent, the key informant."""
+    return FormGroup(
         "grp_visit",
         "Visit",
         "Visite",
@@ -304,6 +162,12 @@ def site_assessment_form(
             ),
         ],
     )
+
+
+def _population_items() -> list[FormField | FormGroup]:
+    """Households, individuals, the sex-and-age bands that add up to them."""
+    bands = list(SAD_FIELDS)
+    band_sum = " + ".join(f"${{{b}}}" for b in bands[:-1])
     pop_items: list[FormField | FormGroup] = [
         _count(
             "households",
@@ -342,7 +206,12 @@ def site_assessment_form(
         else:
             pop_items.append(_count(name, en, fr, required=True))
     pop_items.append(FormField("sadd_total", "calculate", calculation=" + ".join(f"${{{b}}}" for b in bands)))
-    site_info = FormGroup(
+    return pop_items
+
+
+def _site_info_group() -> FormGroup:
+    """Site conditions: local name, type, distances to services."""
+    return FormGroup(
         "grp_site_info",
         "Site conditions",
         "Conditions du site",
@@ -396,8 +265,10 @@ def site_assessment_form(
             ],
         ],
     )
-    population = FormGroup("grp_population", "Population", "Population", pop_items)
 
+
+def _movements_group() -> FormGroup:
+    """Arrivals, departures and the flows repeat group by area."""
     flows = FormGroup(
         FLOWS_REPEAT,
         "Arrivals and departures by area",
@@ -436,7 +307,7 @@ def site_assessment_form(
         repeat=True,
         relevant="${arrivals} > 0 or ${departures} > 0",
     )
-    movements = FormGroup(
+    return FormGroup(
         "grp_movements",
         "Movements since the last round",
         "Mouvements depuis le dernier passage",
@@ -446,7 +317,11 @@ def site_assessment_form(
             flows,
         ],
     )
-    vulnerable = FormGroup(
+
+
+def _vulnerable_group() -> FormGroup:
+    """Vulnerable groups, each at most the individuals."""
+    return FormGroup(
         "grp_vulnerable",
         "Vulnerable groups",
         "Groupes vulnérables",
@@ -461,6 +336,10 @@ def site_assessment_form(
             for name in VULNERABLE_FIELDS
         ],
     )
+
+
+def _shelter_group() -> FormGroup:
+    """Households by shelter type, adding up to at most the households."""
     shelter_sum = " + ".join(f"${{{n}}}" for n in SHELTER_FIELDS[:-1])
     shelter_items = []
     for i, name in enumerate(SHELTER_FIELDS):
@@ -476,7 +355,11 @@ def site_assessment_form(
             )
         else:
             shelter_items.append(_count(name, *SHELTER_LABELS[name]))
-    shelter = FormGroup("grp_shelter", "Shelter", "Abris", shelter_items)
+    return FormGroup("grp_shelter", "Shelter", "Abris", shelter_items)
+
+
+def _needs_group() -> FormGroup:
+    """Severity of needs per sector and the three priorities."""
 
     need_items: list[FormField | FormGroup] = [
         FormField(
@@ -521,10 +404,14 @@ def site_assessment_form(
             target="priority_3",
         ),
     ]
-    needs = FormGroup("grp_needs", "Needs", "Besoins", need_items)
+    return FormGroup("grp_needs", "Needs", "Besoins", need_items)
 
-    service_items: list[FormField | FormGroup] = []
-    choices: dict[str, list[Choice]] = {
+
+def _choices(
+    admin1: list[Choice] | None, admin2: list[Choice] | None, sites: list[Choice] | None
+) -> dict[str, list[Choice]]:
+    """The choice lists (the registry's areas and sites, or placeholders)."""
+    return {
         "yes_no": [Choice("yes", "Yes", "Oui"), Choice("no", "No", "Non")],
         "severity": [
             Choice("1", "1 — none or minimal", "1 — nulle ou minimale"),
@@ -559,6 +446,11 @@ def site_assessment_form(
         "admin2": admin2 or [Choice("placeholder", "-", "-", {"admin1": "placeholder"})],
         "site": sites or [Choice("placeholder", "-", "-", {"admin2": "placeholder"})],
     }
+
+
+def _services_group(indicators: list[dict], choices: dict[str, list[Choice]]) -> FormGroup:
+    """The catalogue's indicators (derived ones as calculations); adds their choice lists to `choices`."""
+    service_items: list[FormField | FormGroup] = []
     calc_items = []
     for ind in indicators:
         name = ind.get("xlsform_name") or ind["code"]
@@ -598,8 +490,12 @@ def site_assessment_form(
                 target=f"indicator:{ind['code']}",
             )
         )
-    services = FormGroup("grp_services", "Services", "Services", service_items + calc_items)
-    comments = FormGroup(
+    return FormGroup("grp_services", "Services", "Services", service_items + calc_items)
+
+
+def _comments_group() -> FormGroup:
+    """A comment per sector and the observations."""
+    return FormGroup(
         "grp_comments",
         "Comments",
         "Commentaires",
@@ -609,6 +505,22 @@ def site_assessment_form(
         ]
         + [FormField("observations", "text", "Observations", "Observations", target="observations")],
     )
+
+
+def site_assessment_form(
+    indicators: list[dict] | None = None,
+    *,
+    admin1: list[Choice] | None = None,
+    admin2: list[Choice] | None = None,
+    sites: list[Choice] | None = None,
+) -> FormSpec:
+    """The site-assessment form for a catalogue (the shipped one by default)."""
+    indicators = default_indicator_dicts() if indicators is None else indicators
+    choices = _choices(admin1, admin2, sites)
+    location, visit, site_info = _location_group(), _visit_group(), _site_info_group()
+    population = FormGroup("grp_population", "Population", "Population", _population_items())
+    movements, vulnerable, shelter = _movements_group(), _vulnerable_group(), _shelter_group()
+    needs, services, comments = _needs_group(), _services_group(indicators, choices), _comments_group()
     items: list[FormField | FormGroup] = [
         FormField("start", "start"),
         FormField("end", "end"),
@@ -626,6 +538,3 @@ def site_assessment_form(
         comments,
     ]
     return FormSpec(FORM_ID, FORM_TITLE_EN, FORM_TITLE_FR, items, choices)
-
-
-__all__ = ["AGE_BANDS", "FormField", "FormGroup", "FormSpec", "Choice", "site_assessment_form"]

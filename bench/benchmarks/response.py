@@ -1,0 +1,73 @@
+"""The 3W table and the gap matrix under concurrent load, against `/health/` on the same
+server (the spine's page-speed goal: at most 3x). National: 5,000 sites x 52 rounds, 50
+organisations and 20,000 activities (small: 200 sites, 10 organisations, 800 activities).
+
+Added by the response app; it reuses the API cases' load machinery (bench/benchmarks/api.py).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from bench.benchmarks.api import CLIENTS, PAGES, REPETITIONS, LoadCase, level_requests
+from bench.harness import Case
+
+RESPONSE_DATA = {"small": (10, 800), "national": (50, 20_000)}
+GOAL_RATIO = 3.0
+
+
+class ResponseLoadCase(LoadCase):
+    def prepare(self) -> None:
+        from sitetrack.demo.scenario import generate_scenario
+        from sitetrack.response.demo import build_at_scale
+
+        scenario = generate_scenario(size=self.size, operation_slug=f"bench-response-{self.size}")
+        organisations, activities = RESPONSE_DATA[self.size]
+        made = build_at_scale(scenario.operation, organisations=organisations, activities=activities)
+        slug = scenario.operation.slug
+        pages = range(1, min(PAGES, max(1, math.ceil(made["activities"] / 100))) + 1)
+        self.paths = {
+            "response-3w": [f"/api/activities/?operation={slug}&page={p}" for p in pages],
+            "response-gaps": [
+                f"/api/gaps/?operation={slug}&round={made['round']}&page={p}"
+                for p in range(1, min(3, math.ceil(scenario.sites / 100)) + 1)
+            ],
+        }[self.name]
+        self.headers = {"Authorization": f"Token {scenario.token}", "Accept": "application/json"}
+        self.extra.update(sites=scenario.sites, goal_ratio=GOAL_RATIO, **made)
+        from django.db import connections
+
+        connections.close_all()
+        self.server.start()
+        from bench.loadgen import load
+
+        for paths in (self.paths, ["/health/"]):
+            warm = load("127.0.0.1", self.server.port, paths, clients=8, requests=48, headers=self.headers)
+            if warm.errors:
+                raise RuntimeError(f"warm-up failed: {warm.first_error}")
+
+
+def cases(size: str, workdir: Path) -> list[Case]:
+    organisations, activities = RESPONSE_DATA[size]
+    scale = "5,000 sites x 52 rounds" if size == "national" else "200 sites x 12 rounds"
+    out = []
+    for name, label in (("response-3w", "3W activity list"), ("response-gaps", "gap matrix")):
+        extra: dict = {}
+        state = ResponseLoadCase(name, size, Path(workdir), extra)
+        requests = ", ".join(str(level_requests(size, c)) for c in CLIENTS)
+        out.append(
+            Case(
+                name=name,
+                size=f"{label}, {scale}, {organisations} organisations, {activities:,} activities; "
+                f"{requests} GETs at {'/'.join(map(str, CLIENTS))} clients",
+                run=state.run,
+                baseline="/health/ on the same server, same load",
+                baseline_run=state.baseline_run,
+                prepare=state.prepare,
+                teardown=state.teardown,
+                repetitions=REPETITIONS[size],
+                extra=extra,
+            )
+        )
+    return out
