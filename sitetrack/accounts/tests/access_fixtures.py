@@ -76,6 +76,7 @@ def kwargs_for(name: str, kwarg_names: list[str], case, objects: Objects) -> dic
         "intake:run": {"pk": objects.run.pk},
         "intake:run-status": {"pk": objects.run.pk},
         "intake:run-log": {"pk": objects.run.pk},
+        "intake:run-new-sites": {"pk": objects.run.pk},
         "intake:hold-resolve": {"pk": objects.hold.pk},
         "intake:mapping": {"pk": objects.mapping.pk},
         "intake:mapping-download": {"pk": objects.mapping.pk},
@@ -85,6 +86,9 @@ def kwargs_for(name: str, kwarg_names: list[str], case, objects: Objects) -> dic
         "api-activity-reports": {"pk": objects.activity.pk},
         "api-organisation": {"pk": case.ngo.pk},
         "api-referral-status": {"pk": objects.referral.pk},
+        "response:activity": {"pk": objects.activity.pk},
+        "response:activity-edit": {"pk": objects.activity.pk},
+        "response:referral": {"pk": objects.referral.pk},
     }
     by_kwarg: dict[str, Any] = {
         "code": case.mpoko.code,
@@ -92,6 +96,7 @@ def kwargs_for(name: str, kwarg_names: list[str], case, objects: Objects) -> dic
         "round_pk": objects.round.pk,
         "number": objects.round.number,
         "fmt": "xlsx",
+        "form": "site-assessment",
         "object_id": "1",
         "id": "1",
         "app_label": "auth",
