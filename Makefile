@@ -34,7 +34,7 @@ system-deps:
 
 demo: install system-deps
 	$(BIN)/sitetrack migrate --noinput
-	$(BIN)/sitetrack load-demo
+	DEBUG=1 $(BIN)/sitetrack load-demo
 	@echo ""
 	@echo "SiteTrack demo: http://127.0.0.1:8000/"
 	@$(BIN)/sitetrack demo-logins

@@ -221,6 +221,7 @@ def run_child(
     env["SITETRACK_DATA_DIR"] = str(DATA / f"var-{size}-{db.name}")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["DEBUG"] = "0"
+    env.setdefault("SITETRACK_ALLOW_DEMO_KEY", "1")  # loopback benchmark servers on the demo key
     logfile = DATA / "logs" / f"{module}-{case or 'first'}-{db.name}.log"
     with open(logfile, "w") as out:
         process = subprocess.Popen(

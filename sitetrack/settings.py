@@ -248,3 +248,114 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
     X_FRAME_OPTIONS = "DENY"
+
+# --- Security (accounts app) ---------------------------------------------------------------
+# The default SECRET_KEY above is public. Outside debug mode the server refuses to start on
+# it (sitetrack.wsgi, `check --deploy`: sitetrack.E001) unless this flag forces it.
+DEMO_SECRET_KEY = "sitetrack-demo-only-insecure-key-change-me-in-production"
+SITETRACK_ALLOW_DEMO_KEY = envbool("SITETRACK_ALLOW_DEMO_KEY", "0")
+INSTALLED_APPS += ["sitetrack.accounts"]
+
+# HTTPS. Behind a TLS-terminating proxy set SITETRACK_HTTPS=1: secure cookies, HSTS and the
+# redirect to https all follow it; each can still be set on its own.
+SITETRACK_HTTPS = envbool("SITETRACK_HTTPS", "0")
+_https = "1" if SITETRACK_HTTPS else "0"
+if envbool("SECURE_PROXY_SSL_HEADER", _https):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", _https)
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", _https)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", _https)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if SITETRACK_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _https)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", _https)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain http
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
+X_FRAME_OPTIONS = "DENY"
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# the login page, the admin and the token API refuse it, right password or not, for
+# AXES_COOLOFF_MINUTES. By username (not by address: offices share one NAT address).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address too; we knowingly do not (a field office's staff share
+# one address, and ten typos there would lock every one of them out).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+# API tokens (sitetrack.accounts): they expire, can be revoked on the tokens page, and by
+# default end when their user logs out. The older single token per user
+# (rest_framework.authtoken, the demo's) expires SITETRACK_TOKEN_DAYS after it was made.
+SITETRACK_TOKEN_DAYS = envint("SITETRACK_TOKEN_DAYS", 90)
+SITETRACK_TOKEN_MAX_DAYS = envint("SITETRACK_TOKEN_MAX_DAYS", 365)
+SITETRACK_TOKENS_END_WITH_SESSION = envbool("SITETRACK_TOKENS_END_WITH_SESSION", "1")
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "sitetrack.accounts.auth.ApiTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+# Throttling of the views that name a scope (the token endpoints). The counts live in the
+# cache: per process with the default local-memory cache.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["rest_framework.throttling.ScopedRateThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "auth": os.getenv("SITETRACK_THROTTLE_AUTH", "10/minute"),
+    "tokens": os.getenv("SITETRACK_THROTTLE_TOKENS", "60/minute"),
+}
+
+# Content-Security-Policy (django-csp): scripts only from our origin or with the page's
+# nonce (no inline handlers), no plugins, no framing, forms post only to us. Inline
+# styles are still allowed: several templates carry <style> blocks and style="" (listed in
+# docs/security.md); they are far less dangerous than scripts. Map tiles come from the
+# MAP_TILES_URL origin when one is set. The API docs use the bundled Swagger UI / Redoc.
+from urllib.parse import urlparse  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "sitetrack.accounts.middleware.ApiDocsCspMiddleware"]
+_tiles = urlparse(MAP_TILES_URL.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"))
+_tile_origin = [f"{_tiles.scheme}://{_tiles.netloc}".replace("://a.", "://*.")] if _tiles.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_tile_origin],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Upload limits, checked on the request's declared size before anything reads the body.
+MIDDLEWARE += ["sitetrack.accounts.middleware.UploadLimitMiddleware"]
+
+# One name per choice set in the OpenAPI schema (the fuzz test reads it; `check --deploy`
+# is clean of drf_spectacular warnings).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "SectorEnum": "sitetrack.core.sectors.Sector.choices",
+    "RoundStatusEnum": "sitetrack.assessments.models.RoundStatus.choices",
+    "AssessmentStatusEnum": "sitetrack.assessments.models.AssessmentStatus.choices",
+    "SiteStatusEnum": "sitetrack.sites.models.SiteStatus.choices",
+    "ImportStatusEnum": "sitetrack.intake.models.ImportStatus.choices",
+    "ActivityStatusEnum": "sitetrack.response.models.ActivityStatus.choices",
+    "ReferralStatusEnum": "sitetrack.response.models.ReferralStatus.choices",
+}
+
+# JSON bodies: a deeply nested one is a 400, not a RecursionError.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "sitetrack.accounts.parsers.SafeJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]

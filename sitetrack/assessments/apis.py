@@ -32,7 +32,7 @@ from sitetrack.core.catalogue import catalogue_for, catalogue_for_version
 class RoundSerializer(serializers.ModelSerializer):
     operation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    catalogue_version = serializers.StringRelatedField()
+    catalogue_version = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Round
@@ -63,7 +63,10 @@ class RoundListView(InputSafeMixin, GenericAPIView):
     def get_queryset(self):
         return rounds_for(request_operation(self.request))
 
-    @extend_schema(parameters=[OpenApiParameter("operation", str), OpenApiParameter("kind", str)])
+    @extend_schema(
+        parameters=[OpenApiParameter("operation", str), OpenApiParameter("kind", str)],
+        responses=RoundSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
         operation = request_operation(request)
         require(request.user, operation, "read")
@@ -123,9 +126,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
     site = serializers.SlugRelatedField(slug_field="code", read_only=True)
     site_name = serializers.CharField(source="site.name", read_only=True)
     round = serializers.PrimaryKeyRelatedField(read_only=True)
-    catalogue_version = serializers.StringRelatedField()
-    facilitator = serializers.StringRelatedField()
-    validated_by = serializers.StringRelatedField()
+    catalogue_version = serializers.StringRelatedField(allow_null=True)
+    facilitator = serializers.StringRelatedField(allow_null=True)
+    validated_by = serializers.StringRelatedField(allow_null=True)
     derived = serializers.SerializerMethodField()
     gaps = serializers.SerializerMethodField()
     flows = serializers.SerializerMethodField()
@@ -291,7 +294,8 @@ class AssessmentListView(InputSafeMixin, GenericAPIView):
             OpenApiParameter("round", int),
             OpenApiParameter("site", str, description="site code"),
             OpenApiParameter("status", str),
-        ]
+        ],
+        responses=AssessmentListSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         operation = request_operation(request)

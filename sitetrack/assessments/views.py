@@ -43,6 +43,7 @@ from sitetrack.assessments.validation import validation_rules_for
 from sitetrack.core.access import access_assessment, access_round, access_site, can, require
 from sitetrack.core.catalogue import catalogue_for, catalogue_for_version, catalogue_version_create
 from sitetrack.core.models import CatalogueVersion, Operation
+from sitetrack.core.safe_yaml import load_user_yaml_mapping
 
 
 def current_operation(request: HttpRequest) -> Operation:
@@ -460,10 +461,8 @@ def _changes_from(thresholds, catalogue, yaml_text: str) -> tuple[dict, str | No
             changes[definition.code] = update
     if yaml_text.strip():
         try:
-            extra = yaml.safe_load(yaml_text)
+            extra = load_user_yaml_mapping(yaml_text)
         except yaml.YAMLError as error:
             return {}, _("The YAML could not be read: %(error)s") % {"error": error}
-        if not isinstance(extra, dict):
-            return {}, _("The YAML must map indicator codes to their fields (or to null to remove one).")
         changes.update(extra)
     return changes, None

@@ -242,9 +242,86 @@ def load_catalogue_file(path: Path = CATALOGUE_FILE) -> dict:
     return data
 
 
+TEXT_FIELDS = (
+    "code",
+    "label_en",
+    "label_fr",
+    "type",
+    "unit",
+    "sector",
+    "threshold_direction",
+    "threshold_source",
+    "hxl",
+    "xlsform_name",
+    "guidance_en",
+    "guidance_fr",
+    "derived",
+)
+
+
+def _max_length(name: str) -> int | None:
+    return Indicator._meta.get_field(name).max_length
+
+
+def _text_problems(row: Mapping[str, Any]) -> list[str]:
+    """Fields that must be text but are a number, a list or a mapping, or are too long for
+    the database column (PostgreSQL would refuse the row: a 500 instead of a message)."""
+    problems = []
+    for name in TEXT_FIELDS:
+        value = row.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            problems.append(
+                _("%(field)s must be text, not %(value)r.") % {"field": name, "value": _short(value)}
+            )
+        elif (limit := _max_length(name)) and len(value) > limit:
+            problems.append(
+                _("%(field)s is %(length)d characters long; at most %(max)d are allowed.")
+                % {"field": name, "length": len(value), "max": limit}
+            )
+    return problems
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def threshold_problem(value: Any) -> str | None:
+    """Why a threshold cannot be stored (None if it can): it must be a finite number with
+    at most the database column's digits (9 before the decimal point, 3 after)."""
+    field = Indicator._meta.get_field("threshold")
+    whole_digits = field.max_digits - field.decimal_places
+    example = "9" * whole_digits + "." + "9" * field.decimal_places
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        return _("threshold %(value)s is not a number.") % {"value": _short(value)}
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return _("threshold %(value)s is not a number.") % {"value": _short(value)}
+    if not number.is_finite():
+        return _("threshold %(value)s is not a finite number.") % {"value": _short(value)}
+    if abs(number) >= Decimal(10) ** whole_digits or number != number.quantize(
+        Decimal(1).scaleb(-field.decimal_places)
+    ):
+        return _(
+            "threshold %(value)s has too many digits: at most %(whole)d before the decimal point "
+            "and %(decimals)d after (largest: %(example)s)."
+        ) % {
+            "value": _short(value),
+            "whole": whole_digits,
+            "decimals": field.decimal_places,
+            "example": example,
+        }
+    return None
+
+
 def indicator_problems(row: Mapping[str, Any]) -> list[str]:
     """What is wrong with one indicator definition (empty list if nothing)."""
-    problems: list[str] = []
+    problems: list[str] = _text_problems(row)
+    if problems:
+        return problems
     code = row.get("code") or ""
     if not CODE.match(code):
         problems.append(_("code %(code)r must be lower-case letters, digits and _.") % {"code": code})
@@ -260,18 +337,28 @@ def indicator_problems(row: Mapping[str, Any]) -> list[str]:
             _("sector %(sector)r is not one of %(sectors)s.")
             % {"sector": row.get("sector"), "sectors": ", ".join(Sector.values)}
         )
-    if row.get("type") in (IndicatorType.SELECT_ONE, IndicatorType.SELECT_MULTIPLE):
-        choices = row.get("choices") or []
-        if not choices or not all(isinstance(c, Mapping) and c.get("name") for c in choices):
+    choices = row.get("choices")
+    if choices not in (None, "") and (
+        not isinstance(choices, list | tuple) or not all(isinstance(c, Mapping) for c in choices)
+    ):
+        problems.append(_("choices must be a list of entries with a name and labels each."))
+    elif choices and any(
+        not isinstance(c.get(key), str | type(None))
+        for c in choices
+        for key in ("name", "label_en", "label_fr")
+    ):
+        problems.append(_("choice names and labels must be text."))
+    elif row.get("type") in (IndicatorType.SELECT_ONE, IndicatorType.SELECT_MULTIPLE):
+        choices = choices or []
+        if not choices or not all(c.get("name") for c in choices):
             problems.append(_("select indicators need choices with a name each."))
         elif any(not XML_NAME.match(str(c["name"])) or " " in str(c["name"]) for c in choices):
             problems.append(_("choice names may not contain spaces."))
     threshold = row.get("threshold")
     if threshold not in (None, ""):
-        try:
-            Decimal(str(threshold))
-        except InvalidOperation:
-            problems.append(_("threshold %(value)r is not a number.") % {"value": threshold})
+        problem = threshold_problem(threshold)
+        if problem:
+            problems.append(problem)
         if row.get("threshold_direction") not in ThresholdDirection.values:
             problems.append(_("a threshold needs a direction: min (at least) or max (at most)."))
     hxl = row.get("hxl") or ""
@@ -382,12 +469,28 @@ def catalogue_version_create(
     `{"people_per_latrine": {"threshold": "15"}, "soap_distribution": {...}}`.
     """
     require(user, operation, "manage_catalogue")
+    if not isinstance(changes, Mapping):
+        raise ValidationError({"changes": [_("Changes must map indicator codes to their fields.")]})
     if not changes:
         raise ValidationError({"changes": [_("Nothing to change.")]})
     base = catalogue_for(operation)
     rows = {code: _row(d) for code, d in base.indicators.items()}
     errors: dict[str, list[str]] = {}
     for code, update in changes.items():
+        if not isinstance(code, str) or not CODE.match(code):
+            errors.setdefault(str(code), []).append(
+                _("%(code)r is not an indicator code (lower-case letters, digits and _).") % {"code": code}
+            )
+            continue
+        if update is not None and not isinstance(update, Mapping):
+            errors.setdefault(code, []).append(
+                _(
+                    "%(value)s: give the fields to set (for example threshold: 15), or null to remove "
+                    "the indicator."
+                )
+                % {"value": _short(update)}
+            )
+            continue
         if update is None:
             if code not in rows:
                 errors.setdefault(code, []).append(
@@ -398,7 +501,7 @@ def catalogue_version_create(
         unknown = set(update) - set(INDICATOR_FIELDS)
         if unknown:
             errors.setdefault(code, []).append(
-                _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+                _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(map(str, unknown)))}
             )
             continue
         row = dict(rows.get(code) or {"code": code})

@@ -26,7 +26,7 @@ class AdminAreaSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text='Names by language (ISO 639-1), as the COD tables give them: {"ar": "عدن", "en": "Aden"}.',
     )
-    parent = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="pcode", read_only=True, allow_null=True)
     country = serializers.CharField(source="country_pcode", read_only=True)
     bbox = serializers.SerializerMethodField(help_text="[min lon, min lat, max lon, max lat] or null.")
     has_boundary = serializers.SerializerMethodField()

@@ -119,6 +119,7 @@ class ImportCleaningLogApi(GenericAPIView):
             OpenApiParameter("change_type", str, description="changed, updated, rejected, flagged, held"),
             OpenApiParameter("download", str, description="xlsx: the cleaning log workbook"),
         ],
+        responses=CleaningLogEntrySerializer(many=True),
     )
     def get(self, request: Request, pk: int):
         run = _run(request, pk)

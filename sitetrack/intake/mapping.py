@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from sitetrack.assessments.validation import COUNT_FIELDS, PRIORITY_FIELDS, SEVERITY_FIELDS
+from sitetrack.core.safe_yaml import load_user_yaml
 from sitetrack.intake.formspec import FLOWS_REPEAT, FormSpec
 
 # site_code: the site's code (SSID) in any column; location_pcode: the location's P-code
@@ -126,7 +127,7 @@ def mapping_to_dict(mapping_model) -> dict[str, Any]:
 
 def parse_mapping_text(text: str, *, filename: str = "") -> dict[str, Any]:
     try:
-        data = json.loads(text) if filename.endswith(".json") else yaml.safe_load(text)
+        data = json.loads(text) if filename.endswith(".json") else load_user_yaml(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise ValidationError(
             {"file": [_("The mapping file cannot be read: %(error)s") % {"error": exc}]}

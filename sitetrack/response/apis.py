@@ -57,11 +57,11 @@ class ActivitySerializer(serializers.ModelSerializer):
     organisation = serializers.SerializerMethodField()
     funding_organisation = serializers.SerializerMethodField()
     activity_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    site = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    site = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     admin_area = serializers.SlugRelatedField(slug_field="pcode", read_only=True, help_text="P-code")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     sector_label = serializers.CharField(source="get_sector_display", read_only=True)
-    reached_total = serializers.IntegerField(read_only=True, default=None)
+    reached_total = serializers.IntegerField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Activity
@@ -92,7 +92,7 @@ class ActivitySerializer(serializers.ModelSerializer):
     def get_organisation(self, activity: Activity) -> str | None:
         return _org(activity.organisation)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_funding_organisation(self, activity: Activity) -> str | None:
         return _org(activity.funding_organisation)
 
@@ -296,6 +296,7 @@ class ActivityDetailApi(GenericAPIView):
 
 class ActivityReportsApi(GenericAPIView):
     serializer_class = ActivityReportSerializer
+    pagination_class = None  # the list is one activity's months, answered whole
 
     @extend_schema(responses=ActivityReportSerializer(many=True), summary="An activity's monthly figures")
     def get(self, request: Request, pk: int) -> Response:
@@ -323,7 +324,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     type = serializers.CharField(source="kind", read_only=True)
     type_label = serializers.SerializerMethodField()
     aliases = serializers.SerializerMethodField()
-    activity_count = serializers.IntegerField(read_only=True, default=None)
+    activity_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Organisation

@@ -54,7 +54,7 @@ class SiteSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_management_agency(self, site: Site) -> str | None:
         org = site.management_agency
         return (org.acronym or org.name) if org else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -20,6 +20,7 @@ from sitetrack.sites.importing import save_upload
 from sitetrack.sites.services import sites_import
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)
 class JsonObjectField(serializers.Field):
     """A JSON object of text values, sent as a form field: {"households": "HH"}."""
 

@@ -2,11 +2,19 @@ from __future__ import annotations
 
 import importlib
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from sitetrack.demo.builders import STEPS
 from sitetrack.demo.context import DemoContext
+
+REFUSAL = (
+    "load-demo refused: DEBUG is off, so this looks like a production database. The demo "
+    "resets the demo users' passwords and API tokens to public values printed in the "
+    "documentation. Run it with DEBUG=1 on a demo database, or add --force if you really "
+    "mean to load the public demo here."
+)
 
 
 class Command(BaseCommand):
@@ -16,8 +24,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="Delete the demo operation first and rebuild it."
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo even though DEBUG is off (public passwords and tokens).",
+        )
 
-    def handle(self, *args, reset: bool = False, **options) -> None:
+    def handle(self, *args, reset: bool = False, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(REFUSAL)
         ctx = DemoContext(log=lambda msg: self.stdout.write(f"  {msg}"))
         ctx.extra["reset"] = reset
         with transaction.atomic():

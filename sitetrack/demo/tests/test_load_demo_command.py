@@ -1,0 +1,19 @@
+"""`load-demo` resets the demo users' passwords and tokens to public values: outside debug
+mode it refuses unless forced."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.test import TestCase, override_settings
+
+
+class LoadDemoRefusalTests(TestCase):
+    @override_settings(DEBUG=False)
+    def test_it_refuses_outside_debug_and_changes_no_password(self):
+        admin = User.objects.create_user("admin", password="the-real-production-password")
+        with self.assertRaisesMessage(CommandError, "--force"):
+            call_command("load-demo")
+        admin.refresh_from_db()
+        self.assertTrue(admin.check_password("the-real-production-password"))
+        self.assertEqual(User.objects.count(), 1)
