@@ -87,8 +87,10 @@ class SitesImportViewTest(BaseCase):
         self.login(self.imani)
         with override_settings(SITETRACK_MAX_UPLOAD_BYTES=1024):
             page = self.upload(b"name;notes\n" + b"X;y\n" * 1000)
-        self.assertEqual(page.status_code, 200)
-        self.assertContains(page, "files of at most")
+        # Refused before the body is read (accounts' upload limit), in the site's layout.
+        self.assertContains(page, "at most", status_code=413)
+        self.assertContains(page, "Upload too large", status_code=413)
+        self.assertFalse(Site.objects.filter(name="X").exists())
 
     def test_another_sessions_token_is_refused(self) -> None:
         self.login(self.imani)
