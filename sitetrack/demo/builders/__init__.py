@@ -10,4 +10,5 @@ STEPS = [
     "sitetrack.demo.builders.operation",
     "sitetrack.demo.builders.sites",
     "sitetrack.demo.builders.assessments",
+    "sitetrack.response.demo",
 ]

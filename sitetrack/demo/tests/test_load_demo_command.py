@@ -17,3 +17,17 @@ class LoadDemoRefusalTests(TestCase):
         admin.refresh_from_db()
         self.assertTrue(admin.check_password("the-real-production-password"))
         self.assertEqual(User.objects.count(), 1)
+
+
+class LoadDemoStepsTests(TestCase):
+    @override_settings(DEBUG=True)
+    def test_the_demo_has_partners_activities_and_referrals(self):
+        from io import StringIO
+
+        from sitetrack.response.models import Activity, Referral
+
+        out = StringIO()
+        call_command("load-demo", stdout=out)
+        self.assertIn("demo: response", out.getvalue())
+        self.assertGreater(Activity.objects.filter(site__isnull=False).count(), 50)
+        self.assertTrue(Referral.objects.exists())

@@ -38,6 +38,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             for dotted in STEPS:
                 module = importlib.import_module(dotted)
-                self.stdout.write(f"demo: {dotted.rsplit('.', 1)[-1]}")
+                self.stdout.write(f"demo: {step_name(dotted)}")
                 module.build(ctx)
         self.stdout.write(self.style.SUCCESS(f"Demo operation ready: {ctx.operation}"))
+
+
+def step_name(dotted: str) -> str:
+    """The step's name in the log: its module, or its app for an app's own `demo` module
+    ("sitetrack.response.demo" is "response")."""
+    parts = dotted.split(".")
+    return parts[-2] if parts[-1] == "demo" else parts[-1]
