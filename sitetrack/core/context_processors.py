@@ -2,6 +2,7 @@ from django.http import HttpRequest
 
 from sitetrack.core.access import Allowed, operations_for, role_in
 from sitetrack.core.models import Role
+from sitetrack.core.operations import may_create_operation
 
 
 def operation(request: HttpRequest) -> dict:
@@ -23,4 +24,6 @@ def operation(request: HttpRequest) -> dict:
         "role_label": Role(role).label if role else "",
         # `{% if may.manage_catalogue %}`: permission checks by action, never by role name.
         "may": Allowed(user, op),
+        # Called by the template only where the menu asks (one query, not on every page).
+        "may_create_operation": lambda: may_create_operation(user),
     }

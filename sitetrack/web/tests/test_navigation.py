@@ -23,6 +23,12 @@ class NavigationTest(BaseCase):
         self.assertIn(reverse("intake:home"), links)
         self.assertIn(reverse("assessments:catalogue"), links)
 
+    def test_only_administrators_are_shown_new_operation(self) -> None:
+        self.assertIn(reverse("core:operation-create"), self.nav_links(self.ada))
+        for user in (self.imani, self.fatou, self.paul, self.victor):
+            with self.subTest(user=user.username):
+                self.assertNotIn(reverse("core:operation-create"), self.nav_links(user))
+
     def test_every_link_in_the_menu_opens_for_its_role(self) -> None:
         for user in (self.ada, self.imani, self.fatou, self.paul, self.victor):
             for href in self.nav_links(user):
