@@ -11,29 +11,13 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from sitetrack.core.errors import Errors  # noqa: F401 - re-exported for callers
+
 MISSING = {"", "-", "--", "n/a", "na", "null", "none", "nan", "#n/a"}
-
-
-class Errors:
-    """Collects field → messages and raises one ValidationError with all of them."""
-
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.by_field.setdefault(field, []).append(message)
-
-    def __bool__(self) -> bool:
-        return bool(self.by_field)
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(self.by_field)
 
 
 def is_missing(value: Any) -> bool:

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from sitetrack.core.access import area_in_scope, require, visible_sites
+from sitetrack.core.errors import Errors  # noqa: F401 - re-exported for callers
 from sitetrack.core.models import Operation, Organisation
 from sitetrack.geo.countries import check_point
 from sitetrack.geo.models import AdminArea
@@ -46,23 +47,6 @@ EDITABLE_FIELDS = {
     "opened_on",
     "notes",
 }
-
-
-class Errors:
-    """Collects field → messages and raises one ValidationError with all of them."""
-
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.by_field.setdefault(field, []).append(message)
-
-    def __bool__(self) -> bool:
-        return bool(self.by_field)
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(self.by_field)
 
 
 # --- value cleaning (shared with the importer) ------------------------------------------
