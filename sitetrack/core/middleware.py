@@ -3,9 +3,31 @@ first operation the user belongs to. Views read `request.operation` (None if non
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 from sitetrack.core.access import operations_for
+
+
+class NulParameterMiddleware:
+    """A query parameter holding a NUL character is refused with a 400. PostgreSQL cannot
+    store or compare text containing NUL, so any filter given one (`?operation=a%00b`)
+    was a 500 there, and the same URL worked on SQLite. Form and API bodies need no such
+    guard: Django's and DRF's text fields refuse NUL themselves."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                message = _(
+                    "The query parameter %(name)s contains a NUL character, which no field accepts."
+                ) % {"name": key.replace("\x00", "\\0")}
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": message}, status=400)
+                return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class CurrentOperationMiddleware:
