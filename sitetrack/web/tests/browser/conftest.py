@@ -105,7 +105,9 @@ def context_for(browser, live_server):
 
     def make(user=None, *, viewport: dict | None = None, locale: str = "en-GB"):
         context = browser.new_context(viewport=viewport or LAPTOP, locale=locale, base_url=live_server.url)
-        context.set_default_timeout(10_000)
+        # Generous: a loaded CI machine (two workers, PostgreSQL) took over 10 s to draw the
+        # map once; a passing wait returns as soon as its element is there.
+        context.set_default_timeout(30_000)
         if user is not None:
             client = Client()
             client.force_login(user)
