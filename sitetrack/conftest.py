@@ -45,3 +45,15 @@ def default_language() -> Iterator[None]:
         yield
     finally:
         translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: DRF's throttles count requests there (the
+    token endpoint refused a test with 429 after earlier tests on the worker had used up
+    its rate), and cached figures must not leak from one test's data to the next."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
