@@ -77,7 +77,7 @@ def run_case(case, database: str, repetitions: int | None) -> dict:
                 row["ratio"] = round(row["median_s"] / base["median_s"], 3)
     except Exception as error:  # reported in the results; the other cases go on
         row["error"] = f"{type(error).__name__}: {error}"
-        row["traceback"] = traceback.format_exc()[-4000:]
+        row["traceback"] = portable_traceback()
     finally:
         if case.teardown is not None:
             try:
@@ -122,10 +122,17 @@ def main(argv: list[str] | None = None) -> int:
             out["result"] = run_case(chosen[0], args.database, args.repetitions)
     except Exception as error:
         out["error"] = f"{type(error).__name__}: {error}"
-        out["traceback"] = traceback.format_exc()[-4000:]
+        out["traceback"] = portable_traceback()
     args.result.write_text(json.dumps(out, indent=1, default=str))
     return 0
 
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def portable_traceback() -> str:
+    """The current traceback with file paths relative to the project, so a results file
+    committed from one machine names no folder of that machine."""
+    root = str(Path(__file__).resolve().parent.parent) + "/"
+    return traceback.format_exc().replace(root, "")[-4000:]
