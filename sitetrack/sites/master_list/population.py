@@ -25,7 +25,7 @@ def land_population(
     table: Table,
     report: SitesImportReport,
 ) -> None:
-    from sitetrack.assessments.services import assessment_record_baseline, baseline_round_for_import
+    from sitetrack.assessments.baseline import assessment_record_baseline, baseline_round_for_import
 
     if not population:
         return
