@@ -41,6 +41,13 @@ def timed(function, setup, repetitions: int) -> list[float]:
     return times
 
 
+def portable_traceback() -> str:
+    """The current traceback with file paths relative to the project, so a results file
+    committed from one machine names no folder of that machine."""
+    root = str(Path(__file__).resolve().parent.parent) + "/"
+    return traceback.format_exc().replace(root, "")[-4000:]
+
+
 def summary(times: list[float]) -> dict:
     return {
         "median_s": round(statistics.median(times), 4),
@@ -129,10 +136,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def portable_traceback() -> str:
-    """The current traceback with file paths relative to the project, so a results file
-    committed from one machine names no folder of that machine."""
-    root = str(Path(__file__).resolve().parent.parent) + "/"
-    return traceback.format_exc().replace(root, "")[-4000:]

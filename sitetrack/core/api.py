@@ -74,6 +74,9 @@ class Pagination(pagination.PageNumberPagination):
         self.number, self.size = number, size
         if not self.has_next:
             self.count: int | None = start + len(rows)
+        elif isinstance(queryset, list):
+            # A list computed in full (the gap matrix's rows): its length is known.
+            self.count = len(queryset)
         else:
             # Only the primary keys: no join the page's columns needed, no ordering.
             base = queryset if count_queryset is None else count_queryset.select_related(None)

@@ -113,6 +113,18 @@ class GapMatrixApiTests(BaseCase):
         self.assertEqual((health["status"], health["severity"], health["partners"]), ("gap", 4, 0))
         self.assertEqual(self.api_as(self.victor).get("/api/gaps/?round=9").status_code, 404)
 
+    def test_the_rows_page_with_a_next_link_and_an_exact_count(self):
+        # Fewer rows than sites would show as a missing page; a crash here was a 500.
+        first = self.api_as(self.victor).get("/api/gaps/?round=1&page_size=1").json()
+        total = first["count"]
+        self.assertGreater(total, 1)
+        self.assertIsNotNone(first["next"])
+        codes = {first["results"][0]["code"]}
+        for page in range(2, total + 1):
+            body = self.api_as(self.victor).get(f"/api/gaps/?round=1&page_size=1&page={page}").json()
+            codes.add(body["results"][0]["code"])
+        self.assertEqual(len(codes), total)
+
 
 class GapMatrixCacheTests(BaseCase):
     @classmethod
