@@ -104,6 +104,29 @@ def operations_for(user: AbstractBaseUser) -> QuerySet[Operation]:
     return Operation.objects.filter(memberships__user=user).distinct()
 
 
+def operation_by_slug(user: AbstractBaseUser, slug: str) -> Operation | None:
+    """The operation with this slug if the user belongs to it (any operation for a
+    superuser), else None. One query: the user's membership comes with it and answers
+    `membership_for` / `can` for the rest of the request (an API request asked for the
+    operation and then for the membership, two ORM queries of the ~10 a page costs)."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Operation.objects.filter(slug=slug).first()
+    membership = (
+        Membership.objects.filter(user=user, operation__slug=slug)
+        .select_related("operation", "organisation")
+        .first()
+    )
+    if membership is None:
+        return None
+    cache = getattr(user, "_membership_cache", None)
+    if cache is None:
+        cache = user._membership_cache = {}
+    cache[membership.operation_id] = membership
+    return membership.operation
+
+
 def access_operation(user: AbstractBaseUser, slug: str) -> Operation:
     operation = operations_for(user).filter(slug=slug).first()
     if operation is None:

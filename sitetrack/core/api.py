@@ -29,7 +29,7 @@ from rest_framework import exceptions, pagination, renderers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from sitetrack.core.access import operations_for
+from sitetrack.core.access import operation_by_slug, operations_for
 from sitetrack.core.models import Operation
 
 # Lists count their rows up to this many; beyond it `count` is null and `count_capped`
@@ -314,16 +314,15 @@ def exception_handler(exc, context):
 
 def request_operation(request: Request, *, required: bool = True) -> Operation | None:
     """The operation named by `?operation=slug` (or the user's only operation)."""
-    available = operations_for(request.user)
     slug = request.query_params.get("operation")
     if not slug and isinstance(getattr(request, "data", None), dict):
         slug = request.data.get("operation")
     if slug:
-        op = available.filter(slug=slug).first()
+        op = operation_by_slug(request.user, slug)
         if op is None:
             raise exceptions.NotFound(f"No operation {slug!r} you belong to.")
         return op
-    ops = list(available[:2])
+    ops = list(operations_for(request.user)[:2])
     if len(ops) == 1:
         return ops[0]
     if required:

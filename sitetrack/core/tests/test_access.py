@@ -115,3 +115,34 @@ class ObjectAccessTests(BaseCase):
         self.assertIsNotNone(report_scope_q(self.fatou, self.operation))
         self.assertIsNone(report_scope_q(self.imani, self.operation))
         self.assertIsNone(report_scope_q(None, self.operation))
+
+
+class OperationBySlugTests(BaseCase):
+    """operation_by_slug: the API's operation lookup, the membership in the same query."""
+
+    def test_a_member_gets_the_operation_and_their_role_without_another_query(self):
+        from django.contrib.auth.models import User
+
+        from sitetrack.core.access import operation_by_slug
+
+        fatou = User.objects.get(pk=self.fatou.pk)  # a fresh user, as each request has
+        operation = operation_by_slug(fatou, self.operation.slug)
+        self.assertEqual(operation, self.operation)
+        with self.assertNumQueries(0):
+            self.assertTrue(can(fatou, operation, "assess"))
+            self.assertFalse(can(fatou, operation, "validate"))
+
+    def test_a_user_without_a_role_there_gets_none(self):
+        from sitetrack.core.access import operation_by_slug
+
+        self.assertIsNone(operation_by_slug(self.olga, self.operation.slug))
+        self.assertIsNone(operation_by_slug(self.imani, "no-such-operation"))
+
+    def test_a_superuser_reaches_any_operation(self):
+        from django.contrib.auth.models import User
+
+        from sitetrack.core.access import operation_by_slug
+
+        root = User.objects.create_superuser("root", "root@example.org", "x-long-password-1")
+        self.assertEqual(operation_by_slug(root, self.operation.slug), self.operation)
+        self.assertTrue(can(root, self.operation, "manage_users"))
