@@ -45,3 +45,31 @@ def test_a_sqlite_database_url_runs_the_commands_without_a_traceback(tmp_path):
     )
     assert "Traceback" not in done.stderr, done.stderr
     assert "Planned operations" in done.stdout
+
+
+def _server_setting(env: dict, expression: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", f"from sitetrack import settings; print({expression})"],
+        env={k: v for k, v in {**os.environ, **env}.items() if v is not None},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_sqlite_server_keeps_its_connection_between_requests(tmp_path):
+    # Connecting (file + PRAGMAs) cost more than a page's queries: kept 60 s unless told.
+    url = f"sqlite:///{tmp_path / 'ops.sqlite3'}"
+    setting = "settings.DATABASES['default']['CONN_MAX_AGE']"
+    assert _server_setting({"DATABASE_URL": url, "SQLITE_CONN_MAX_AGE": None}, setting) == "60"
+    assert _server_setting({"DATABASE_URL": url, "SQLITE_CONN_MAX_AGE": "0"}, setting) == "0"
+
+
+def test_a_postgresql_server_checks_a_kept_connection_before_using_it():
+    url = "postgres://st:secret@db.example.org:5432/sitetrack"
+    setting = (
+        "(settings.DATABASES['default']['CONN_MAX_AGE'], settings.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    )
+    assert _server_setting({"DATABASE_URL": url}, setting) == "(60, True)"
