@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, When
+from django.utils.translation import get_language
 
 from sitetrack.core.access import visible_sites
 from sitetrack.geo.models import AdminArea
@@ -54,6 +55,88 @@ def _admin1_pcode() -> Case:
         default=None,
         output_field=CharField(),
     )
+
+
+def _admin2_pcode() -> Case:
+    """The admin2 P-code of a site's area recorded at level 2 to 4 (None at level 1)."""
+    return Case(
+        When(admin_area__level=2, then=F("admin_area__pcode")),
+        When(admin_area__level=3, then=F("admin_area__parent__pcode")),
+        When(admin_area__level=4, then=F("admin_area__parent__parent__pcode")),
+        default=None,
+        output_field=CharField(),
+    )
+
+
+def site_filter_areas(*, user: User, operation: Operation, area: str = "") -> list[dict[str, Any]]:
+    """The options of the site list's admin area filter, in two levels: every admin1 area
+    holding a site the user sees and, under the admin1 of the chosen `area`, its admin2
+    areas holding such sites (a chosen area deeper than admin2 is listed under them).
+
+    A national operation's country has 1,632 admin1 and admin2 areas (3,009 admin3):
+    listing them all made the page a megabyte and a second of template rendering. Each
+    option is {"pcode", "name" (in the active language), "level", "depth" (0 or 1 or 2,
+    for the indent), "selected"}."""
+    sites = visible_sites(user, operation)
+    admin1_codes = set(
+        sites.annotate(admin1=_admin1_pcode()).values_list("admin1", flat=True).distinct().order_by()
+    )
+    admin1_codes.discard(None)
+    chosen = None
+    if area:
+        chosen = AdminArea.objects.filter(pcode__iexact=area.strip()).values("pcode", "level", "path").first()
+    branch = None  # the admin1 P-code whose admin2 areas are listed
+    admin2_codes: set[str] = set()
+    if chosen and chosen["level"] >= 1:
+        country, branch = chosen["path"].strip("/").split("/")[:2]
+        admin2_codes = set(
+            sites.filter(admin_area__path__startswith=f"/{country}/{branch}/")
+            .annotate(admin2=_admin2_pcode())
+            .values_list("admin2", flat=True)
+            .distinct()
+            .order_by()
+        )
+        admin2_codes.discard(None)
+    wanted = admin1_codes | admin2_codes | ({chosen["pcode"]} if chosen and chosen["level"] >= 1 else set())
+    french = (get_language() or "en").startswith("fr")
+    areas = {
+        row["pcode"]: row
+        for row in AdminArea.objects.filter(pcode__in=wanted).values(
+            "pcode", "name_en", "name_fr", "level", "path"
+        )
+    }
+
+    def option(row: dict, depth: int) -> dict[str, Any]:
+        return {
+            "pcode": row["pcode"],
+            "name": (row["name_fr"] if french and row["name_fr"] else row["name_en"]),
+            "level": row["level"],
+            "depth": depth,
+            "selected": bool(chosen) and row["pcode"] == chosen["pcode"],
+        }
+
+    options = []
+    for row in sorted((areas[c] for c in admin1_codes if c in areas), key=lambda r: r["path"]):
+        options.append(option(row, 0))
+        if row["pcode"] != branch:
+            continue
+        deeper = chosen if chosen and chosen["level"] >= 3 else None
+        for sub in sorted((areas[c] for c in admin2_codes if c in areas), key=lambda r: r["path"]):
+            options.append(option(sub, 1))
+            if deeper and deeper["path"].startswith(sub["path"]):
+                options.append(option(areas[deeper["pcode"]], 2))
+                deeper = None
+        if deeper and deeper["pcode"] in areas:
+            options.append(option(areas[deeper["pcode"]], 2))
+    if (
+        chosen
+        and chosen["level"] >= 1
+        and not any(o["selected"] for o in options)
+        and chosen["pcode"] in areas
+    ):
+        # An area without sites the user sees (a link from elsewhere): still shown as chosen.
+        options.append(option(areas[chosen["pcode"]], 0))
+    return options
 
 
 def operation_key_figures(*, user: User, operation: Operation) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from sitetrack.core.models import Operation
 from sitetrack.geo.models import AdminArea
 from sitetrack.sites.forms import SiteForm, SiteStatusForm
 from sitetrack.sites.models import Site, SiteStatus, SiteType
-from sitetrack.sites.selectors import map_areas, map_sites, site_list
+from sitetrack.sites.selectors import map_areas, map_sites, site_filter_areas, site_list
 from sitetrack.sites.services import site_change_status, site_create, site_update
 
 PAGE_SIZE = 50
@@ -39,12 +39,6 @@ def map_tiles_url() -> str:
     """Background tiles are optional (MAP_TILES_URL, e.g. an OSM or a local tile server);
     without them the map still shows our boundaries and sites, offline."""
     return getattr(settings, "MAP_TILES_URL", os.getenv("MAP_TILES_URL", ""))
-
-
-def _area_choices(operation: Operation):
-    return AdminArea.objects.filter(path__startswith=operation.country.path, level__in=(1, 2)).order_by(
-        "path"
-    )
 
 
 def _pcode_options(operation: Operation):
@@ -73,7 +67,8 @@ def site_list_view(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "site_types": SiteType.choices,
             "statuses": SiteStatus.choices,
-            "areas": _area_choices(operation),
+            # Admin1 areas, and the admin2 areas of the chosen one: not the whole country.
+            "areas": site_filter_areas(user=request.user, operation=operation, area=filters["area"]),
             "can_create": can(request.user, operation, "create_site"),
             "can_import": can(request.user, operation, "import"),
         },

@@ -54,3 +54,51 @@ class SiteListViewTest(BaseCase):
         page = self.client.get(reverse("sites:list"), HTTP_ACCEPT_LANGUAGE="fr")
         self.assertContains(page, "Rechercher")
         self.assertContains(page, "Site spontané")
+
+
+class SiteListAreaFilterTest(BaseCase):
+    """The admin area filter lists admin1 areas with sites, and the admin2 areas of the
+    chosen admin1 only (a national country has 1,632 admin1 and admin2 areas)."""
+
+    def options(self, **params) -> list[tuple[str, bool]]:
+        import re
+
+        page = self.client.get(reverse("sites:list"), params).content.decode()
+        select = page.split('id="f-area"', 1)[1].split("</select>", 1)[0]
+        return [
+            (value, bool(selected))
+            for value, selected in re.findall(r'<option value="([^"]*)"( selected)?', select)
+            if value
+        ]
+
+    def test_it_lists_the_admin1_areas_holding_sites_and_not_their_admin2_areas(self) -> None:
+        self.login(self.imani)
+        # Bangui holds both sites; Ombella M'Poko (CF11) has none.
+        self.assertEqual(self.options(), [("CF71", False)])
+
+    def test_choosing_an_admin1_area_lists_its_admin2_areas_with_sites(self) -> None:
+        self.login(self.imani)
+        self.assertEqual(self.options(area="CF71"), [("CF71", True), ("CF711", False), ("CF713", False)])
+
+    def test_a_chosen_admin2_or_admin3_area_is_shown_chosen_in_its_branch(self) -> None:
+        self.login(self.imani)
+        self.assertEqual(self.options(area="CF713"), [("CF71", False), ("CF711", False), ("CF713", True)])
+        self.assertEqual(
+            self.options(area="cf7111"),
+            [("CF71", False), ("CF711", False), ("CF7111", True), ("CF713", False)],
+        )
+
+    def test_a_facilitator_is_offered_only_the_areas_of_their_sites(self) -> None:
+        self.login(self.fatou)
+        self.assertEqual(self.options(area="CF71"), [("CF71", True), ("CF711", False)])
+
+    def test_an_area_without_sites_given_in_the_address_is_still_shown_chosen(self) -> None:
+        self.login(self.imani)
+        self.assertEqual(self.options(area="CF11"), [("CF71", False), ("CF11", True)])
+
+    def test_the_names_follow_the_reader_language(self) -> None:
+        self.bangui.name_fr = "Bangui (ville)"
+        self.bangui.save()
+        self.login(self.imani)
+        page = self.client.get(reverse("sites:list"), HTTP_ACCEPT_LANGUAGE="fr")
+        self.assertContains(page, "Bangui (ville) (CF71)")
