@@ -19,12 +19,10 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -314,24 +312,29 @@ BOARD_STATES = ("missing", *AssessmentStatus.values)
 
 def round_board(round: Round, user: AbstractBaseUser) -> dict[str, Any]:
     """Every site in the user's scope with its state in the round: missing, draft,
-    submitted, returned, validated or locked, plus counts per state."""
-    mine = SiteAssessment.objects.filter(round=round, site=OuterRef("pk"))
+    submitted, returned, validated or locked, plus counts per state.
+
+    The round's assessment comes by one LEFT JOIN on the (round, site) unique key (a
+    FilteredRelation), not five correlated subqueries per site and a DISTINCT over the
+    join to every round's assessments (at national size, 5,000 sites x 52 rounds, the
+    board took 13 s). `sites` stays a queryset: filter it by `state`, slice it."""
+    this = FilteredRelation("assessments", condition=Q(assessments__round=round))
     sites = (
         visible_sites(user, round.operation)
-        .filter(Q(status=SiteStatus.OPEN) | Q(assessments__round=round))
-        .distinct()
+        .alias(this=this)
+        .filter(Q(status=SiteStatus.OPEN) | Q(this__id__isnull=False))
         .select_related("admin_area")
         .annotate(
-            assessment_id=Subquery(mine.values("pk")[:1]),
-            state=Coalesce(Subquery(mine.values("status")[:1]), Value("missing"), output_field=CharField()),
-            error_count=Subquery(mine.values("error_count")[:1], output_field=IntegerField()),
-            warning_count=Subquery(mine.values("warning_count")[:1], output_field=IntegerField()),
-            individuals=Subquery(mine.values("individuals")[:1], output_field=IntegerField()),
+            assessment_id=F("this__id"),
+            state=Coalesce(F("this__status"), Value("missing"), output_field=CharField()),
+            error_count=F("this__error_count"),
+            warning_count=F("this__warning_count"),
+            individuals=F("this__individuals"),
         )
         .order_by("admin_area__pcode", "code")
     )
     counts = dict.fromkeys(BOARD_STATES, 0)
-    for row in sites.order_by().values("state").annotate(n=Count("pk", distinct=True)):
+    for row in sites.order_by().values("state").annotate(n=Count("pk")):
         counts[row["state"]] = row["n"]
     return {"round": round, "sites": sites, "counts": counts, "total": sum(counts.values())}
 

@@ -9,6 +9,7 @@ import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -99,19 +100,29 @@ def rounds_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+BOARD_PAGE_SIZE = 200
+
+
 @login_required
 def board_view(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
     board = round_board(round, request.user)
     state = request.GET.get("state", "")
     sites = board["sites"].filter(state=state) if state in BOARD_STATES else board["sites"]
+    # A national round lists 5,000 sites: a page of them (2 MB of HTML and 2 s of
+    # rendering for the whole board).
+    page = Paginator(sites, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "assessments/board.html",
         {
             "round": round,
             "board": board,
-            "sites": sites,
+            "sites": page,
+            "page": page,
+            "query": query.urlencode(),
             "state": state,
             "states": BOARD_STATES,
             # The totals of the sites listed below: a facilitator's scope, not the operation's.

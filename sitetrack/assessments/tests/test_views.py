@@ -193,3 +193,69 @@ class AssessmentPagesTests(BaseCase):
         self.login(self.imani)
         totals = self.client.get(f"/assessments/rounds/{self.round.pk}/").context["totals"]
         self.assertEqual((totals["sites"], totals["individuals"]), (2, 3000))
+
+
+class RoundBoardListTests(BaseCase):
+    """The board lists the open sites and every site assessed in the round, once each,
+    with the state of this round's assessment, a page of them at a time."""
+
+    def setUp(self) -> None:
+        self.round = make_round(self.operation, number=2)
+        self.url = f"/assessments/rounds/{self.round.pk}/"
+
+    def states(self, **params) -> dict[str, str]:
+        import re
+
+        html = self.client.get(self.url, params).content.decode()
+        return dict(re.findall(r'data-site="([^"]+)" data-state="([^"]+)"', html))
+
+    def test_a_closed_site_is_listed_only_when_assessed_in_the_round(self):
+        from sitetrack.sites.models import Site, SiteStatus
+
+        earlier = make_round(self.operation, number=1)
+        services.assessment_save(site=self.boy_rabe, round=earlier, user=self.imani, values=good_values())
+        Site.objects.filter(pk=self.boy_rabe.pk).update(status=SiteStatus.CLOSED)
+        self.login(self.imani)
+        self.assertEqual(self.states(), {"CF7111-S001": "missing"})
+        services.assessment_save(site=self.boy_rabe, round=self.round, user=self.imani, values=good_values())
+        self.assertEqual(self.states(), {"CF7111-S001": "missing", "CF7131-S001": "draft"})
+
+    def test_a_site_assessed_in_other_rounds_is_listed_once_with_this_rounds_state(self):
+        for number in (1, 3):
+            other = make_round(self.operation, number=number)
+            services.assessment_save(site=self.mpoko, round=other, user=self.imani, values=good_values())
+        self.login(self.imani)
+        html = self.client.get(self.url).content.decode()
+        self.assertEqual(html.count('data-site="CF7111-S001"'), 1)
+        self.assertEqual(self.states()["CF7111-S001"], "missing")
+        board = self.client.get(self.url).context["board"]
+        self.assertEqual((board["counts"]["missing"], board["total"]), (2, 2))
+
+    def test_the_state_filter_and_the_counts_agree(self):
+        services.assessment_save(site=self.mpoko, round=self.round, user=self.imani, values=good_values())
+        self.login(self.imani)
+        self.assertEqual(self.states(state="draft"), {"CF7111-S001": "draft"})
+        self.assertEqual(self.states(state="missing"), {"CF7131-S001": "missing"})
+        counts = self.client.get(self.url).context["board"]["counts"]
+        self.assertEqual((counts["draft"], counts["missing"], counts["validated"]), (1, 1, 0))
+
+    def test_a_long_board_comes_in_pages_that_keep_the_state_filter(self):
+        from sitetrack.assessments import views
+        from sitetrack.sites.models import Site, SiteType
+
+        Site.objects.bulk_create(
+            Site(
+                operation=self.operation,
+                code=f"CF7111-S{n:03d}",
+                name=f"Site {n}",
+                site_type=SiteType.SPONTANEOUS_SITE,
+                admin_area=self.arr1_3,
+            )
+            for n in range(2, views.BOARD_PAGE_SIZE + 2)
+        )
+        self.login(self.imani)
+        first, second = self.states(state="missing"), self.states(state="missing", page=2)
+        self.assertEqual(len(first), views.BOARD_PAGE_SIZE)
+        self.assertEqual(len(first) + len(second), views.BOARD_PAGE_SIZE + 2)
+        self.assertFalse(set(first) & set(second))
+        self.assertContains(self.client.get(self.url, {"state": "missing"}), "state=missing&amp;page=2")
