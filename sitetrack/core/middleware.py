@@ -43,7 +43,9 @@ class CurrentOperationMiddleware:
             operation = available.filter(slug=slug).first() if slug else None
             if operation is None:
                 operation = available.first()
-            if operation is not None:
+            # Only when it changes: assigning marks the session modified, and every page
+            # then wrote its session row (on SQLite a write lock per request under load).
+            if operation is not None and request.session.get("operation") != operation.slug:
                 request.session["operation"] = operation.slug
             request.operation = operation
         return self.get_response(request)
