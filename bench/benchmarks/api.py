@@ -34,7 +34,7 @@ def level_requests(size: str, clients: int) -> int:
     return max(REQUESTS[size], clients * PER_CLIENT[size])
 
 
-def endpoints(slug: str, sites: int, assessments: int) -> dict[str, list[str]]:
+def endpoints(slug: str, sites: int, assessments: int, round_pk: int = 0) -> dict[str, list[str]]:
     def pages(rows: int) -> range:
         return range(1, min(PAGES, max(1, math.ceil(rows / 100))) + 1)
 
@@ -44,11 +44,15 @@ def endpoints(slug: str, sites: int, assessments: int) -> dict[str, list[str]]:
         # The main pages, signed in with a session (the IMO of the scenario).
         "page-sites": [f"/sites/?page={p}" for p in pages(sites)],
         "page-home": ["/"],
+        # The round board of the latest round (5,000 sites at national size), its pages.
+        "page-board": [
+            f"/assessments/rounds/{round_pk}/?page={p}" for p in range(1, min(5, math.ceil(sites / 200)) + 1)
+        ],
     }
 
 
 # Cases that are web pages: signed in by a session cookie instead of the API token.
-WEB_PAGES = {"page-sites": "site list page", "page-home": "home page"}
+WEB_PAGES = {"page-sites": "site list page", "page-home": "home page", "page-board": "round board"}
 
 
 class LoadCase:
@@ -68,7 +72,12 @@ class LoadCase:
         from sitetrack.demo.scenario import generate_scenario
 
         scenario = generate_scenario(size=self.size, operation_slug=f"bench-api-{self.size}")
-        self.paths = endpoints(scenario.operation.slug, scenario.sites, scenario.assessments)[self.name]
+        from sitetrack.assessments.models import Round
+
+        latest = Round.objects.filter(operation=scenario.operation).order_by("-number").first()
+        self.paths = endpoints(
+            scenario.operation.slug, scenario.sites, scenario.assessments, latest.pk if latest else 0
+        )[self.name]
         # The token a client makes today on its tokens page (accounts.ApiToken): the
         # scenario's older single token is found only after a lookup of the new kind
         # misses, one query more than a current client's request costs.
