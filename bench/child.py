@@ -29,16 +29,28 @@ def peak_rss_mb() -> float:
     return round(max(own, children) / 1024, 1)
 
 
+def timed_once(function, setup) -> float:
+    if setup is not None:
+        setup()
+    gc.collect()
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
 def timed(function, setup, repetitions: int) -> list[float]:
-    times = []
+    return [timed_once(function, setup) for _ in range(repetitions)]
+
+
+def timed_pairs(case, repetitions: int) -> tuple[list[float], list[float]]:
+    """Ours and the baseline in turn (ours, baseline, ours, baseline...), so that neither
+    side gets the warmer process or the quieter minutes of a shared machine: measured
+    one after the other, the baseline always ran second, in a process warmed by ours."""
+    ours, base = [], []
     for _ in range(repetitions):
-        if setup is not None:
-            setup()
-        gc.collect()
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return times
+        ours.append(timed_once(case.run, case.setup))
+        base.append(timed_once(case.baseline_run, case.baseline_setup))
+    return ours, base
 
 
 def portable_traceback() -> str:
@@ -73,9 +85,12 @@ def run_case(case, database: str, repetitions: int | None) -> dict:
             started = time.perf_counter()
             case.prepare()
             row["prepare_s"] = round(time.perf_counter() - started, 2)
-        row.update(summary(timed(case.run, case.setup, reps)))
-        if case.baseline_run is not None:
-            base = summary(timed(case.baseline_run, case.baseline_setup, reps))
+        if case.baseline_run is None:
+            row.update(summary(timed(case.run, case.setup, reps)))
+        else:
+            ours, base_times = timed_pairs(case, reps)
+            row.update(summary(ours))
+            base = summary(base_times)
             row["baseline_median_s"] = base["median_s"]
             row["baseline_min_s"] = base["min_s"]
             row["baseline_max_s"] = base["max_s"]

@@ -5,7 +5,8 @@
 `size` is "small" (CI smoke run) or "national". The runner (bench/run.py) calls `cases()`
 in a fresh process already configured for one database (Django set up, migrated, empty),
 once for SQLite and once for PostgreSQL; it runs each case several repetitions, measures
-the wall time of `run` (and of `baseline_run`, same data, same run) and peak RSS, and
+the wall time of `run` (and of `baseline_run`, same data, same run, in turn with `run`:
+ours, baseline, ours, baseline...) and peak RSS, and
 writes bench/results/latest.json and latest.md. A product adds its benchmark with one
 module.
 

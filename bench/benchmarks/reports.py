@@ -88,6 +88,14 @@ class WeeklyPdfCase(WeeklyReportCase):
 
     html = ""
 
+    def prepare(self) -> None:
+        super().prepare()
+        # WeasyPrint's first document in a process loads its fonts and default style
+        # sheets; render a small one untimed so that neither side pays for it.
+        from weasyprint import HTML
+
+        HTML(string="<h1>SiteTrack</h1><table><tr><td>1</td></tr></table>").write_pdf()
+
     def run(self) -> None:
         from weasyprint import HTML
 
