@@ -187,6 +187,7 @@ STATICFILES_DIRS = [
     for prefix, path in [
         ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
         ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+        ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ]
     if path.exists()
 ]

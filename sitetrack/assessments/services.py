@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from sitetrack.assessments import rules
@@ -432,7 +433,11 @@ def _check_findings(assessment: SiteAssessment) -> None:
         raise ValidationError(
             {
                 "issues": [
-                    _("Correct the %(count)s error(s) first: %(messages)s")
+                    ngettext(
+                        "Correct the %(count)s error first: %(messages)s",
+                        "Correct the %(count)s errors first: %(messages)s",
+                        assessment.error_count,
+                    )
                     % {
                         "count": assessment.error_count,
                         "messages": " ".join(
@@ -446,7 +451,12 @@ def _check_findings(assessment: SiteAssessment) -> None:
         raise ValidationError(
             {
                 "warnings_comment": [
-                    _("Explain the %(count)s warning(s) in a comment.") % {"count": assessment.warning_count}
+                    ngettext(
+                        "Explain the %(count)s warning in a comment.",
+                        "Explain the %(count)s warnings in a comment.",
+                        assessment.warning_count,
+                    )
+                    % {"count": assessment.warning_count}
                 ]
             }
         )

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from sitetrack.assessments import rules, services
@@ -247,8 +248,12 @@ def _after_save(request: HttpRequest, saved: SiteAssessment) -> HttpResponse:
         return redirect("assessments:detail", pk=saved.pk)
     messages.success(
         request,
-        _("Saved. %(errors)s error(s), %(warnings)s warning(s).")
-        % {"errors": saved.error_count, "warnings": saved.warning_count},
+        _("Saved. %(errors)s, %(warnings)s.")
+        % {
+            "errors": ngettext("%(n)s error", "%(n)s errors", saved.error_count) % {"n": saved.error_count},
+            "warnings": ngettext("%(n)s warning", "%(n)s warnings", saved.warning_count)
+            % {"n": saved.warning_count},
+        },
     )
     return redirect(request.get_full_path())
 

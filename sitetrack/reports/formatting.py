@@ -23,13 +23,14 @@ def number(value: int | float | None, decimals: int = 0) -> str:
 
 
 def signed(value: int | float | None, decimals: int = 0) -> str:
-    """+120 / -35 / 0, with the same grouping as `number`."""
+    """+120 / −35 / 0, with the same grouping as `number`; the minus is U+2212 (a true minus
+    sign, as typographers and screen readers expect), not the ASCII hyphen."""
     if value is None:
         return "–"
     if value > 0:
         return "+" + number(value, decimals)
     if value < 0:
-        return "-" + number(-value, decimals)
+        return "\u2212" + number(-value, decimals)
     return number(0, decimals)
 
 

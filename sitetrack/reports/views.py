@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -116,7 +116,11 @@ def publish(request: HttpRequest, number: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Round published: %(sent)d email(s) sent, %(failed)d failed, %(skipped)d already sent before.")
+            ngettext(
+                "Round published: %(sent)d email sent, %(failed)d failed, %(skipped)d already sent before.",
+                "Round published: %(sent)d emails sent, %(failed)d failed, %(skipped)d already sent before.",
+                len(result.sent),
+            )
             % {"sent": len(result.sent), "failed": len(result.failed), "skipped": result.skipped},
         )
     return redirect("reports:weekly", number=number)

@@ -48,7 +48,7 @@ class AssessmentPagesTests(BaseCase):
         self.login(self.fatou)
         response = self.client.post(self.form_url, {**form_data(f_18_59=410), "submit": "1"})
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Correct the 1 error(s) first")
+        self.assertContains(response, "Correct the 1 error first")
         self.assertEqual(SiteAssessment.objects.get().status, AssessmentStatus.DRAFT)
 
     def test_a_facilitator_submits_and_an_imo_returns_with_a_reason(self):

@@ -310,7 +310,7 @@ def _movements_group() -> FormGroup:
     return FormGroup(
         "grp_movements",
         "Movements since the last round",
-        "Mouvements depuis le dernier passage",
+        "Mouvements depuis le dernier cycle",
         [
             _count("arrivals", "Arrivals (individuals)", "Arrivées (individus)"),
             _count("departures", "Departures (individuals)", "Départs (individus)"),

@@ -45,7 +45,7 @@ class ReportPagesTests(BaseCase):
         self.assertEqual(len(mail.outbox), 0)
         self.login(self.imani)
         response = self.client.post(url, follow=True)
-        self.assertContains(response, "1 email(s) sent")
+        self.assertContains(response, "1 email sent")
         self.assertContains(response, "wash@example.org")
         self.assertEqual(len(mail.outbox), 1)
 

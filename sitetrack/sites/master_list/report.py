@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sitetrack.core.tabular import Problem
 
@@ -41,7 +42,11 @@ class SitesImportReport:
 
     def summary(self) -> str:
         if self.errors:
-            return _("%(file)s: %(n)s error(s), nothing was imported.") % {
+            return ngettext(
+                "%(file)s: %(n)s error, nothing was imported.",
+                "%(file)s: %(n)s errors, nothing was imported.",
+                len(self.errors),
+            ) % {
                 "file": self.file,
                 "n": len(self.errors),
             }
@@ -55,13 +60,19 @@ class SitesImportReport:
             "unchanged": len(self.unchanged),
         }
         if self.population_round:
-            text += _("; population of %(n)s site(s) in %(round)s (%(same)s unchanged)") % {
+            text += ngettext(
+                "; population of %(n)s site in %(round)s (%(same)s unchanged)",
+                "; population of %(n)s sites in %(round)s (%(same)s unchanged)",
+                self.population_landed,
+            ) % {
                 "n": self.population_landed,
                 "round": self.population_round,
                 "same": self.population_unchanged,
             }
         if self.warnings:
-            text += _(", %(n)s warning(s)") % {"n": len(self.warnings)}
+            text += ngettext(", %(n)s warning", ", %(n)s warnings", len(self.warnings)) % {
+                "n": len(self.warnings)
+            }
         if self.dry_run:
             text += _(" (check only: nothing was written)")
         return text + "."

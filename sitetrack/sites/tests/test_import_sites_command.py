@@ -31,7 +31,7 @@ class ImportSitesCommandTest(BaseCase):
     def test_errors_fail_the_command(self) -> None:
         path = self.write("name,type,pcode\nX,castle,CF7131\n")
         out = StringIO()
-        with self.assertRaisesMessage(CommandError, "1 error(s): nothing was imported"):
+        with self.assertRaisesMessage(CommandError, "1 error: nothing was imported"):
             call_command("import-sites", path, "--operation", "car-bangui-2014", stdout=out)
         self.assertIn("row 2, column “type”, value “castle”: Unknown value", out.getvalue())
 

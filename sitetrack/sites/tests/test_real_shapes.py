@@ -116,7 +116,7 @@ class MasterListWorkbookTest(BaseCase):
     def test_the_population_columns_can_be_named(self):
         output = self.run_command("--map", "households=HH", "--map", "individuals=Ind", "--dry-run")
         self.assertIn("households ← HH", output)
-        self.assertIn("population of 7 site(s)", output)
+        self.assertIn("population of 7 sites", output)
         self.assertEqual(Site.objects.count(), 2)  # a dry run writes nothing
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from sitetrack.core.operations import operation_for_command
 from sitetrack.core.tabular import parse_assignments
@@ -69,4 +70,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(report.as_text())
         if not report.ok:
-            raise CommandError(f"{len(report.errors)} error(s): nothing was imported.")
+            count = len(report.errors)
+            raise CommandError(
+                ngettext("%(n)s error: nothing was imported.", "%(n)s errors: nothing was imported.", count)
+                % {"n": count}
+            )

@@ -17,6 +17,8 @@
       select.addEventListener("change", function () { select.form.submit(); });
     });
     labelTables();
+    // Parts of a page swapped in by htmx (a filtered list) get the same treatment.
+    document.body.addEventListener("htmx:afterSettle", labelTables);
     document.querySelectorAll("[data-confirm]").forEach(function (node) {
       var target = node.tagName === "FORM" ? node : node.form;
       if (!target) { return; }
@@ -25,9 +27,9 @@
       });
     });
   }
-  // Accessibility repairs for markup that does not carry them yet: a wide table's scrolling
-  // frame takes keyboard focus (and is named after its table), and a form control inside
-  // a table without a label is named after its column header.
+  // A wide table's scrolling frame takes keyboard focus when it scrolls (and is named after
+  // its table), so keyboard users can scroll it. Form controls carry their own labels in
+  // the markup.
   function textOf(node) { return node ? node.textContent.replace(/\s+/g, " ").trim() : ""; }
   function labelTables() {
     // Every data table scrolls in its own frame on a narrow screen, never the whole page.
@@ -49,23 +51,6 @@
         var name = textOf(caption) || textOf(heading);
         if (name) { wrap.setAttribute("role", "region"); wrap.setAttribute("aria-label", name); }
       }
-    });
-    document.querySelectorAll("table input:not([type=hidden]), table select, table textarea").forEach(function (control) {
-      if (control.labels && control.labels.length) { return; }
-      if (control.hasAttribute("aria-label") || control.hasAttribute("aria-labelledby")) { return; }
-      var cell = control.closest("td, th");
-      var row = cell && cell.parentElement;
-      var table = control.closest("table");
-      if (!cell || !row || !table) { return; }
-      var index = Array.prototype.indexOf.call(row.children, cell);
-      var headerRow = table.tHead ? table.tHead.rows[0] : table.rows[0];
-      var header = headerRow && headerRow !== row ? headerRow.children[index] : null;
-      var rowHeader = row.querySelector("th") || row.children[0];
-      var column = textOf(header);
-      if (!column) { return; }
-      var rowName = rowHeader && rowHeader !== cell && !rowHeader.querySelector("input, select, textarea") ? textOf(rowHeader) : "";
-      var number = Array.prototype.indexOf.call(table.rows, row);
-      control.setAttribute("aria-label", rowName ? column + " — " + rowName : column + " " + number);
     });
   }
 

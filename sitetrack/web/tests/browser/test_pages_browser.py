@@ -74,6 +74,14 @@ def check_pages(world, context_for, tmp_path, viewport: dict) -> None:
         (world.imani, "/reports/", None, None),
         (world.imani, "/search/?q=rabe", None, None),
         (world.fatou, "/intake/", None, None),
+        (world.imani, "/intake/mappings/", None, None),
+        (world.imani, "/intake/mappings/new/", None, None),
+        (world.imani, "/intake/duplicates/", None, None),
+        (world.imani, "/response/", None, None),
+        (world.imani, "/response/gaps/", None, None),
+        (world.imani, "/response/referrals/", None, None),
+        (world.imani, "/reports/subscriptions/", None, None),
+        (world.imani, "/accounts/tokens/", None, None),
         (None, "/accounts/login/", None, None),
     ]
     contexts = {}
