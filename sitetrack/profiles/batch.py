@@ -178,10 +178,12 @@ def render_batch(
     *,
     workers: int | None = None,
     progress: Progress | None = None,
-    render: Callable[[SiteProfile], bytes] = render_profile_pdf,
+    render: Callable[[SiteProfile], bytes] | None = None,
 ) -> BatchResult:
-    """Render every profile (in parallel) and write the ZIP at `path`."""
+    """Render every profile (in parallel) and write the ZIP at `path` (`render`: one
+    profile to PDF bytes, by default `render_profile_pdf`)."""
     global _JOB
+    render = render or render_profile_pdf
     count = worker_count(len(profiles), workers)
     result = BatchResult(path=Path(path), total=len(profiles), workers=count)
     folder = tempfile.mkdtemp(prefix="sitetrack-profiles-")
