@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "sitetrack.response",
     "sitetrack.web",
     "sitetrack.demo",
+    "sitetrack.profiles",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ urlpatterns = [
     path("reports/", include("sitetrack.reports.urls")),
     path("operations/", include("sitetrack.core.urls")),
     path("response/", include("sitetrack.response.urls")),
+    path("profiles/", include("sitetrack.profiles.urls")),
     path("", include("sitetrack.web.urls")),
 ]
 

@@ -31,12 +31,19 @@ class Command(BaseCommand):
         from sitetrack.response.commands import add_gaps_parser
 
         add_gaps_parser(products)
+        from sitetrack.profiles.commands import add_profiles_parser
+
+        add_profiles_parser(products)
 
     def handle(self, *args, **options) -> None:
         if options["product"] == "gaps":
             from sitetrack.response.commands import handle_gaps
 
             return handle_gaps(self, options)
+        if options["product"] == "site-profiles":
+            from sitetrack.profiles.commands import handle_profiles
+
+            return handle_profiles(self, options)
         formats = [f.strip().lower() for f in options["format"].split(",") if f.strip()]
         unknown = [f for f in formats if f not in FORMATS]
         if unknown or not formats:
