@@ -84,6 +84,14 @@ def _area_scope_q(user: AbstractBaseUser, operation: Operation, prefix: str) -> 
     return q
 
 
+def scope_key(user: AbstractBaseUser, operation: Operation) -> str:
+    """What a cached list is keyed by: "all" for users who see the whole operation (the
+    same rows for all of them), the user otherwise (facilitators, users without a role)."""
+    from sitetrack.core.access import site_scope_q
+
+    return "all" if site_scope_q(user, operation) is None else f"user:{user.pk}"
+
+
 def visible_activities(user: AbstractBaseUser, operation: Operation) -> QuerySet[Activity]:
     from sitetrack.response.models import Activity
 

@@ -9,6 +9,7 @@ organisations an import created.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -358,3 +359,23 @@ class ReferralComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.text[:40]}"
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+class DataChange(models.Model):
+    """One row per committed change to what the 3W list and the gap matrix read
+    (activities, their months, organisations, sites, assessments, rounds, memberships):
+    the latest id is the data version cached pages are keyed by (`response.versions`).
+    Rows are only inserted (no lock shared between writers) and old ones pruned; the
+    token tells apart changes that got the same id after a rollback."""
+
+    token = models.CharField(max_length=32, default=_token)
+
+    class Meta:
+        verbose_name = _("data change")
+
+    def __str__(self) -> str:
+        return str(self.pk)
