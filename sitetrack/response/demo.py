@@ -26,6 +26,7 @@ from sitetrack.response.models import (
     ReferralStatus,
 )
 from sitetrack.response.services.activities import deadline_for
+from sitetrack.response.versions import bump
 
 # Which organisations work in which sectors (acronyms of the operation step).
 PROFILES = {
@@ -155,6 +156,7 @@ def build(ctx) -> None:
                 )
             )
     ActivityReport.objects.bulk_create(reports)
+    bump()  # bulk inserts send no post_save
     referrals = _referrals(ctx, orgs, sites)
     ctx.log(f"response: {len(activities)} activities, {len(reports)} monthly reports, {referrals} referrals")
 
@@ -257,4 +259,5 @@ def build_at_scale(operation, *, organisations: int = 50, activities: int = 20_0
         [ActivityReport(activity=a, period=period, reached=(a.targeted or 0) // 3) for a in created],
         batch_size=2000,
     )
+    bump()
     return {"organisations": len(orgs), "activities": len(created), "round": last.number if last else None}

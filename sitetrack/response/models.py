@@ -379,3 +379,140 @@ class DataChange(models.Model):
 
     def __str__(self) -> str:
         return str(self.pk)
+
+
+# --- site maintenance and infrastructure -------------------------------------------------
+
+
+class FacilityKind(models.TextChoices):
+    LATRINE = "latrine", _("Latrine")
+    SHOWER = "shower", _("Shower")
+    WATER_POINT = "water_point", _("Water point")
+    DRAINAGE = "drainage", _("Drainage")
+    LIGHTING = "lighting", _("Lighting point")
+    COMMUNAL_SHELTER = "communal_shelter", _("Communal shelter")
+    WASTE_POINT = "waste_point", _("Waste point")
+
+
+class FacilityCondition(models.TextChoices):
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
+    BROKEN = "broken", _("Out of order")
+
+
+class Facility(models.Model):
+    """A line of a site's infrastructure inventory: `quantity` units of one kind (a block
+    of 8 latrines, one water point) in one condition, checked on a date. The units count as
+    functional when usable."""
+
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="facilities")
+    kind = models.CharField(_("facility"), max_length=20, choices=FacilityKind.choices)
+    label = models.CharField(_("name or location"), max_length=120, blank=True)
+    quantity = models.PositiveIntegerField(_("units"), default=1)
+    condition = models.CharField(
+        _("condition"), max_length=10, choices=FacilityCondition.choices, default=FacilityCondition.GOOD
+    )
+    usable = models.BooleanField(_("usable"), default=True)
+    sex_segregated = models.BooleanField(_("sex-segregated"), null=True, blank=True)
+    lockable = models.BooleanField(_("lockable from inside"), null=True, blank=True)
+    checked_on = models.DateField(_("checked on"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["site", "kind", "pk"]
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        indexes = [models.Index(fields=["site", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.label}".strip()
+
+
+class WorkOrderKind(models.TextChoices):
+    MAINTENANCE = "maintenance", _("Maintenance / repair")
+    IMPROVEMENT = "improvement", _("Improvement / new works")
+
+
+class WorkOrderPriority(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class WorkOrderStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+WORK_ORDER_CLOSED = (WorkOrderStatus.DONE, WorkOrderStatus.CANCELLED)
+
+
+class WorkOrder(models.Model):
+    """A maintenance or improvement request on a site (optionally on one facility), the
+    organisation responsible for it, its status, dates and cost."""
+
+    operation = models.ForeignKey("core.Operation", on_delete=models.PROTECT, related_name="work_orders")
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="work_orders")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.SET_NULL, null=True, blank=True, related_name="work_orders"
+    )
+    kind = models.CharField(
+        _("type"), max_length=12, choices=WorkOrderKind.choices, default=WorkOrderKind.MAINTENANCE
+    )
+    title = models.CharField(_("request"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=WorkOrderPriority.choices, default=WorkOrderPriority.MEDIUM
+    )
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+        verbose_name=_("responsible organisation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=WorkOrderStatus.choices, default=WorkOrderStatus.REQUESTED
+    )
+    requested_on = models.DateField(_("requested on"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    estimated_cost = models.DecimalField(
+        _("estimated cost (USD)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    actual_cost = models.DecimalField(
+        _("actual cost (USD)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["operation", "status", "-priority", "pk"]
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        indexes = [
+            models.Index(fields=["operation", "status"]),
+            models.Index(fields=["organisation", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status not in WORK_ORDER_CLOSED and self.due_date is not None and self.due_date < today

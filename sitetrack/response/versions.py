@@ -29,6 +29,7 @@ WATCHED = (
     "response.ActivityReport",
     "response.ReportingPeriod",
     "response.OrganisationAlias",
+    "response.Facility",  # functional latrines feed the derived indicators (infrastructure.py)
     "core.Organisation",
     "core.Membership",
     "sites.Site",
