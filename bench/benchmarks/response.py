@@ -65,8 +65,13 @@ class ResponseLoadCase(LoadCase):
         self.server.start()
         from bench.loadgen import load
 
+        # Warm every worker on every path (the steady state users meet: each of the 4
+        # processes caches a page once per data version).
         for paths in (self.paths, ["/health/"]):
-            warm = load("127.0.0.1", self.server.port, paths, clients=8, requests=48, headers=self.headers)
+            requests = max(48, 8 * len(paths))
+            warm = load(
+                "127.0.0.1", self.server.port, paths, clients=8, requests=requests, headers=self.headers
+            )
             if warm.errors:
                 raise RuntimeError(f"warm-up failed: {warm.first_error}")
 

@@ -178,6 +178,7 @@ def gap_matrix(
         "gaps",
         (round.pk, language, severe_from),
         lambda: _compute(round, language=language, severe_from=severe_from),
+        shared=True,
     )
     if user is None:
         return matrix

@@ -516,3 +516,16 @@ class WorkOrder(models.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.status not in WORK_ORDER_CLOSED and self.due_date is not None and self.due_date < today
+
+
+class SharedResult(models.Model):
+    """A computed result shared by the server's processes (the gap matrix of a round at
+    a data version): a process that has not computed it yet reads it here instead of
+    recomputing it (`response.versions.cached(..., shared=True)`)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    value = models.BinaryField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

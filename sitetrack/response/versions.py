@@ -1,28 +1,32 @@
 """The data version the response's cached pages are keyed by (the 3W list, the gap
 matrix: their API and their pages).
 
-`data_version()` is one indexed read (the latest `DataChange` id); `bump()` inserts a
-change once the transaction commits (inserts take no lock other writers wait for). Saves
-and deletes of the
-models the pages read bump it through signals (`connect()`, called from the app's
-`ready`); bulk writes that send no signal (`bulk_create`, `update()`, SQL) call `bump()`
-themselves, and anything else is seen after `CACHE_SECONDS` at most (the cache's expiry).
-The cache is per process (`LocalCache`): each server process computes a page once per version.
+`data_version()` is one statement of index reads (the latest `DataChange` id, the highest
+assessment id); `bump()` inserts a change once the transaction commits (inserts take no
+lock other writers wait for). Saves and deletes of the models the pages read bump it
+through signals (`connect()`, called from the app's `ready`); bulk writes that send no
+signal (`bulk_create`, `update()`) call `bump()` themselves; assessments inserted with SQL
+(imports) move the highest assessment id; anything else is seen after `CACHE_SECONDS` at
+most (the caches' expiry). Values are cached per process (`LocalCache`, no pickling) and,
+for the gap matrix, shared between processes (`SharedResult`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import pickle
 import threading
 import time
 from collections import OrderedDict
+from datetime import timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 # Seconds a cached page lives even if no change was signalled.
-CACHE_SECONDS = 60
+CACHE_SECONDS = 300
 # Models whose changes the 3W list and the gap matrix show (app_label.ModelName).
 WATCHED = (
     "response.Activity",
@@ -38,16 +42,24 @@ WATCHED = (
 )
 
 
-def data_version() -> tuple[int, str]:
-    """The id and token of the latest committed change ((0, "") before any). Plain SQL:
-    it is read on every request of a cached page, and the ORM's compiling costs more."""
+def data_version() -> tuple[int, str, int]:
+    """The id and token of the latest committed change, and the highest assessment id
+    (imports insert assessments with SQL, which sends no signal). One statement of index
+    reads in plain SQL: it runs on every request of a cached page, and the ORM's compiling
+    costs more than the reads."""
+    from sitetrack.assessments.models import SiteAssessment
     from sitetrack.response.models import DataChange
 
-    table = connection.ops.quote_name(DataChange._meta.db_table)
+    qn = connection.ops.quote_name
+    changes, assessments = qn(DataChange._meta.db_table), qn(SiteAssessment._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, token FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608 (our table)
+        cursor.execute(
+            f"SELECT (SELECT id FROM {changes} ORDER BY id DESC LIMIT 1),"  # noqa: S608 (our tables)
+            f" (SELECT token FROM {changes} ORDER BY id DESC LIMIT 1),"
+            f" (SELECT MAX(id) FROM {assessments})"
+        )
         row = cursor.fetchone()
-    return (row[0], row[1]) if row else (0, "")
+    return (row[0] or 0, row[1] or "", row[2] or 0)
 
 
 def uncommitted() -> bool:
@@ -138,14 +150,44 @@ class LocalCache:
 local = LocalCache()
 
 
-def cached(kind: str, parts: tuple, compute):
-    """`compute()`'s value, reused (in this process) while the data version and `parts`
-    stay the same."""
+def _shared_get(key: str) -> Any:
+    from sitetrack.response.models import SharedResult
+
+    row = SharedResult.objects.filter(key=key, expires_at__gt=timezone.now()).values_list("value", flat=True)
+    value = row.first()
+    return pickle.loads(bytes(value)) if value is not None else None  # noqa: S301 (written by us)
+
+
+def _shared_set(key: str, value: Any) -> None:
+    from sitetrack.response.models import SharedResult
+
+    now = timezone.now()
+    SharedResult.objects.filter(expires_at__lte=now).delete()
+    try:
+        with transaction.atomic():
+            SharedResult.objects.create(
+                key=key,
+                value=pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
+                expires_at=now + timedelta(seconds=CACHE_SECONDS),
+            )
+    except IntegrityError:  # another process stored it meanwhile
+        pass
+
+
+def cached(kind: str, parts: tuple, compute, *, shared: bool = False):
+    """`compute()`'s value, reused while the data version and `parts` stay the same: in
+    this process (`local`), and with `shared` also across processes (`SharedResult`, for
+    results that take seconds to compute and that every server process would otherwise
+    compute once per version)."""
     if uncommitted():
         return compute()
     key = cache_key(kind, *parts)
     value = local.get(key)
     if value is None:
-        value = compute()
+        value = _shared_get(key) if shared else None
+        if value is None:
+            value = compute()
+            if shared:
+                _shared_set(key, value)
         local.set(key, value)
     return value

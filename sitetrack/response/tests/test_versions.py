@@ -8,6 +8,7 @@ from unittest import mock
 from django.test import TestCase
 
 from sitetrack.core.models import Organisation
+from sitetrack.core.testing import BaseCase
 from sitetrack.response import versions
 from sitetrack.response.models import DataChange
 
@@ -59,3 +60,37 @@ class DataVersionTests(TestCase):
                 versions._record()
         latest = DataChange.objects.latest("pk").pk
         self.assertFalse(DataChange.objects.filter(pk__lt=latest - 10).exists())
+
+
+class SharedResultTests(TestCase):
+    def test_another_process_reads_the_stored_result_instead_of_computing(self):
+        versions.local.clear()
+        calls = []
+
+        def compute():
+            calls.append(1)
+            return {"rows": [1, 2, 3]}
+
+        with mock.patch.object(versions, "uncommitted", return_value=False):
+            self.assertEqual(versions.cached("test", ("s",), compute, shared=True), {"rows": [1, 2, 3]})
+            versions.local.clear()  # as a process that never computed it
+            self.assertEqual(versions.cached("test", ("s",), compute, shared=True), {"rows": [1, 2, 3]})
+        self.assertEqual(len(calls), 1)
+
+
+class SignallessImportTests(BaseCase):
+    def test_assessments_inserted_without_signals_move_the_version(self):
+        from datetime import date
+
+        from sitetrack.assessments.models import Round, RoundKind, SiteAssessment
+
+        round = Round.objects.create(
+            operation=self.operation,
+            kind=RoundKind.WEEKLY,
+            number=1,
+            period_start=date(2014, 1, 6),
+            period_end=date(2014, 1, 12),
+        )
+        before = versions.data_version()
+        SiteAssessment.objects.bulk_create([SiteAssessment(round=round, site=self.mpoko, individuals=10)])
+        self.assertNotEqual(versions.data_version(), before)
