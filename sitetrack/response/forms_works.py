@@ -1,5 +1,6 @@
-"""Forms of the site maintenance pages (facility inventory lines, work orders). Values go
-to services/works.py, which checks them and gives the messages."""
+"""Forms of the site maintenance pages (facility inventory lines, work orders) and of the
+strategy page (objectives, indicators). Values go
+to the services, which check them and give the messages."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sitetrack.core.models import Organisation
+from sitetrack.core.sectors import Sector
 from sitetrack.response.forms import ServiceErrorsMixin
 from sitetrack.response.models import (
     FacilityCondition,
     FacilityKind,
+    IndicatorMeasure,
+    StrategyObjective,
     WorkOrderKind,
     WorkOrderPriority,
     WorkOrderStatus,
@@ -67,3 +71,25 @@ class WorkOrderForm(ServiceErrorsMixin, forms.Form):
         if not data.get("requested_on"):
             data.pop("requested_on", None)
         return data
+
+
+class ObjectiveForm(ServiceErrorsMixin, forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    title = forms.CharField(label=_("Objective"), max_length=300)
+    sector = forms.ChoiceField(label=_("Sector"), choices=[("", "—"), *Sector.choices], required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class IndicatorForm(ServiceErrorsMixin, forms.Form):
+    objective = forms.ModelChoiceField(label=_("Objective"), queryset=StrategyObjective.objects.none())
+    measure = forms.ChoiceField(label=_("Measure"), choices=IndicatorMeasure.choices)
+    sector = forms.ChoiceField(label=_("Sector"), choices=[("", "—"), *Sector.choices], required=False)
+    label = forms.CharField(label=_("Indicator"), max_length=200, required=False)
+    baseline = forms.IntegerField(label=_("Baseline"), min_value=0, initial=0)
+    target = forms.IntegerField(label=_("Target"), min_value=0)
+
+    def __init__(self, *args, operation=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = StrategyObjective.objects.filter(operation=operation)

@@ -529,3 +529,55 @@ class SharedResult(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# --- response strategy --------------------------------------------------------------------
+
+
+class StrategyObjective(models.Model):
+    """One of the cluster's objectives for the operation (e.g. "SO1: safe access to WASH
+    services in sites"), optionally of one sector, measured by its indicators."""
+
+    operation = models.ForeignKey("core.Operation", on_delete=models.CASCADE, related_name="objectives")
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("objective"), max_length=300)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["operation", "code"]
+        constraints = [models.UniqueConstraint(fields=["operation", "code"], name="one_objective_code")]
+        verbose_name = _("strategic objective")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class IndicatorMeasure(models.TextChoices):
+    """What an objective's indicator counts (computed by `strategy.strategy_progress`)."""
+
+    PEOPLE_IN_NEED = "people_in_need", _("People in need (sites with severe need)")
+    PEOPLE_TARGETED = "people_targeted", _("People targeted by ongoing activities")
+    PEOPLE_REACHED = "people_reached", _("People reached in the month")
+    SITES_REACHED = "sites_reached", _("Sites with an ongoing activity")
+
+
+class ObjectiveIndicator(models.Model):
+    objective = models.ForeignKey(StrategyObjective, on_delete=models.CASCADE, related_name="indicators")
+    measure = models.CharField(_("measure"), max_length=20, choices=IndicatorMeasure.choices)
+    # The sector counted; blank: the objective's (or every sector when it has none).
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    label = models.CharField(_("indicator"), max_length=200, blank=True)
+    baseline = models.PositiveIntegerField(_("baseline"), default=0)
+    target = models.PositiveIntegerField(_("target"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective", "pk"]
+        verbose_name = _("objective indicator")
+
+    def __str__(self) -> str:
+        return self.label or self.get_measure_display()

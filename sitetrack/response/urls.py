@@ -29,3 +29,6 @@ urlpatterns += [
     path("sites/<str:code>/facilities/", views_works.site_facilities_view, name="site-facilities"),
     path("facilities/<int:pk>/edit/", views_works.facility_edit_view, name="facility-edit"),
 ]
+urlpatterns += [
+    path("strategy/", views_works.strategy_view, name="strategy"),
+]

@@ -1,5 +1,5 @@
 """Site maintenance pages: a site's facility inventory, the work orders (list, request,
-follow-up with their history). Thin: rules in services/works.py, reads in
+follow-up with their history); the response strategy page. Thin: rules in services/works.py, reads in
 infrastructure.py, access in response.access."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sitetrack.response import services
 from sitetrack.response.access import (
     access_facility,
     access_work_order,
+    can_response,
     may_create_work_orders,
     may_keep_facilities,
     reporting_organisation,
@@ -192,4 +193,47 @@ def work_order_view(request: HttpRequest, pk: int) -> HttpResponse:
     history = order.history.select_related("history_user").order_by("-history_date")[:30]
     return render(
         request, "response/work_order_detail.html", {"order": order, "form": form, "history": history}
+    )
+
+
+@login_required
+def strategy_view(request: HttpRequest) -> HttpResponse:
+    """The response strategy: progress of each objective's indicators in a month (the
+    current one by default); IMOs add objectives and indicators here."""
+    from sitetrack.response.cleaning import parse_month
+    from sitetrack.response.forms_works import IndicatorForm, ObjectiveForm
+    from sitetrack.response.services import objective_create, objective_indicator_add
+    from sitetrack.response.strategy import strategy_progress
+
+    operation = current_operation(request)
+    require(request.user, operation, "read")
+    manage = can_response(request.user, operation, "manage_response")
+    month = parse_month(request.GET.get("month", "")) or timezone.localdate().replace(day=1)
+    posted = request.POST.get("form", "") if request.method == "POST" else ""
+    if posted and not manage:
+        raise PermissionDenied(_("Your role in this operation does not allow this."))
+    objective_form = ObjectiveForm(request.POST if posted == "objective" else None)
+    indicator_form = IndicatorForm(request.POST if posted == "indicator" else None, operation=operation)
+    form = {"objective": objective_form, "indicator": indicator_form}.get(posted)
+    if form is not None and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if posted == "objective":
+                objective_create(operation=operation, user=request.user, **data)
+            else:
+                objective_indicator_add(objective=data.pop("objective"), user=request.user, **data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Strategy updated."))
+            return redirect(f"{request.path}?month={month:%Y-%m}")
+    return render(
+        request,
+        "response/strategy.html",
+        {
+            "objectives": strategy_progress(operation, month),
+            "month": month,
+            "objective_form": objective_form if manage else None,
+            "indicator_form": indicator_form if manage else None,
+        },
     )

@@ -16,6 +16,7 @@ from sitetrack.response.services.organisations import (
     organisation_review_confirm,
 )
 from sitetrack.response.services.referrals import referral_change_status, referral_comment, referral_create
+from sitetrack.response.services.strategy import objective_create, objective_indicator_add
 from sitetrack.response.services.works import (
     facility_create,
     facility_update,
@@ -29,6 +30,8 @@ __all__ = [
     "activity_update",
     "facility_create",
     "facility_update",
+    "objective_create",
+    "objective_indicator_add",
     "organisation_alias_add",
     "organisation_create",
     "organisation_merge",
