@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sitetrack.response import views, views_works
+from sitetrack.response import views, views_import, views_works
 
 app_name = "response"
 urlpatterns = [
@@ -31,4 +31,7 @@ urlpatterns += [
 ]
 urlpatterns += [
     path("strategy/", views_works.strategy_view, name="strategy"),
+]
+urlpatterns += [
+    path("import/", views_import.import_view, name="import"),
 ]
