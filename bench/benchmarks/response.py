@@ -1,4 +1,4 @@
-"""The 3W table and the gap matrix under concurrent load, against `/health/` on the same
+"""The 3W table and the gap matrix (their API and their pages) under concurrent load, against `/health/` on the same
 server (the spine's page-speed goal: at most 3x). National: 5,000 sites x 52 rounds, 50
 organisations and 20,000 activities (small: 200 sites, 10 organisations, 800 activities).
 
@@ -15,6 +15,12 @@ from bench.harness import Case
 
 RESPONSE_DATA = {"small": (10, 800), "national": (50, 20_000)}
 GOAL_RATIO = 3.0
+CASES = (
+    ("response-3w", "3W activity list (API)"),
+    ("response-gaps", "gap matrix (API)"),
+    ("response-3w-page", "3W page"),
+    ("response-gaps-page", "gap matrix page"),
+)
 
 
 class ResponseLoadCase(LoadCase):
@@ -27,23 +33,45 @@ class ResponseLoadCase(LoadCase):
         made = build_at_scale(scenario.operation, organisations=organisations, activities=activities)
         slug = scenario.operation.slug
         pages = range(1, min(PAGES, max(1, math.ceil(made["activities"] / 100))) + 1)
+        gap_pages = range(1, min(3, math.ceil(scenario.sites / 100)) + 1)
         self.paths = {
             "response-3w": [f"/api/activities/?operation={slug}&page={p}" for p in pages],
             "response-gaps": [
-                f"/api/gaps/?operation={slug}&round={made['round']}&page={p}"
-                for p in range(1, min(3, math.ceil(scenario.sites / 100)) + 1)
+                f"/api/gaps/?operation={slug}&round={made['round']}&page={p}" for p in gap_pages
             ],
+            # The pages (50 activities, 100 sites a page), signed in with a session.
+            "response-3w-page": [f"/response/?page={p}" for p in pages],
+            "response-gaps-page": [f"/response/gaps/?round={made['round']}&page={p}" for p in gap_pages],
         }[self.name]
         self.headers = {"Authorization": f"Token {scenario.token}", "Accept": "application/json"}
+        if self.name.endswith("-page"):
+            from django.test import Client
+            from rest_framework.authtoken.models import Token
+
+            browser = Client()
+            browser.force_login(Token.objects.get(key=scenario.token).user)
+            self.headers = {
+                "Cookie": f"sessionid={browser.cookies['sessionid'].value}",
+                "Accept": "text/html",
+            }
         self.extra.update(sites=scenario.sites, goal_ratio=GOAL_RATIO, **made)
-        from django.db import connections
+        from django.db import connection, connections
+
+        if connection.vendor == "postgresql":  # planner statistics, as a database in use has
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
         connections.close_all()
         self.server.start()
         from bench.loadgen import load
 
+        # Warm every worker on every path (the steady state users meet: each of the 4
+        # processes caches a page once per data version).
         for paths in (self.paths, ["/health/"]):
-            warm = load("127.0.0.1", self.server.port, paths, clients=8, requests=48, headers=self.headers)
+            requests = max(48, 8 * len(paths))
+            warm = load(
+                "127.0.0.1", self.server.port, paths, clients=8, requests=requests, headers=self.headers
+            )
             if warm.errors:
                 raise RuntimeError(f"warm-up failed: {warm.first_error}")
 
@@ -52,7 +80,7 @@ def cases(size: str, workdir: Path) -> list[Case]:
     organisations, activities = RESPONSE_DATA[size]
     scale = "5,000 sites x 52 rounds" if size == "national" else "200 sites x 12 rounds"
     out = []
-    for name, label in (("response-3w", "3W activity list"), ("response-gaps", "gap matrix")):
+    for name, label in CASES:
         extra: dict = {}
         state = ResponseLoadCase(name, size, Path(workdir), extra)
         requests = ", ".join(str(level_requests(size, c)) for c in CLIENTS)

@@ -67,12 +67,21 @@ def _div(numerator, denominator) -> ExpressionWrapper:
     )
 
 
+def _functional_latrines(prefix: str = ""):
+    """Hook (response app, issue 14): the site's functional latrines counted in its
+    facility inventory when checked after the round, else the assessment's figure."""
+    from sitetrack.response.infrastructure import functional_count_expression
+
+    reported = indicator_number("latrines_functional", prefix)
+    return functional_count_expression("latrine", f"{prefix}site", f"{prefix}round__period_end", reported)
+
+
 def derived_expressions(prefix: str = "") -> dict[str, Any]:
     """SQL for each derived formula (same formulas as validation.derive)."""
     people = F(f"{prefix}individuals")
     expressions = {
         "litres_per_person_day": _div(indicator_number("water_litres_per_day", prefix), people),
-        "people_per_latrine": _div(people, indicator_number("latrines_functional", prefix)),
+        "people_per_latrine": _div(people, _functional_latrines(prefix)),
         "people_per_water_point": _div(people, indicator_number("water_points", prefix)),
         "covered_m2_per_person": _div(indicator_number("covered_area_m2", prefix), people),
         "site_area_per_person": _div(F(f"{prefix}site__area_m2"), people),

@@ -61,6 +61,7 @@ class Organisation(models.Model):
             ("nngo", _("National NGO")),
             ("government", _("Government")),
             ("rcrc", _("Red Cross / Red Crescent")),
+            ("cbo", _("Community-based organisation")),
             ("other", _("Other")),
         ],
     )

@@ -84,6 +84,14 @@ def _area_scope_q(user: AbstractBaseUser, operation: Operation, prefix: str) -> 
     return q
 
 
+def scope_key(user: AbstractBaseUser, operation: Operation) -> str:
+    """What a cached list is keyed by: "all" for users who see the whole operation (the
+    same rows for all of them), the user otherwise (facilitators, users without a role)."""
+    from sitetrack.core.access import site_scope_q
+
+    return "all" if site_scope_q(user, operation) is None else f"user:{user.pk}"
+
+
 def visible_activities(user: AbstractBaseUser, operation: Operation) -> QuerySet[Activity]:
     from sitetrack.response.models import Activity
 
@@ -157,3 +165,85 @@ def may_update_referral(user: AbstractBaseUser, referral: Referral) -> bool:
         return True
     own = reporting_organisation(user, operation)
     return own is not None and referral.to_organisation_id == own.pk
+
+
+# --- site facilities and work orders ------------------------------------------------------
+# Everyone with a role reads the facility inventories of the sites they see; IMOs,
+# administrators and facilitators (in their scope) keep them. Work orders: IMOs,
+# administrators and viewers see all, facilitators those of their sites, partners only
+# those their organisation is responsible for; IMOs, administrators and facilitators (in
+# scope) create and change them, partners create and change their organisation's only.
+WORKS_MANAGERS = {Role.ADMINISTRATOR, Role.IMO, Role.FACILITATOR}
+
+
+def visible_facilities(user: AbstractBaseUser, operation: Operation):
+    from sitetrack.core.access import scoped
+    from sitetrack.response.models import Facility
+
+    return scoped(Facility.objects.filter(site__operation=operation), user, operation, "site__")
+
+
+def may_keep_facilities(user: AbstractBaseUser, operation: Operation) -> bool:
+    return role_in(user, operation) in WORKS_MANAGERS
+
+
+def visible_work_orders(user: AbstractBaseUser, operation: Operation):
+    from sitetrack.core.access import scoped
+    from sitetrack.response.models import WorkOrder
+
+    qs = scoped(WorkOrder.objects.filter(operation=operation), user, operation, "site__")
+    if role_in(user, operation) == Role.PARTNER:
+        own = reporting_organisation(user, operation)
+        return qs.filter(organisation=own) if own else qs.none()
+    return qs
+
+
+def may_create_work_orders(user: AbstractBaseUser, operation: Operation) -> bool:
+    return role_in(user, operation) in (*WORKS_MANAGERS, Role.PARTNER)
+
+
+def require_work_order_change(
+    user: AbstractBaseUser, operation: Operation, organisation: Organisation | None
+) -> None:
+    """IMOs, administrators and facilitators change any work order they see; partners
+    only their organisation's (and cannot hand one to another organisation)."""
+    role = role_in(user, operation)
+    if role in WORKS_MANAGERS:
+        return
+    if role == Role.PARTNER:
+        own = reporting_organisation(user, operation)
+        if own is not None and organisation is not None and own.pk == organisation.pk:
+            return
+        raise PermissionDenied(_("You change only the work orders of your own organisation."))
+    raise PermissionDenied(_("Your role in this operation does not allow this."))
+
+
+def access_facility(user: AbstractBaseUser, operation: Operation, pk: int | str, *, action: str = "read"):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such facility.") from None
+    facility = visible_facilities(user, operation).select_related("site").filter(pk=pk).first()
+    if facility is None:
+        raise Http404("No such facility in your scope.")
+    if action != "read" and not may_keep_facilities(user, operation):
+        raise PermissionDenied(_("Your role in this operation does not allow this."))
+    return facility
+
+
+def access_work_order(user: AbstractBaseUser, operation: Operation, pk: int | str, *, action: str = "read"):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such work order.") from None
+    order = (
+        visible_work_orders(user, operation)
+        .select_related("site", "facility", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if order is None:
+        raise Http404("No such work order in your scope.")
+    if action != "read":
+        require_work_order_change(user, operation, order.organisation)
+    return order

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sitetrack.response import apis
+from sitetrack.response import apis, apis_works
 
 urlpatterns = [
     path("activities/", apis.ActivityListApi.as_view(), name="api-activities"),
@@ -13,4 +13,10 @@ urlpatterns = [
 ]
 urlpatterns += [
     path("gaps/", apis.GapMatrixApi.as_view(), name="api-gaps"),
+]
+urlpatterns += [
+    path("facilities/", apis_works.FacilityListApi.as_view(), name="api-facilities"),
+    path("facilities/<int:pk>/", apis_works.FacilityDetailApi.as_view(), name="api-facility"),
+    path("work-orders/", apis_works.WorkOrderListApi.as_view(), name="api-work-orders"),
+    path("work-orders/<int:pk>/", apis_works.WorkOrderDetailApi.as_view(), name="api-work-order"),
 ]

@@ -3,10 +3,9 @@ referrals. Thin: rules live in services, reads in selectors, access in response.
 
 from __future__ import annotations
 
-import dataclasses
-
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -19,7 +18,7 @@ from sitetrack.core.api import request_operation
 from sitetrack.core.models import Organisation
 from sitetrack.core.sectors import Sector
 from sitetrack.response import services
-from sitetrack.response.access import access_activity, access_referral, visible_referrals
+from sitetrack.response.access import access_activity, access_referral, scope_key, visible_referrals
 from sitetrack.response.models import (
     Activity,
     ActivityReport,
@@ -31,6 +30,7 @@ from sitetrack.response.models import (
 )
 from sitetrack.response.selectors import activity_list, organisation_aliases, organisation_list
 from sitetrack.response.services.activities import ACTIVITY_FIELDS, REACHED_FIELDS, TARGETED_FIELDS
+from sitetrack.response.versions import cached
 
 
 def _org(org: Organisation | None) -> str | None:
@@ -218,6 +218,52 @@ def activity_rows(rows) -> list[dict]:
     return out
 
 
+def cached_page(view: GenericAPIView, kind: str, parts: tuple, source, render) -> Response:
+    """The paginated response of `render(page of source())`, cached at the data version
+    with `parts` (what else the rows depend on: scope, language, filters) and the page
+    asked. A hit costs one read of the version; links are built from the request."""
+    paginator, request = view.paginator, view.request
+    params = request.query_params
+    key = (*parts, params.get("page") or "1", params.get("page_size") or "")
+
+    def compute():
+        page = paginator.paginate_queryset(source(), request, view=view)
+        return render(page), paginator.number, paginator.size, paginator.has_next, paginator.count
+
+    data, paginator.number, paginator.size, paginator.has_next, paginator.count = cached(kind, key, compute)
+    paginator.request = request
+    return paginator.get_paginated_response(data)
+
+
+def gap_row_dicts(rows) -> list[dict]:
+    """GapRows as GapRowSerializer documents them (dataclasses.asdict, without its deep
+    copies)."""
+    return [
+        {
+            "code": r.code,
+            "name": r.name,
+            "admin1_pcode": r.admin1_pcode,
+            "admin2_pcode": r.admin2_pcode,
+            "population": r.population,
+            "assessed": r.assessed,
+            "cells": [
+                {
+                    "sector": c.sector,
+                    "severity": c.severity,
+                    "gap_count": c.gap_count,
+                    "partners": c.partners,
+                    "activities": c.activities,
+                    "reached": c.reached,
+                    "coverage": c.coverage,
+                    "status": c.status,
+                }
+                for c in r.cells
+            ],
+        }
+        for r in rows
+    ]
+
+
 def _activity_for(request: Request, pk: int, action: str) -> Activity:
     operation = operations_for(request.user).filter(activities__pk=pk).first()
     if operation is None:
@@ -232,11 +278,11 @@ def _write_values(data: dict) -> dict:
 class ActivityListApi(GenericAPIView):
     serializer_class = ActivitySerializer
 
-    def get_queryset(self):
+    def get_queryset(self, operation=None):
         params = self.request.query_params
         return activity_list(
             user=self.request.user,
-            operation=request_operation(self.request),
+            operation=operation or request_operation(self.request),
             sector=params.get("sector", ""),
             organisation=params.get("organisation", ""),
             status=params.get("status", ""),
@@ -249,8 +295,17 @@ class ActivityListApi(GenericAPIView):
         parameters=FILTERS, responses=ActivitySerializer(many=True), summary="List activities (3W)"
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset().values(*LIST_VALUES))
-        return self.get_paginated_response(activity_rows(page))
+        params = request.query_params
+        operation = request_operation(request)
+        parts = (
+            operation.pk,
+            scope_key(request.user, operation),
+            get_language(),
+            *(params.get(k, "") for k in ("sector", "organisation", "status", "site", "area", "month")),
+        )
+        return cached_page(
+            self, "3w-api", parts, lambda: self.get_queryset(operation).values(*LIST_VALUES), activity_rows
+        )
 
     @extend_schema(
         request=ActivityWriteSerializer,
@@ -522,15 +577,24 @@ class GapMatrixApi(GenericAPIView):
 
         operation = request_operation(request)
         require(request.user, operation, "read")
-        rounds = Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY).order_by("-number")
+        rounds = (
+            Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY)
+            .select_related("operation")
+            .order_by("-number")
+        )
         number = request.query_params.get("round", "")
         round = rounds.filter(number=int(number)).first() if number.isdigit() else rounds.first()
         if round is None:
             raise Http404("No such weekly round.")
-        matrix = gap_matrix(round, user=request.user)
         status = request.query_params.get("status", "")
-        rows = [r for r in matrix.rows if any(c.status == status for c in r.cells)] if status else matrix.rows
-        page = self.paginate_queryset(rows)
+
+        def rows():
+            matrix = gap_matrix(round, user=request.user)
+            if not status:
+                return matrix.rows
+            return [r for r in matrix.rows if any(c.status == status for c in r.cells)]
+
+        parts = (round.pk, scope_key(request.user, operation), get_language(), status)
         # Plain dicts (the shape GapRowSerializer documents): a page is 100 sites x 10
         # sectors, which DRF's nested serializers take several times longer to render.
-        return self.get_paginated_response([dataclasses.asdict(row) for row in page])
+        return cached_page(self, "gaps-api", parts, rows, gap_row_dicts)

@@ -17,11 +17,9 @@ from django.utils.translation import gettext as _
 
 from sitetrack.core.errors import Errors  # noqa: F401 - re-exported for callers
 
-MISSING = {"", "-", "--", "n/a", "na", "null", "none", "nan", "#n/a"}
-
-
-def is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip().lower() in MISSING)
+# What counts as "no value" is core.tabular's rule (NULL, N/A, #N/A, -, empty), the same
+# for every import and form: re-exported for the services.
+from sitetrack.core.tabular import MISSING_TOKENS, is_missing  # noqa: F401
 
 
 def normalise_name(text: str) -> str:

@@ -26,6 +26,7 @@ from sitetrack.response.models import (
     ReferralStatus,
 )
 from sitetrack.response.services.activities import deadline_for
+from sitetrack.response.versions import bump
 
 # Which organisations work in which sectors (acronyms of the operation step).
 PROFILES = {
@@ -155,8 +156,92 @@ def build(ctx) -> None:
                 )
             )
     ActivityReport.objects.bulk_create(reports)
+    bump()  # bulk inserts send no post_save
     referrals = _referrals(ctx, orgs, sites)
-    ctx.log(f"response: {len(activities)} activities, {len(reports)} monthly reports, {referrals} referrals")
+    facilities, orders = _works(ctx, orgs, sites)
+    ctx.log(
+        f"response: {len(activities)} activities, {len(reports)} monthly reports, {referrals} referrals, "
+        f"{facilities} facility lines, {orders} work orders"
+    )
+
+
+# Facilities per site: (kind, label, units, sex-segregated, lockable).
+FACILITY_PLAN = [
+    ("latrine", "Block A (women)", 10, True, True),
+    ("latrine", "Block A (men)", 10, True, False),
+    ("latrine", "Block B", 6, False, False),
+    ("shower", "Block A", 8, True, True),
+    ("water_point", "Tap stand", 3, None, None),
+    ("drainage", "Main channel", 1, None, None),
+    ("lighting", "Solar lamps, main paths", 12, None, None),
+    ("communal_shelter", "Community hall", 1, None, None),
+    ("waste_point", "Collection point", 2, None, None),
+]
+# Work orders: (kind, facility kind, title, priority, organisation, status, cost).
+WORK_PLAN = [
+    ("maintenance", "latrine", "Desludge latrine block B", "urgent", "ACTED", "in_progress", 1800),
+    ("maintenance", "water_point", "Repair broken tap stand", "high", "UNICEF", "done", 450),
+    ("improvement", "lighting", "Add solar lamps near the latrines", "medium", "NRC", "assigned", 2400),
+    (
+        "maintenance",
+        "drainage",
+        "Clear the main drainage channel before the rains",
+        "high",
+        None,
+        "requested",
+        600,
+    ),
+    ("improvement", "shower", "Locks on the women's showers", "medium", "NRC", "cancelled", 300),
+]
+
+
+def _works(ctx, orgs: dict, sites: list) -> tuple[int, int]:
+    """Each demo site's facility inventory (checked in February–March 2014, some units
+    out of order) and work orders in every state, through the models (history kept)."""
+    from sitetrack.response.models import Facility, WorkOrder
+
+    rng = ctx.rng
+    facilities = orders = 0
+    imo = ctx.users.get("imo")
+    for index, site in enumerate(sites):
+        checked = date(2014, 2, 10) + timedelta(days=index % 30)
+        lines = {}
+        for kind, label, units, segregated, lockable in FACILITY_PLAN:
+            broken = rng.random() < 0.2
+            lines[kind] = Facility.objects.create(
+                site=site,
+                kind=kind,
+                label=label,
+                quantity=units,
+                condition="broken" if broken else rng.choice(["good", "fair", "poor"]),
+                usable=not broken,
+                sex_segregated=segregated,
+                lockable=lockable,
+                checked_on=checked,
+            )
+            facilities += 1
+        for kind, facility_kind, title, priority, acronym, status, cost in WORK_PLAN[: 2 + index % 4]:
+            requested = checked + timedelta(days=1)
+            started = requested + timedelta(days=3) if status in ("in_progress", "done") else None
+            WorkOrder.objects.create(
+                operation=ctx.operation,
+                site=site,
+                facility=lines[facility_kind],
+                kind=kind,
+                title=title,
+                priority=priority,
+                organisation=orgs.get(acronym) if acronym else None,
+                status=status,
+                requested_on=requested,
+                due_date=requested + timedelta(days=14),
+                started_on=started,
+                completed_on=started + timedelta(days=5) if status == "done" else None,
+                estimated_cost=cost,
+                actual_cost=int(cost * rng.uniform(0.8, 1.2)) if status == "done" else None,
+                created_by=imo,
+            )
+            orders += 1
+    return facilities, orders
 
 
 def _referrals(ctx, orgs: dict, sites: list) -> int:
@@ -257,4 +342,5 @@ def build_at_scale(operation, *, organisations: int = 50, activities: int = 20_0
         [ActivityReport(activity=a, period=period, reached=(a.targeted or 0) // 3) for a in created],
         batch_size=2000,
     )
+    bump()
     return {"organisations": len(orgs), "activities": len(created), "round": last.number if last else None}

@@ -20,17 +20,16 @@ A cell is
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from sitetrack.core.access import visible_sites
+from sitetrack.core.access import site_scope_q, visible_sites
 from sitetrack.reports.selectors import SiteRow, severe_need_default, weekly_report
 from sitetrack.response.models import Activity, ActivityReport, ActivityStatus
+from sitetrack.response.versions import cached
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -163,30 +162,6 @@ def _row(site: SiteRow, sectors, presence, reached, severe_from: int) -> GapRow:
     )
 
 
-# Seconds a computed matrix is reused while nothing it reads has changed (bulk SQL writes
-# that leave updated_at alone are seen after this long at most).
-CACHE_SECONDS = 60
-
-
-def _stamp(round: Round) -> tuple:
-    """What the matrix reads, summarised in four aggregate queries: it is recomputed when
-    an activity, a month's figures, an assessment or a site of the operation changes."""
-    from sitetrack.assessments.models import SiteAssessment
-    from sitetrack.sites.models import Site
-
-    operation = round.operation_id
-    parts: list = []
-    for qs in (
-        Activity.objects.filter(operation_id=operation),
-        ActivityReport.objects.filter(activity__operation_id=operation),
-        SiteAssessment.objects.filter(round__operation_id=operation),
-        Site.objects.filter(operation_id=operation),
-    ):
-        row = qs.aggregate(n=Count("pk"), last=Max("updated_at"))
-        parts += [row["n"], row["last"].isoformat() if row["last"] else ""]
-    return tuple(parts)
-
-
 def gap_matrix(
     round: Round,
     *,
@@ -196,15 +171,19 @@ def gap_matrix(
 ) -> GapMatrix:
     """Sites × sectors for a weekly round: every open site with validated figures (this
     round's or its last ones), limited to the user's scope when a user is given. The
-    operation-wide matrix is cached (CACHE_SECONDS, `_stamp`); the scope is applied after."""
+    operation-wide matrix is cached at the data version (`response.versions`); the scope
+    is applied after (users who see the whole operation get the cached matrix itself)."""
     severe_from = severe_from or severe_need_default()
-    stamp = repr((round.pk, language, severe_from, _stamp(round)))
-    key = "response:gaps:" + hashlib.sha1(stamp.encode()).hexdigest()
-    matrix = cache.get(key)
-    if matrix is None:
-        matrix = _compute(round, language=language, severe_from=severe_from)
-        cache.set(key, matrix, CACHE_SECONDS)
+    matrix = cached(
+        "gaps",
+        (round.pk, language, severe_from),
+        lambda: _compute(round, language=language, severe_from=severe_from),
+        shared=True,
+    )
     if user is None:
+        return matrix
+    scope = site_scope_q(user, round.operation)
+    if scope is None:
         return matrix
     allowed = set(visible_sites(user, round.operation).values_list("code", flat=True))
     rows = [r for r in matrix.rows if r.code in allowed]

@@ -9,6 +9,7 @@ organisations an import created.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -358,3 +359,225 @@ class ReferralComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.text[:40]}"
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+class DataChange(models.Model):
+    """One row per committed change to what the 3W list and the gap matrix read
+    (activities, their months, organisations, sites, assessments, rounds, memberships):
+    the latest id is the data version cached pages are keyed by (`response.versions`).
+    Rows are only inserted (no lock shared between writers) and old ones pruned; the
+    token tells apart changes that got the same id after a rollback."""
+
+    token = models.CharField(max_length=32, default=_token)
+
+    class Meta:
+        verbose_name = _("data change")
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+# --- site maintenance and infrastructure -------------------------------------------------
+
+
+class FacilityKind(models.TextChoices):
+    LATRINE = "latrine", _("Latrine")
+    SHOWER = "shower", _("Shower")
+    WATER_POINT = "water_point", _("Water point")
+    DRAINAGE = "drainage", _("Drainage")
+    LIGHTING = "lighting", _("Lighting point")
+    COMMUNAL_SHELTER = "communal_shelter", _("Communal shelter")
+    WASTE_POINT = "waste_point", _("Waste point")
+
+
+class FacilityCondition(models.TextChoices):
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
+    BROKEN = "broken", _("Out of order")
+
+
+class Facility(models.Model):
+    """A line of a site's infrastructure inventory: `quantity` units of one kind (a block
+    of 8 latrines, one water point) in one condition, checked on a date. The units count as
+    functional when usable."""
+
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="facilities")
+    kind = models.CharField(_("facility"), max_length=20, choices=FacilityKind.choices)
+    label = models.CharField(_("name or location"), max_length=120, blank=True)
+    quantity = models.PositiveIntegerField(_("units"), default=1)
+    condition = models.CharField(
+        _("condition"), max_length=10, choices=FacilityCondition.choices, default=FacilityCondition.GOOD
+    )
+    usable = models.BooleanField(_("usable"), default=True)
+    sex_segregated = models.BooleanField(_("sex-segregated"), null=True, blank=True)
+    lockable = models.BooleanField(_("lockable from inside"), null=True, blank=True)
+    checked_on = models.DateField(_("checked on"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["site", "kind", "pk"]
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        indexes = [models.Index(fields=["site", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.label}".strip()
+
+
+class WorkOrderKind(models.TextChoices):
+    MAINTENANCE = "maintenance", _("Maintenance / repair")
+    IMPROVEMENT = "improvement", _("Improvement / new works")
+
+
+class WorkOrderPriority(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class WorkOrderStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+WORK_ORDER_CLOSED = (WorkOrderStatus.DONE, WorkOrderStatus.CANCELLED)
+
+
+class WorkOrder(models.Model):
+    """A maintenance or improvement request on a site (optionally on one facility), the
+    organisation responsible for it, its status, dates and cost."""
+
+    operation = models.ForeignKey("core.Operation", on_delete=models.PROTECT, related_name="work_orders")
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="work_orders")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.SET_NULL, null=True, blank=True, related_name="work_orders"
+    )
+    kind = models.CharField(
+        _("type"), max_length=12, choices=WorkOrderKind.choices, default=WorkOrderKind.MAINTENANCE
+    )
+    title = models.CharField(_("request"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=WorkOrderPriority.choices, default=WorkOrderPriority.MEDIUM
+    )
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+        verbose_name=_("responsible organisation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=WorkOrderStatus.choices, default=WorkOrderStatus.REQUESTED
+    )
+    requested_on = models.DateField(_("requested on"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    estimated_cost = models.DecimalField(
+        _("estimated cost (USD)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    actual_cost = models.DecimalField(
+        _("actual cost (USD)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["operation", "status", "-priority", "pk"]
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        indexes = [
+            models.Index(fields=["operation", "status"]),
+            models.Index(fields=["organisation", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status not in WORK_ORDER_CLOSED and self.due_date is not None and self.due_date < today
+
+
+class SharedResult(models.Model):
+    """A computed result shared by the server's processes (the gap matrix of a round at
+    a data version): a process that has not computed it yet reads it here instead of
+    recomputing it (`response.versions.cached(..., shared=True)`)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    value = models.BinaryField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+# --- response strategy --------------------------------------------------------------------
+
+
+class StrategyObjective(models.Model):
+    """One of the cluster's objectives for the operation (e.g. "SO1: safe access to WASH
+    services in sites"), optionally of one sector, measured by its indicators."""
+
+    operation = models.ForeignKey("core.Operation", on_delete=models.CASCADE, related_name="objectives")
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("objective"), max_length=300)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["operation", "code"]
+        constraints = [models.UniqueConstraint(fields=["operation", "code"], name="one_objective_code")]
+        verbose_name = _("strategic objective")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class IndicatorMeasure(models.TextChoices):
+    """What an objective's indicator counts (computed by `strategy.strategy_progress`)."""
+
+    PEOPLE_IN_NEED = "people_in_need", _("People in need (sites with severe need)")
+    PEOPLE_TARGETED = "people_targeted", _("People targeted by ongoing activities")
+    PEOPLE_REACHED = "people_reached", _("People reached in the month")
+    SITES_REACHED = "sites_reached", _("Sites with an ongoing activity")
+
+
+class ObjectiveIndicator(models.Model):
+    objective = models.ForeignKey(StrategyObjective, on_delete=models.CASCADE, related_name="indicators")
+    measure = models.CharField(_("measure"), max_length=20, choices=IndicatorMeasure.choices)
+    # The sector counted; blank: the objective's (or every sector when it has none).
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    label = models.CharField(_("indicator"), max_length=200, blank=True)
+    baseline = models.PositiveIntegerField(_("baseline"), default=0)
+    target = models.PositiveIntegerField(_("target"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective", "pk"]
+        verbose_name = _("objective indicator")
+
+    def __str__(self) -> str:
+        return self.label or self.get_measure_display()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sitetrack.response import views
+from sitetrack.response import views, views_import, views_works
 
 app_name = "response"
 urlpatterns = [
@@ -21,4 +21,17 @@ urlpatterns += [
     path("<int:pk>/edit/", views.activity_edit_view, name="activity-edit"),
     path("referrals/new/", views.referral_create_view, name="referral-create"),
     path("referrals/<int:pk>/", views.referral_detail_view, name="referral"),
+]
+urlpatterns += [
+    path("works/", views_works.work_order_list_view, name="work-orders"),
+    path("works/new/", views_works.work_order_create_view, name="work-order-create"),
+    path("works/<int:pk>/", views_works.work_order_view, name="work-order"),
+    path("sites/<str:code>/facilities/", views_works.site_facilities_view, name="site-facilities"),
+    path("facilities/<int:pk>/edit/", views_works.facility_edit_view, name="facility-edit"),
+]
+urlpatterns += [
+    path("strategy/", views_works.strategy_view, name="strategy"),
+]
+urlpatterns += [
+    path("import/", views_import.import_view, name="import"),
 ]

@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from sitetrack.assessments.models import Round, RoundKind
@@ -24,6 +26,7 @@ from sitetrack.response.access import (
     may_update_referral,
     reporting_organisation,
     require_response,
+    scope_key,
     visible_referrals,
 )
 from sitetrack.response.forms import ActivityForm, ActivityReportForm, ReferralForm, ReferralStatusForm
@@ -33,6 +36,7 @@ from sitetrack.response.hxl import threew_hxl_csv
 from sitetrack.response.models import ActivityStatus, ReferralStatus
 from sitetrack.response.selectors import activity_list, referral_stats
 from sitetrack.response.services.activities import TARGETED_FIELDS
+from sitetrack.response.versions import cached
 
 PAGE_SIZE = 50
 
@@ -51,17 +55,23 @@ def activity_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, operation, "read")
     keys = ("sector", "organisation", "status", "site", "area", "month")
     filters = {key: request.GET.get(key, "").strip() for key in keys}
-    activities = activity_list(user=request.user, operation=operation, **filters)
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+
+    def table() -> str:
+        activities = activity_list(user=request.user, operation=operation, **filters)
+        page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {"page": page, "query": query.urlencode()}
+        return render_to_string("response/_activity_table.html", context, request=request)
+
+    parts = (operation.pk, scope_key(request.user, operation), translation.get_language())
+    parts += (*filters.values(), request.GET.get("page", ""))
     return render(
         request,
         "response/activity_list.html",
         {
-            "page": page,
+            "table": mark_safe(cached("3w-page", parts, table)),  # noqa: S308 (our template's output)
             "filters": filters,
-            "query": query.urlencode(),
             "sectors": Sector.choices,
             "statuses": ActivityStatus.choices,
             "can_report": can(request.user, operation, "report_activity"),
@@ -113,14 +123,18 @@ def gap_matrix_view(request: HttpRequest) -> HttpResponse:
     """Sites × sectors of a weekly round (the latest by default); ?format=xlsx downloads it."""
     operation = current_operation(request)
     require(request.user, operation, "read")
-    rounds = Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY).order_by("-number")
+    rounds = (
+        Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY)
+        .select_related("operation")
+        .order_by("-number")
+    )
     number = request.GET.get("round", "").strip()
     round = rounds.filter(number=int(number)).first() if number.isdigit() else rounds.first()
     if round is None:
-        return render(request, "response/gap_matrix.html", {"matrix": None, "rounds": rounds})
+        return render(request, "response/gap_matrix.html", {"round": None, "rounds": rounds})
     language = (translation.get_language() or "en")[:2]
-    matrix = gap_matrix(round, user=request.user, language=language)
     if request.GET.get("format") == "xlsx":
+        matrix = gap_matrix(round, user=request.user, language=language)
         response = HttpResponse(
             gap_matrix_xlsx(matrix, language=language),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -128,21 +142,28 @@ def gap_matrix_view(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{gap_matrix_filename(matrix)}"'
         return response
     status = request.GET.get("status", "").strip()
-    rows = [r for r in matrix.rows if any(c.status == status for c in r.cells)] if status else matrix.rows
-    page = Paginator(rows, GAP_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    can_refer = can_response(request.user, operation, "refer")
+
+    def table() -> str:
+        matrix = gap_matrix(round, user=request.user, language=language)
+        rows = [r for r in matrix.rows if any(c.status == status for c in r.cells)] if status else matrix.rows
+        page = Paginator(rows, GAP_PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {"matrix": matrix, "page": page, "query": query.urlencode(), "can_refer": can_refer}
+        return render_to_string("response/_gap_table.html", context, request=request)
+
+    parts = (round.pk, scope_key(request.user, operation), language, status, can_refer)
+    parts += (request.GET.get("round", ""), request.GET.get("page", ""))
     return render(
         request,
         "response/gap_matrix.html",
         {
-            "matrix": matrix,
-            "page": page,
+            "round": round,
+            "table": mark_safe(cached("gaps-page", parts, table)),  # noqa: S308 (our template's output)
             "rounds": rounds,
             "status": status,
             "statuses": [(k, v) for k, v in STATUS_LABELS.items() if k],
-            "query": query.urlencode(),
-            "can_refer": can_response(request.user, operation, "refer"),
         },
     )
 

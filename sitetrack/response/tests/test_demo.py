@@ -46,6 +46,23 @@ class ResponseDemoTests(BaseCase):
         self.assertEqual(set(Referral.objects.values_list("status", flat=True)), set(ReferralStatus.values))
         self.assertFalse(Referral.objects.filter(status="declined", declined_reason="").exists())
 
+    def test_it_builds_facility_inventories_and_work_orders(self):
+        from sitetrack.response.infrastructure import functional_facilities
+        from sitetrack.response.models import Facility, WorkOrder
+
+        demo.build(self.ctx)
+        self.assertEqual(
+            set(Facility.objects.values_list("site", flat=True)), {self.mpoko.pk, self.boy_rabe.pk}
+        )
+        self.assertFalse(Facility.objects.filter(condition="broken", usable=True).exists())
+        counts = functional_facilities(operation=self.operation)
+        self.assertEqual(set(counts), {"CF7111-S001", "CF7131-S001"})
+        orders = WorkOrder.objects.filter(operation=self.operation)
+        self.assertGreaterEqual(orders.count(), 4)
+        self.assertFalse(orders.filter(facility__isnull=False).exclude(facility__site=F("site")).exists())
+        self.assertFalse(orders.filter(status="done", completed_on__isnull=True).exists())
+        self.assertTrue(all(o.history.exists() for o in orders))
+
     def test_it_is_safe_to_run_twice(self):
         demo.build(self.ctx)
         count = Activity.objects.count()

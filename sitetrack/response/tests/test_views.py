@@ -80,3 +80,43 @@ class ThreeWHxlViewTests(BaseCase):
         self.assertEqual(rows[""][tags.index("#adm2+code")], "CF713")
         self.assertEqual(mpoko[tags.index("#org+type")], "International NGO")
         self.assertEqual(area_wide.site, None)
+
+
+class CachedPagesTests(BaseCase):
+    """The 3W and gap pages are cached per data version: a change shows at once, and a
+    facilitator never gets the operation-wide rows another user's request cached."""
+
+    def setUp(self) -> None:
+        # Behave as committed data does (a test's transaction is never committed): cache,
+        # and record a change when the commit callbacks run.
+        from unittest import mock
+
+        from sitetrack.response import versions
+
+        versions.local.clear()
+        patcher = mock.patch.object(versions, "uncommitted", return_value=False)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_a_change_shows_at_once_on_the_3w_page_and_api(self):
+        from sitetrack.response.services import activity_update
+
+        with self.captureOnCommitCallbacks(execute=True):
+            activity = make_activity(self, self.ngo, targeted=111)
+        self.login(self.victor)
+        api = self.api_as(self.victor)
+        self.assertContains(self.client.get("/response/"), "111")
+        self.assertEqual(api.get("/api/activities/").json()["results"][0]["targeted"], 111)
+        self.assertContains(self.client.get("/response/"), "111")  # cached
+        with self.captureOnCommitCallbacks(execute=True):
+            activity_update(activity=activity, user=self.imani, targeted=222)
+        self.assertContains(self.client.get("/response/"), "222")
+        self.assertEqual(api.get("/api/activities/").json()["results"][0]["targeted"], 222)
+
+    def test_a_facilitator_sees_only_their_scope_whoever_asked_first(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            make_activity(self, self.ngo)
+            make_activity(self, self.ngo, site=self.boy_rabe, admin_area=self.boy_rabe.admin_area)
+        self.assertEqual(self.api_as(self.imani).get("/api/activities/").json()["count"], 2)
+        self.assertEqual(self.api_as(self.fatou).get("/api/activities/").json()["count"], 1)
+        self.assertEqual(self.api_as(self.victor).get("/api/activities/").json()["count"], 2)

@@ -61,6 +61,7 @@ from sitetrack.response.threew.matching import (
     organisation_type_from,
     sector_from,
 )
+from sitetrack.response.versions import bump
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -376,6 +377,8 @@ class _Run:
             if merged is not None:
                 reports.append(ActivityReport(activity=activity, period=plan.period, **merged))
         bulk_create_with_history(reports, ActivityReport, batch_size=500)
+        if activities or reports:
+            bump()  # bulk inserts send no post_save: the cached 3W and gap pages must move
         self.report.created += len(activities)
         self.report.months += len(reports)
 

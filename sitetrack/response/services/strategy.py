@@ -1,0 +1,79 @@
+"""Writes of the response strategy: objectives and their indicators (IMOs and
+administrators). Progress is read in `response.strategy`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sitetrack.core.sectors import Sector
+from sitetrack.response.access import can_response
+from sitetrack.response.cleaning import Errors, clean_choice, clean_count
+from sitetrack.response.models import IndicatorMeasure, ObjectiveIndicator, StrategyObjective
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from sitetrack.core.models import Operation
+
+
+def _require_manager(user: User | None, operation: Operation) -> None:
+    if user is not None and not can_response(user, operation, "manage_response"):
+        raise PermissionDenied(_("Your role in this operation does not allow this."))
+
+
+@transaction.atomic
+def objective_create(
+    *, operation: Operation, user: User | None, code: str, title: str, sector: str = "", description: str = ""
+) -> StrategyObjective:
+    """A strategic objective (IMOs and administrators)."""
+    _require_manager(user, operation)
+    errors = Errors()
+    code, title = (code or "").strip(), (title or "").strip()
+    if not code:
+        errors.add("code", _("This field is required."))
+    elif StrategyObjective.objects.filter(operation=operation, code__iexact=code).exists():
+        errors.add("code", _("There is already an objective %(code)s.") % {"code": code})
+    if not title:
+        errors.add("title", _("This field is required."))
+    sector = clean_choice(sector, "sector", Sector, errors)
+    errors.raise_if_any()
+    return StrategyObjective.objects.create(
+        operation=operation, code=code, title=title, sector=sector, description=(description or "").strip()
+    )
+
+
+@transaction.atomic
+def objective_indicator_add(
+    *,
+    objective: StrategyObjective,
+    user: User | None,
+    measure: str,
+    target: Any,
+    baseline: Any = 0,
+    sector: str = "",
+    label: str = "",
+) -> ObjectiveIndicator:
+    """An indicator of an objective, with its baseline and target."""
+    _require_manager(user, objective.operation)
+    errors = Errors()
+    measure = clean_choice(measure, "measure", IndicatorMeasure, errors)
+    if not measure and "measure" not in errors.by_field:
+        errors.add("measure", _("This field is required."))
+    sector = clean_choice(sector, "sector", Sector, errors)
+    target_value = clean_count(target, "target", errors)
+    if target_value is None and "target" not in errors.by_field:
+        errors.add("target", _("This field is required."))
+    baseline_value = clean_count(baseline, "baseline", errors) or 0
+    errors.raise_if_any()
+    return ObjectiveIndicator.objects.create(
+        objective=objective,
+        measure=measure,
+        sector=sector,
+        label=(label or "").strip(),
+        baseline=baseline_value,
+        target=target_value,
+    )
