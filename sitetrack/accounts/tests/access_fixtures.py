@@ -11,8 +11,10 @@ from sitetrack.accounts.services import api_token_create
 from sitetrack.assessments import services as assessment_services
 from sitetrack.assessments.tests.fixtures import good_values, make_round
 from sitetrack.intake.models import DuplicateHold, FieldMapping, ImportRun, ImportStatus
+from sitetrack.profiles.models import ProfileBatch
+from sitetrack.profiles.tests.fixtures import assess, month_round
 from sitetrack.reports.models import Subscription
-from sitetrack.response.models import Referral
+from sitetrack.response.models import Facility, Referral, WorkOrder
 from sitetrack.response.tests.helpers import make_activity
 
 
@@ -28,6 +30,10 @@ class Objects:
     token: Any
     activity: Any
     referral: Any
+    facility: Any
+    work_order: Any
+    month: Any
+    batch: Any
 
 
 def build(case) -> Objects:
@@ -59,7 +65,34 @@ def build(case) -> Objects:
         due_date=datetime.date(2014, 2, 1),
         created_by=case.imani,
     )
-    return Objects(round, inside, outside, run, mapping, hold, subscription, token, activity, referral)
+    facility = Facility.objects.create(site=case.mpoko, kind="shower", checked_on=datetime.date(2014, 2, 1))
+    work_order = WorkOrder.objects.create(
+        operation=case.operation,
+        site=case.mpoko,
+        requested_on=datetime.date(2014, 2, 1),
+        title="Repair pump",
+        organisation=case.ngo,
+        status="assigned",
+    )
+    month = month_round(case.operation, 1)
+    assess(month, case.mpoko)
+    batch = ProfileBatch.objects.create(round=month, created_by=case.imani)
+    return Objects(
+        round,
+        inside,
+        outside,
+        run,
+        mapping,
+        hold,
+        subscription,
+        token,
+        activity,
+        referral,
+        facility,
+        work_order,
+        month,
+        batch,
+    )
 
 
 def kwargs_for(name: str, kwarg_names: list[str], case, objects: Objects) -> dict[str, Any]:
@@ -89,6 +122,10 @@ def kwargs_for(name: str, kwarg_names: list[str], case, objects: Objects) -> dic
         "response:activity": {"pk": objects.activity.pk},
         "response:activity-edit": {"pk": objects.activity.pk},
         "response:referral": {"pk": objects.referral.pk},
+        "api-facility": {"pk": objects.facility.pk},
+        "response:facility-edit": {"pk": objects.facility.pk},
+        "api-work-order": {"pk": objects.work_order.pk},
+        "response:work-order": {"pk": objects.work_order.pk},
     }
     by_kwarg: dict[str, Any] = {
         "code": case.mpoko.code,
@@ -105,6 +142,8 @@ def kwargs_for(name: str, kwarg_names: list[str], case, objects: Objects) -> dic
     }
     if name.startswith(("api-assessment", "assessments:")) and "pk" in kwarg_names:
         by_kwarg["pk"] = objects.assessment.pk
+    if name.startswith("profiles:"):
+        by_kwarg |= {"number": objects.month.number, "pk": objects.batch.pk}
     values = dict(by_url.get(name, {}))
     for kwarg in kwarg_names:
         if kwarg not in values and kwarg in by_kwarg:
