@@ -243,8 +243,16 @@ def _prefixed(aggregates: dict) -> dict:
     return {f"kf_{name}": agg for name, agg in aggregates.items()}
 
 
-def _key_figures(round: Round, previous: Round | None) -> Figures:
-    """The headline figures, from the weekly report's own selector."""
+def key_figures(round: Round, previous: Round | None, *, sites: Q | None = None) -> Figures:
+    """The headline figures: the weekly report's own selector (key_figures_for) for the
+    whole operation; `area_figures` (the same rules, tested equal) for some sites only."""
+    if sites is not None:
+        rows = area_figures(round, previous, sites=sites)
+        return (
+            rows[0]
+            if rows
+            else Figures(key="", label="", sites_assessed=0, open_sites=0, individuals=0, households=0)
+        )
     kf = key_figures_for(round, previous)
     return Figures(
         key="",
@@ -266,36 +274,50 @@ def _key_figures(round: Round, previous: Round | None) -> Figures:
 # --- the month's parts ----------------------------------------------------------------------
 
 
-def trend(operation: Operation, month: dt.date, months: int = TREND_MONTHS) -> tuple[list[MonthPoint], int]:
-    """The last `months` months with data up to `month` (oldest first), each with its
-    reporting round's totals, coverage and change from the month before (like with like),
-    and the population of the panel: the sites validated in every one of those rounds."""
-    rounds: list[tuple[dt.date, Round]] = []
-    for m in months_with_data(operation):
-        if m <= month and len(rounds) < months:
-            r = month_round(operation, m)
-            if r is not None:
-                rounds.append((m, r))
-    rounds.reverse()
-    ids = [r.pk for _, r in rounds]
+def round_trend(rounds: list[Round], *, sites: Q | None = None) -> tuple[list[Figures], dict[int, int], int]:
+    """For rounds in order (oldest first): each one's figures with the change from the one
+    before it (like with like), the population of the panel per round (the sites validated
+    and open in every one of the rounds), and the size of that panel."""
+    ids = [r.pk for r in rounds]
+    if not ids:
+        return [], {}, 0
     validated = SiteAssessment.objects.validated()
     open_in_all = Q()
-    for _, r in rounds:
+    for r in rounds:
         open_in_all &= Q(site_id__in=sites_open_in_round(r).values("pk"))
     counted = validated.filter(round_id__in=ids).filter(open_in_all)
+    if sites is not None:
+        counted = counted.filter(site_id__in=Site.objects.filter(sites).values("pk"))
     panel = counted.values("site_id").annotate(n=Count("round_id", distinct=True)).filter(n=len(ids))
-    panel_sizes = dict(
+    panel_people = dict(
         counted.filter(site_id__in=panel.values("site_id"))
         .values("round_id")
         .annotate(people=Sum("individuals", default=0))
         .values_list("round_id", "people")
     )
-    panel_sites = panel.count() if ids else 0
-    points = []
+    figures = []
     previous: Round | None = None
-    for m, r in rounds:
-        points.append(MonthPoint(m, r, _key_figures(r, previous), panel_sizes.get(r.pk, 0) or 0))
+    for r in rounds:
+        figures.append(key_figures(r, previous, sites=sites))
         previous = r
+    return figures, panel_people, panel.count()
+
+
+def trend(operation: Operation, month: dt.date, months: int = TREND_MONTHS) -> tuple[list[MonthPoint], int]:
+    """The last `months` months with data up to `month` (oldest first), each with its
+    reporting round's totals, coverage and change from the month before (like with like),
+    and the population of the panel: the sites validated in every one of those rounds."""
+    chosen: list[tuple[dt.date, Round]] = []
+    for m in months_with_data(operation):
+        if m <= month and len(chosen) < months:
+            r = month_round(operation, m)
+            if r is not None:
+                chosen.append((m, r))
+    chosen.reverse()
+    figures, panel_people, panel_sites = round_trend([r for _, r in chosen])
+    points = [
+        MonthPoint(m, r, f, panel_people.get(r.pk, 0) or 0) for (m, r), f in zip(chosen, figures, strict=True)
+    ]
     return points, panel_sites
 
 
@@ -452,7 +474,7 @@ def monthly_report(operation: Operation, month: dt.date, *, language: str = "en"
             previous_round=previous,
             language=language,
             generated_at=timezone.now(),
-            key=_key_figures(round, previous),
+            key=key_figures(round, previous),
             trend=points,
             panel_sites=panel_sites,
             by_admin1=area_figures(round, previous, group="admin1", language=language),
