@@ -262,8 +262,47 @@ def dashboard(
         data = _dashboard_compute(
             Round.objects.select_related("operation").get(pk=round_id), filters, language
         )
+        data["cache_key"] = key
         cache.set(key, data, DASHBOARD_SECONDS)
     return data
+
+
+def _round_stamp(round: Round, previous: Round | None) -> str:
+    """What one round's figures read: its assessments and the previous round's (count and
+    last change, by the round index), and the operation's sites and status changes."""
+    from django.db.models import Max
+
+    from sitetrack.sites.models import Site, SiteStatusChange
+
+    ids = [round.pk] + ([previous.pk] if previous else [])
+    parts = [
+        SiteAssessment.objects.filter(round_id__in=ids).aggregate(n=Count("pk"), last=Max("updated_at")),
+        Site.objects.filter(operation_id=round.operation_id).aggregate(n=Count("pk"), last=Max("updated_at")),
+        SiteStatusChange.objects.filter(site__operation_id=round.operation_id).aggregate(n=Count("pk")),
+    ]
+    return repr(parts)
+
+
+def _cached_figures(filters: DashboardFilters):
+    """key_figures of a round, cached per round and per the version of what it reads: a
+    new assessment in the latest round recomputes that round's figures, not the trend's."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from sitetrack.monthly.selectors import key_figures
+
+    def figures(round: Round, previous: Round | None, *, sites: Q | None = None):
+        stamp = repr((round.pk, previous.pk if previous else None, filters.area, filters.site_type))
+        stamp += _round_stamp(round, previous)
+        key = "dashboard:figures:" + hashlib.sha1(stamp.encode()).hexdigest()
+        value = cache.get(key)
+        if value is None:
+            value = key_figures(round, previous, sites=sites)
+            cache.set(key, value, DASHBOARD_SECONDS * 6)
+        return value
+
+    return figures
 
 
 def _site_codes(operation: Operation, q: Q | None) -> set[str] | None:
@@ -279,14 +318,14 @@ def _dashboard_compute(round: Round, filters: DashboardFilters, language: str) -
 
     from sitetrack.assessments.selectors import previous_round
     from sitetrack.monthly import charts
-    from sitetrack.monthly.selectors import key_figures, round_trend
+    from sitetrack.monthly.selectors import round_trend
     from sitetrack.response.gaps import _totals, gap_matrix
 
     operation = round.operation
     site_q = filters.site_q()
     with translation.override(language):
         previous = previous_round(round)
-        figures = key_figures(round, previous, sites=site_q)
+        figures = _cached_figures(filters)(round, previous, sites=site_q)
         rounds = list(
             Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY, number__lte=round.number)
             .filter(
@@ -296,7 +335,9 @@ def _dashboard_compute(round: Round, filters: DashboardFilters, language: str) -
             )
             .order_by("-number")[:DASHBOARD_TREND_ROUNDS]
         )[::-1]
-        trend, panel_people, panel_sites = round_trend(rounds, sites=site_q)
+        trend, panel_people, panel_sites = round_trend(
+            rounds, sites=site_q, figures_for=_cached_figures(filters)
+        )
         trend_svg = charts.trend_chart_svg(
             [f"{r.number}" for r in rounds],
             [f.individuals for f in trend],
