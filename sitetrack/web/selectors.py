@@ -237,16 +237,12 @@ def dashboard_version(*, operation: Operation) -> tuple[int | None, str]:
     return remembered(f"dashboard:version:{operation.pk}", compute)
 
 
-def dashboard(
+def dashboard_key(
     *, user: AbstractBaseUser, operation: Operation, filters: DashboardFilters, language: str
-) -> dict | None:
-    """The operation at a glance for the latest validated weekly round: key figures with
-    coverage, the trend, the worst gaps and the map's sites, for the filters given. For
-    users who see the whole operation (not a facilitator scoped to some areas). Computed
-    once per round, data version, language and filters, then served from the cache."""
+) -> str | None:
+    """The cache key of the dashboard this user sees with these filters (None: no
+    dashboard for them: a facilitator scoped to some areas, or no validated round yet)."""
     import hashlib
-
-    from django.core.cache import cache
 
     from sitetrack.core.access import site_scope_q
 
@@ -256,9 +252,24 @@ def dashboard(
     if round_id is None:
         return None
     stamp = repr((operation.pk, round_id, version, language, filters.area, filters.site_type, filters.sector))
-    key = "dashboard:" + hashlib.sha1(stamp.encode()).hexdigest()
+    return "dashboard:" + hashlib.sha1(stamp.encode()).hexdigest()
+
+
+def dashboard(
+    *, user: AbstractBaseUser, operation: Operation, filters: DashboardFilters, language: str
+) -> dict | None:
+    """The operation at a glance for the latest validated weekly round: key figures with
+    coverage, the trend, the worst gaps and the map's sites, for the filters given. For
+    users who see the whole operation (not a facilitator scoped to some areas). Computed
+    once per round, data version, language and filters, then served from the cache."""
+    from django.core.cache import cache
+
+    key = dashboard_key(user=user, operation=operation, filters=filters, language=language)
+    if key is None:
+        return None
     data = cache.get(key)
     if data is None:
+        round_id = dashboard_version(operation=operation)[0]
         data = _dashboard_compute(
             Round.objects.select_related("operation").get(pk=round_id), filters, language
         )

@@ -6,9 +6,11 @@ import hashlib
 import logging
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from sitetrack.core.access import can
@@ -31,11 +33,20 @@ def home(request: HttpRequest) -> HttpResponse:
         context["figures"] = _site_figures(user, operation)
         filters = selectors.DashboardFilters.from_query(request.GET, operation)
         language = (get_language() or "en")[:2]
-        context["coordinator"] = selectors.dashboard(
-            user=user, operation=operation, filters=filters, language=language
-        )
-        if context["coordinator"] is not None:
-            context["dashboard_html"] = _dashboard_html(context["coordinator"], operation, filters, language)
+        key = selectors.dashboard_key(user=user, operation=operation, filters=filters, language=language)
+        html = cache.get(key + ":html") if key else None
+        if html is not None:
+            # Served as it was rendered: the figures behind it need not be read again.
+            context["coordinator"] = {"cache_key": key}
+        else:
+            context["coordinator"] = selectors.dashboard(
+                user=user, operation=operation, filters=filters, language=language
+            )
+            if context["coordinator"] is not None:
+                html = _dashboard_html(context["coordinator"], operation, filters, language)
+        context["dashboard_html"] = mark_safe(html or "")  # noqa: S308 - our template's output
+        if key:
+            context["sites_html"] = _sites_html(key, context["figures"], language)
         if can(user, operation, "assess") and not can(user, operation, "validate"):
             context["to_collect"] = selectors.rounds_to_collect(user=user, operation=operation)
         if can(user, operation, "validate"):
@@ -52,9 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def _dashboard_html(data: dict, operation, filters, language: str) -> str:
     """The dashboard's markup, rendered once per cached dashboard (it is most of the page's
     rendering time) and kept beside it."""
-    from django.core.cache import cache
     from django.template.loader import render_to_string
-    from django.utils.safestring import mark_safe
 
     from sitetrack.sites.views import map_tiles_url
     from sitetrack.web import selectors
@@ -73,7 +82,21 @@ def _dashboard_html(data: dict, operation, filters, language: str) -> str:
             },
         )
         cache.set(key, str(html), selectors.DASHBOARD_SECONDS)
-    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
+    return html
+
+
+def _sites_html(key: str, figures: dict, language: str) -> str:
+    """The registry's figures for users who see the whole operation, rendered once per
+    dashboard version (the same for every one of them)."""
+    from django.template.loader import render_to_string
+
+    from sitetrack.web import selectors
+
+    html = cache.get(key + ":sites")
+    if html is None:
+        html = str(render_to_string("web/_home_sites.html", {"figures": figures, "LANGUAGE_CODE": language}))
+        cache.set(key + ":sites", html, selectors.DASHBOARD_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our template's output
 
 
 def _site_figures(user, operation):
