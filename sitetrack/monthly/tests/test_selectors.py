@@ -130,6 +130,28 @@ class MonthlyReportTests(BaseCase):
             self.skipTest("the returns app is installed: its own tests cover its headline")
         self.assertIsNone(return_headline(self.operation, FEBRUARY))
 
+    def test_the_return_headline_of_the_returns_app_is_shown_as_it_comes(self):
+        import sys
+        import types
+        from unittest import mock
+
+        calls = []
+
+        def headline(*, operation, month):
+            calls.append((operation, month))
+            return {"title": "Return intentions, February 2014", "rows": [("Households surveyed", "1,204")]}
+
+        fake = types.ModuleType("sitetrack.returns.selectors")
+        fake.return_headline = headline
+        with (
+            mock.patch.dict(sys.modules, {"sitetrack.returns.selectors": fake}),
+            mock.patch("django.apps.apps.is_installed", return_value=True),
+        ):
+            report = monthly_report(self.operation, FEBRUARY)
+        self.assertEqual(calls, [(self.operation, FEBRUARY)])
+        self.assertEqual(report.returns.title, "Return intentions, February 2014")
+        self.assertEqual(report.returns.rows, [("Households surveyed", "1,204")])
+
     def test_the_map_has_the_assessed_sites_with_coordinates(self):
         report = monthly_report(self.operation, FEBRUARY)
         self.assertEqual([s.code for s in report.map_sites], ["CF7111-S001", "CF7111-S002", "CF7131-S001"])
