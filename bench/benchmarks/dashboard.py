@@ -82,7 +82,7 @@ class DashboardLoadCase(LoadCase):
                 clients=clients,
                 requests=max(48, clients),
                 headers=self.headers,
-                timeout=180,
+                timeout=300,
                 max_seconds=600,
             )
             if warm.errors:

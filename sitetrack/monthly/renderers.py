@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from sitetrack.monthly import charts
 from sitetrack.monthly.types import MonthlyReport
 
-# Rows of the admin2 table printed in the PDF (the web page shows them all).
+# Rows of the admin area tables printed in the PDF, largest first (the web page shows them all).
+PDF_ADMIN1_ROWS = 25
 PDF_ADMIN2_ROWS = 40
 PDF_ORGANISATION_ROWS = 30
 
@@ -41,6 +42,7 @@ def report_context(report: MonthlyReport, *, for_pdf: bool = False) -> dict:
         footer = _("SiteTrack · Monthly DTM report · generated %(when)s") % {
             "when": date_format(report.generated_at, "j M Y H:i")
         }
+    admin1 = report.by_admin1[:PDF_ADMIN1_ROWS] if for_pdf else report.by_admin1
     admin2 = report.by_admin2[:PDF_ADMIN2_ROWS] if for_pdf else report.by_admin2
     organisations = report.by_organisation[:PDF_ORGANISATION_ROWS] if for_pdf else report.by_organisation
     return {
@@ -57,6 +59,8 @@ def report_context(report: MonthlyReport, *, for_pdf: bool = False) -> dict:
         "map_uri": charts.svg_data_uri(map_svg),
         "trend_inline": charts.svg_inline(trend_svg),
         "map_inline": charts.svg_inline(map_svg),
+        "admin1_rows": admin1,
+        "admin1_more": len(report.by_admin1) - len(admin1),
         "admin2_rows": admin2,
         "admin2_more": len(report.by_admin2) - len(admin2),
         "organisation_rows": organisations,

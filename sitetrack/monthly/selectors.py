@@ -386,9 +386,9 @@ def priority_shifts(round: Round, previous: Round | None) -> list[PriorityShift]
 def interventions_by_organisation(operation: Operation, month: dt.date) -> list[dict[str, Any]]:
     """Per organisation: its activities (not planned, as response_by_sector counts them),
     sectors, sites, and the people reached in the month (two grouped queries)."""
-    from sitetrack.response.models import Activity, ActivityReport
+    from sitetrack.response.models import Activity, ActivityReport, ActivityStatus
 
-    activities = Activity.objects.filter(operation=operation).exclude(status="planned")
+    activities = Activity.objects.filter(operation=operation).exclude(status=ActivityStatus.PLANNED)
     rows = list(
         activities.values("organisation_id", "organisation__name", "organisation__acronym")
         .annotate(

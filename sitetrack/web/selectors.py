@@ -126,7 +126,7 @@ def partner_work(*, user: AbstractBaseUser, operation: Operation) -> dict[str, A
 # --- the coordinator's dashboard -------------------------------------------------------------
 
 # Weekly rounds in the dashboard's trend chart (the round shown included).
-DASHBOARD_TREND_ROUNDS = 12
+DASHBOARD_TREND_ROUNDS = 8
 # Seconds a computed dashboard is kept; it is keyed by the data version anyway.
 DASHBOARD_SECONDS = 600
 # The worst gap of a site first: need with no partner, under-covered, covered, over-served.
@@ -325,6 +325,7 @@ def _site_codes(operation: Operation, q: Q | None) -> set[str] | None:
 
 
 def _dashboard_compute(round: Round, filters: DashboardFilters, language: str) -> dict[str, Any]:
+    from django.db.models import Exists, OuterRef
     from django.utils import translation
 
     from sitetrack.assessments.selectors import previous_round
@@ -337,13 +338,10 @@ def _dashboard_compute(round: Round, filters: DashboardFilters, language: str) -
     with translation.override(language):
         previous = previous_round(round)
         figures = _cached_figures(filters)(round, previous, sites=site_q)
+        validated = SiteAssessment.objects.validated().filter(round=OuterRef("pk"))
         rounds = list(
             Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY, number__lte=round.number)
-            .filter(
-                pk__in=SiteAssessment.objects.validated()
-                .filter(round__operation=operation)
-                .values("round_id")
-            )
+            .filter(Exists(validated))
             .order_by("-number")[:DASHBOARD_TREND_ROUNDS]
         )[::-1]
         trend, panel_people, panel_sites = round_trend(
