@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from sitetrack.core.access import require
@@ -13,7 +13,7 @@ from sitetrack.core.models import Operation
 from sitetrack.monthly.renderers import file_name, render_pdf, report_context
 from sitetrack.monthly.selectors import MonthWithoutData, monthly_report, months_with_data, parse_month
 
-LANGUAGES = (("en", "English"), ("fr", "Français"))
+LANGUAGES = (("en", gettext_lazy("English")), ("fr", gettext_lazy("French")))
 
 
 def _operation(request: HttpRequest) -> Operation:
