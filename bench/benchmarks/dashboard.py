@@ -74,7 +74,8 @@ class DashboardLoadCase(LoadCase):
         # size), then serves it from its own cache. The load opens new connections at each
         # level, which the kernel may hand to a worker the warm-up never reached: warm with
         # many short-lived connections too, so that every worker has its copy.
-        for paths, clients in ((self.paths, 8), (self.paths, 32), (self.paths, 32), (["/health/"], 8)):
+        levels = ((self.paths, 8), (self.paths, 32), (self.paths, 64), (self.paths, 64), (["/health/"], 8))
+        for paths, clients in levels:
             warm = load(
                 "127.0.0.1",
                 self.server.port,
