@@ -34,6 +34,7 @@ urlpatterns = [
     path("geo/", include("sitetrack.geo.urls")),
     path("assessments/", include("sitetrack.assessments.urls")),
     path("intake/", include("sitetrack.intake.urls")),
+    path("reports/monthly/", include("sitetrack.monthly.urls")),
     path("reports/", include("sitetrack.reports.urls")),
     path("operations/", include("sitetrack.core.urls")),
     path("response/", include("sitetrack.response.urls")),

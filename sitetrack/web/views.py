@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from sitetrack.core.access import can
 
@@ -26,10 +30,23 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {}
     user = request.user
     if operation is not None and can(user, operation, "read"):
-        from sitetrack.sites.selectors import operation_key_figures
-
-        context["figures"] = operation_key_figures(user=user, operation=operation)
-        context["coordinator"] = selectors.coordinator_figures(user=user, operation=operation)
+        context["figures"] = _site_figures(user, operation)
+        filters = selectors.DashboardFilters.from_query(request.GET, operation)
+        language = (get_language() or "en")[:2]
+        key = selectors.dashboard_key(user=user, operation=operation, filters=filters, language=language)
+        html = cache.get(key + ":html") if key else None
+        if html is not None:
+            # Served as it was rendered: the figures behind it need not be read again.
+            context["coordinator"] = {"cache_key": key}
+        else:
+            context["coordinator"] = selectors.dashboard(
+                user=user, operation=operation, filters=filters, language=language
+            )
+            if context["coordinator"] is not None:
+                html = _dashboard_html(context["coordinator"], operation, filters, language)
+        context["dashboard_html"] = mark_safe(html or "")  # noqa: S308 - our template's output
+        if key:
+            context["sites_html"] = _sites_html(key, context["figures"], language)
         if can(user, operation, "assess") and not can(user, operation, "validate"):
             context["to_collect"] = selectors.rounds_to_collect(user=user, operation=operation)
         if can(user, operation, "validate"):
@@ -41,6 +58,93 @@ def home(request: HttpRequest) -> HttpResponse:
         if can(user, operation, "report_activity") and not can(user, operation, "validate"):
             context["partner"] = selectors.partner_work(user=user, operation=operation) or {}
     return render(request, "web/home.html", context)
+
+
+def _dashboard_html(data: dict, operation, filters, language: str) -> str:
+    """The dashboard's markup, rendered once per cached dashboard (it is most of the page's
+    rendering time) and kept beside it."""
+    from django.template.loader import render_to_string
+
+    from sitetrack.sites.views import map_tiles_url
+    from sitetrack.web import selectors
+
+    key = data["cache_key"] + ":html"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "monthly/dashboard.html",
+            {
+                "coordinator": data,
+                "filters": filters,
+                "choices": selectors.dashboard_choices(operation=operation),
+                "tiles_url": map_tiles_url(),
+                "LANGUAGE_CODE": language,
+            },
+        )
+        cache.set(key, str(html), selectors.DASHBOARD_SECONDS)
+    return html
+
+
+def _sites_html(key: str, figures: dict, language: str) -> str:
+    """The registry's figures for users who see the whole operation, rendered once per
+    dashboard version (the same for every one of them)."""
+    from django.template.loader import render_to_string
+
+    from sitetrack.web import selectors
+
+    html = cache.get(key + ":sites")
+    if html is None:
+        html = str(render_to_string("web/_home_sites.html", {"figures": figures, "LANGUAGE_CODE": language}))
+        cache.set(key + ":sites", html, selectors.DASHBOARD_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our template's output
+
+
+def _site_figures(user, operation):
+    """The registry's figures (sites.selectors.operation_key_figures): cached by the
+    dashboard's data version for users who see the whole operation."""
+    from sitetrack.core.access import site_scope_q
+    from sitetrack.sites.selectors import operation_key_figures
+
+    if site_scope_q(user, operation) is not None:
+        return operation_key_figures(user=user, operation=operation)
+    from sitetrack.monthly.cache import remembered
+    from sitetrack.web import selectors
+
+    version = selectors.dashboard_version(operation=operation)
+    language = (get_language() or "en")[:2]
+    key = (
+        f"dashboard:sites:{operation.pk}:{language}:{version[0]}:"
+        + hashlib.sha1(version[1].encode()).hexdigest()
+    )
+    return remembered(key, lambda: operation_key_figures(user=user, operation=operation), 600)
+
+
+@login_required
+def dashboard_map(request: HttpRequest) -> JsonResponse:
+    """The dashboard map's sites for the same filters as the page: code, name, latitude,
+    longitude, population and worst gap status (response.gaps), from the cached dashboard."""
+    from django.http import Http404
+
+    from sitetrack.core.access import require
+    from sitetrack.web import selectors
+
+    operation = getattr(request, "operation", None)
+    if operation is None:
+        raise Http404("No operation.")
+    require(request.user, operation, "read")
+    filters = selectors.DashboardFilters.from_query(request.GET, operation)
+    data = selectors.dashboard(
+        user=request.user, operation=operation, filters=filters, language=(get_language() or "en")[:2]
+    )
+    if data is None:
+        raise Http404("No dashboard for this user.")
+    return JsonResponse(
+        {
+            "round": data["round"].number,
+            "columns": ["code", "name", "lat", "lon", "people", "gap"],
+            "sites": data["map_sites"],
+        }
+    )
 
 
 @login_required

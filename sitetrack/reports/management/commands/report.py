@@ -34,6 +34,10 @@ class Command(BaseCommand):
         from sitetrack.profiles.commands import add_profiles_parser
 
         add_profiles_parser(products)
+        # The monthly app: `report monthly`, the Monthly DTM report.
+        from sitetrack.monthly.commands import add_monthly_parser
+
+        add_monthly_parser(products)
 
     def handle(self, *args, **options) -> None:
         if options["product"] == "gaps":
@@ -44,6 +48,10 @@ class Command(BaseCommand):
             from sitetrack.profiles.commands import handle_profiles
 
             return handle_profiles(self, options)
+        if options["product"] == "monthly":
+            from sitetrack.monthly.commands import handle_monthly
+
+            return handle_monthly(self, options)
         formats = [f.strip().lower() for f in options["format"].split(",") if f.strip()]
         unknown = [f for f in formats if f not in FORMATS]
         if unknown or not formats:
