@@ -46,7 +46,7 @@ def endpoints(slug: str, sites: int, assessments: int, round_pk: int = 0) -> dic
         "page-home": ["/"],
         # The round board of the latest round (5,000 sites at national size), its pages.
         "page-board": [
-            f"/assessments/rounds/{round_pk}/?page={p}" for p in range(1, min(5, math.ceil(sites / 200)) + 1)
+            f"/assessments/rounds/{round_pk}/?page={p}" for p in range(1, min(5, math.ceil(sites / 100)) + 1)
         ],
     }
 
