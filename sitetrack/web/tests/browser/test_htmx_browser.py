@@ -5,7 +5,7 @@ JavaScript."""
 
 from __future__ import annotations
 
-from sitetrack.web.tests.browser.conftest import PHONE, page_errors
+from sitetrack.web.tests.browser.conftest import PHONE, SERVER_LOCK, page_errors
 from sitetrack.web.tests.browser.test_journeys_browser import weekly_world
 
 MARK = "() => { window.__stMark = 'kept'; }"
@@ -104,11 +104,14 @@ def test_an_import_s_progress_updates_in_place_until_it_is_done(world, context_f
     assert page.get_attribute("#progress", "data-finished") == "0"
     assert page.inner_text("#run-count") == "4 / 10"
     page.evaluate(MARK)
-    ImportRun.objects.filter(pk=run.pk).update(processed=8)
+    # The page polls while the test writes: on SQLite both share one connection (SERVER_LOCK).
+    with SERVER_LOCK:
+        ImportRun.objects.filter(pk=run.pk).update(processed=8)
     page.wait_for_function("() => document.getElementById('run-count').textContent.trim() === '8 / 10'")
-    ImportRun.objects.filter(pk=run.pk).update(
-        status=ImportStatus.DONE, processed=10, new=7, updated=3, finished_at=timezone.now()
-    )
+    with SERVER_LOCK:
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportStatus.DONE, processed=10, new=7, updated=3, finished_at=timezone.now()
+        )
     page.wait_for_selector("#progress[data-finished='1']", state="attached")
     assert page.inner_text("#summary [data-key='new']") == "7"
     assert page.evaluate(KEPT)
