@@ -101,6 +101,7 @@ def trend_svg(profile: SiteProfile) -> str:
         if v is None:
             ax.text(x, top * 0.05, _("n/a"), ha="center", va="bottom", fontdict=FONT, color="#555555")
     ax.set_ylim(0, top * 1.25)
+    ax.set_xlim(-0.7, len(points) - 0.3)
     ax.set_xticks(xs, [f"#{p.round_number}\n{p.period_end:%m/%Y}" for p in points], fontsize=6.5)
     ax.set_yticks([])
     ax.tick_params(axis="x", length=0)
