@@ -79,6 +79,16 @@ MATRIX: dict[str, tuple[str, str | None]] = {
     "reports:weekly-publish": ("302 405 405 405 405 405 405", "302 302 302 403 403 403 404"),
     "reports:subscriptions": ("302 200 200 403 403 403 404", "302 200 200 403 403 403 404"),
     "reports:subscription-edit": ("302 200 200 403 403 403 404", "302 200 200 403 403 403 404"),
+    # profiles: the matrix's round is weekly, so the monthly-round pages answer 404 to
+    # every role; batches need "publish" first (403). Roles on a monthly round:
+    # sitetrack/profiles/tests/test_views.py.
+    "profiles:rounds": ("302 200 200 200 200 200 404", "302 200 200 200 200 200 404"),
+    "profiles:round": ("302 404 404 404 404 404 404", "302 404 404 404 404 404 404"),
+    "profiles:batch-start": ("302 405 405 405 405 405 405", "302 404 404 403 403 403 404"),
+    "profiles:batch-status": ("302 404 404 403 403 403 404", "302 404 404 403 403 403 404"),
+    "profiles:batch-download": ("302 404 404 403 403 403 404", "302 404 404 403 403 403 404"),
+    "profiles:profile": ("302 404 404 404 404 404 404", "302 404 404 404 404 404 404"),
+    "profiles:profile-pdf": ("302 404 404 404 404 404 404", "302 404 404 404 404 404 404"),
     "web:home": ("302 200 200 200 200 200 200", "302 200 200 200 200 200 200"),
     "api-activities": ("401 200 200 200 200 200 400", "401 400 400 403 400 403 400"),
     "api-activity": ("401 200 200 200 200 200 404", "401 405 405 405 405 405 405"),
