@@ -11,6 +11,7 @@ collects them as they finish, reports progress, and writes the ZIP:
 
     site-profile-<code>-round-<n>-<lang>.pdf   one per site rendered
     site-profiles-round-<n>-<lang>.pdf         every rendered page, merged, in code order
+                                               (pdfunite when installed, else pypdf)
     manifest.csv                               one row per site: code, name, file, status, error
     errors.txt                                 only when a site failed: which and why
 
@@ -23,9 +24,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import logging
 import multiprocessing
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 import traceback
@@ -38,6 +41,8 @@ from pathlib import Path
 
 from sitetrack.profiles.rendering import profile_filename, render_profile_pdf
 from sitetrack.profiles.selectors import SiteProfile
+
+log = logging.getLogger(__name__)
 
 # Called with (profiles done, profiles failed, profiles in all).
 Progress = Callable[[int, int, int], None]
@@ -146,6 +151,17 @@ def merged_filename(profiles: list[SiteProfile]) -> str:
 
 
 def _merge(folder: str, names: list[str]) -> bytes:
+    """The pages of every PDF in order, in one PDF: poppler's `pdfunite` when installed
+    (about five times faster than pypdf on a thousand pages), else pypdf."""
+    tool = shutil.which("pdfunite")
+    if tool:
+        target = Path(folder, "merged.pdf.tmp")
+        done = subprocess.run(
+            [tool, *(str(Path(folder, n)) for n in names), str(target)], capture_output=True, check=False
+        )
+        if done.returncode == 0 and target.exists():
+            return target.read_bytes()
+        log.warning("pdfunite failed (%s); merging with pypdf", done.stderr[:200])
     from pypdf import PdfWriter
 
     writer = PdfWriter()

@@ -51,7 +51,7 @@ def pyramid_svg(profile: SiteProfile) -> str:
     bands = profile.pyramid
     if not any((b.female or 0) + (b.male or 0) for b in bands):
         return ""
-    figure = Figure(figsize=(3.6, 1.45), dpi=100)
+    figure = Figure(figsize=(3.6, 1.35), dpi=100)
     ax = figure.add_subplot()
     labels = [b.label for b in bands]
     women = [b.female or 0 for b in bands]
@@ -81,7 +81,7 @@ def trend_svg(profile: SiteProfile) -> str:
     points = profile.trend
     if not any(p.individuals is not None for p in points):
         return ""
-    figure = Figure(figsize=(3.6, 1.15), dpi=100)
+    figure = Figure(figsize=(3.6, 1.05), dpi=100)
     ax = figure.add_subplot()
     xs = list(range(len(points)))
     values = [p.individuals for p in points]
@@ -101,6 +101,7 @@ def trend_svg(profile: SiteProfile) -> str:
         if v is None:
             ax.text(x, top * 0.05, _("n/a"), ha="center", va="bottom", fontdict=FONT, color="#555555")
     ax.set_ylim(0, top * 1.25)
+    ax.set_xlim(-0.7, len(points) - 0.3)
     ax.set_xticks(xs, [f"#{p.round_number}\n{p.period_end:%m/%Y}" for p in points], fontsize=6.5)
     ax.set_yticks([])
     ax.tick_params(axis="x", length=0)

@@ -41,8 +41,8 @@ def profile_context(profile: SiteProfile, *, charts: bool = True) -> dict:
         "round_label": _("Monthly round #%(number)s, %(start)s – %(end)s")
         % {
             "number": profile.round_number,
-            "start": date_format(profile.period_start, "j M Y"),
-            "end": date_format(profile.period_end, "j M Y"),
+            "start": date_format(profile.period_start, "DATE_FORMAT"),
+            "end": date_format(profile.period_end, "DATE_FORMAT"),
         },
         "coordinates": _coordinates(profile),
         "area_name": profile.admin_areas[-1].name if profile.admin_areas else "",
@@ -80,7 +80,9 @@ def profile_context(profile: SiteProfile, *, charts: bool = True) -> dict:
             for i in profile.indicators
         ],
         "need_rows": _need_rows(profile),
-        "visit_date": date_format(profile.visit_date, "j M Y") if profile.visit_date else _("not recorded"),
+        "visit_date": date_format(profile.visit_date, "DATE_FORMAT")
+        if profile.visit_date
+        else _("not recorded"),
         "method": profile.method or _("not recorded"),
         "pyramid_src": svg_data_uri(pyramid_svg(profile)) if charts else "",
         "trend_src": svg_data_uri(trend_svg(profile)) if charts else "",

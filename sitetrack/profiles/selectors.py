@@ -349,38 +349,55 @@ def _yes_no(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def _build(a: SiteAssessment, ctx: dict[str, Any]) -> SiteProfile:
-    site, language = a.site, ctx["language"]
-    columns: IndicatorColumns = ctx["columns"]
-    words = ctx["words"]
-    priorities = {a.priority_1: 1, a.priority_2: 2, a.priority_3: 3}
-    severe_from = ctx["severe_from"]
-    catalogue = ctx["catalogue"]
-    participation = []
+def _participation(a: SiteAssessment, ctx: dict[str, Any]) -> list[Participation]:
+    items = []
     for code in PARTICIPATION_CODES:
         value = _yes_no(getattr(a, f"p_{code}"))
-        definition = catalogue.get(code)
+        definition = ctx["catalogue"].get(code)
         label = definition.label if definition else code
-        text = words["unknown"] if value is None else (_("Yes") if value else _("No"))
-        participation.append(Participation(code, label, value, text))
-    indicators = []
-    for c in columns:
+        text = ctx["words"]["unknown"] if value is None else (_("Yes") if value else _("No"))
+        items.append(Participation(code, label, value, text))
+    return items
+
+
+def _indicators(a: SiteAssessment, ctx: dict[str, Any]) -> list[IndicatorStatus]:
+    items = []
+    for c in ctx["columns"]:
         status = getattr(a, f"{c.code}_status", "unknown") or "unknown"
-        threshold = getattr(a, f"{c.code}_threshold", None)
-        indicators.append(
+        items.append(
             IndicatorStatus(
                 code=c.code,
                 label=c.label,
                 unit=c.unit,
                 value=getattr(a, c.value_key, None),
-                threshold=threshold,
+                threshold=getattr(a, f"{c.code}_threshold", None),
                 threshold_text=c.threshold_text,
                 direction=c.direction,
                 status=status,
                 symbol=STATUS_SYMBOLS[status],
-                word=words[status],
+                word=ctx["words"][status],
             )
         )
+    return items
+
+
+def _needs(a: SiteAssessment, severe_from: int) -> list[NeedRow]:
+    priorities = {a.priority_1: 1, a.priority_2: 2, a.priority_3: 3}
+    return [
+        NeedRow(
+            sector=sector,
+            label=str(Sector(sector).label),
+            severity=getattr(a, NEED_FIELDS[sector]),
+            severe=is_severe(getattr(a, NEED_FIELDS[sector]), severe_from),
+            priority=priorities.get(sector),
+        )
+        for sector in Sector.values
+    ]
+
+
+def _build(a: SiteAssessment, ctx: dict[str, Any]) -> SiteProfile:
+    site, language = a.site, ctx["language"]
+    severe_from = ctx["severe_from"]
     trend_values = ctx["trend"].get(site.pk, {})
     area = site.admin_area
     parent = area.parent if area.parent_id and area.parent.level > 0 else None
@@ -425,23 +442,14 @@ def _build(a: SiteAssessment, ctx: dict[str, Any]) -> SiteProfile:
             ShelterRow(name, SHELTER_LABELS[name](), getattr(a, name), getattr(a, f"{name}_pct"))
             for name in SHELTER_FIELDS
         ],
-        indicators=indicators,
-        needs=[
-            NeedRow(
-                sector=sector,
-                label=str(Sector(sector).label),
-                severity=getattr(a, NEED_FIELDS[sector]),
-                severe=is_severe(getattr(a, NEED_FIELDS[sector]), severe_from),
-                priority=priorities.get(sector),
-            )
-            for sector in Sector.values
-        ],
+        indicators=_indicators(a, ctx),
+        needs=_needs(a, severe_from),
         severe_from=severe_from,
         partners=[
             PartnerRow(sector, str(Sector(sector).label), tuple(orgs))
             for sector, orgs in ctx["partners"].get(site.pk, {}).items()
         ],
-        participation=participation,
+        participation=_participation(a, ctx),
         visit_date=a.visit_date,
         method=a.get_method_display() if a.method else "",
         assessment_id=a.pk,

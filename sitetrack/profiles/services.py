@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import tempfile
 import traceback
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("en", "fr")
 # Progress is written to the batch row at most this often (seconds), and at the end.
 PROGRESS_EVERY_S = 1.0
+STALE_AFTER = datetime.timedelta(hours=6)
 
 
 def check_profile_round(round: Round) -> None:
@@ -46,8 +48,13 @@ def profile_batch_create(
     check_profile_round(round)
     if language not in LANGUAGES:
         raise ValidationError({"language": [_("Unknown language %(language)r.") % {"language": language}]})
+    # A batch queued or running for long is taken as lost (its worker stopped): it no
+    # longer blocks a new one.
     running = ProfileBatch.objects.filter(
-        round=round, language=language, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]
+        round=round,
+        language=language,
+        status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING],
+        created_at__gte=timezone.now() - STALE_AFTER,
     ).first()
     if running is not None:
         return running

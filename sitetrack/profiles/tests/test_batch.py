@@ -68,6 +68,15 @@ class BatchTests(BaseCase):
         )
         self.assertEqual(len(PdfReader(io.BytesIO(archive.read("site-profiles-round-3-en.pdf"))).pages), 1)
 
+    def test_the_merged_pdf_is_made_without_pdfunite_too(self) -> None:
+        from unittest import mock
+
+        path = self.enterContext(self._tmp()) / "profiles.zip"
+        with mock.patch("sitetrack.profiles.batch.shutil.which", return_value=None):
+            batch.render_batch(round_site_profiles(self.round3), path, workers=1)
+        merged = zipfile.ZipFile(path).read("site-profiles-round-3-en.pdf")
+        self.assertEqual(len(PdfReader(io.BytesIO(merged)).pages), 2)
+
     def test_it_renders_in_this_process_with_one_worker(self) -> None:
         path = self.enterContext(self._tmp()) / "profiles.zip"
         result = batch.render_batch(round_site_profiles(self.round3), path, workers=1)

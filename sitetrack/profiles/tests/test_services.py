@@ -54,6 +54,16 @@ class ProfileBatchServiceTests(BaseCase):
         again = profile_batch_create(round=self.round3, user=self.ada, enqueue=False)
         self.assertEqual(first.pk, again.pk)
 
+    def test_a_batch_lost_long_ago_does_not_block_a_new_one(self) -> None:
+        import datetime
+
+        from django.utils import timezone
+
+        lost = profile_batch_create(round=self.round3, user=self.imani, enqueue=False)
+        ProfileBatch.objects.filter(pk=lost.pk).update(created_at=timezone.now() - datetime.timedelta(days=1))
+        again = profile_batch_create(round=self.round3, user=self.imani, enqueue=False)
+        self.assertNotEqual(lost.pk, again.pk)
+
     def test_a_site_that_fails_is_recorded_on_the_batch_and_the_others_kept(self) -> None:
         batch = profile_batch_create(round=self.round3, user=self.imani, enqueue=False)
         original = render_profile_pdf
