@@ -310,6 +310,13 @@ def _read_geojson(text: str, label: str, encoding: str) -> Table:
             )
             % {"line": exc.lineno, "col": exc.colno, "error": exc.msg},
         ) from exc
+    except RecursionError as exc:
+        # Arrays or objects nested thousands deep: no GeoJSON is, and the decoder gives up.
+        raise TableError(
+            label,
+            "too_deep",
+            _("The JSON is nested too deeply to be GeoJSON: expected a FeatureCollection of features."),
+        ) from exc
     features = data.get("features") if isinstance(data, dict) else None
     if (
         not isinstance(data, dict)
