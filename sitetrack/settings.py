@@ -305,20 +305,22 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "rest_framework.authentication.SessionAuthentication",
 ]
 # Throttling of the views that name a scope (the token endpoints). The counts live in the
-# "throttle" cache, shared by every web process: a table of the database by default
-# (made by the accounts migrations), so it holds across gunicorn workers on SQLite and
-# PostgreSQL alike. SITETRACK_THROTTLE_CACHE_URL (redis://… or memcached host:port, the
-# backend given by SITETRACK_THROTTLE_CACHE_BACKEND) for a large PostgreSQL deployment.
+# "throttle" cache, shared by every web process of the machine: files in the data folder
+# by default (gunicorn's workers all see them, on SQLite and PostgreSQL deployments
+# alike). Web processes on several machines: SITETRACK_THROTTLE_CACHE_URL (redis://…; or
+# a memcached host:port with SITETRACK_THROTTLE_CACHE_BACKEND naming its backend).
 CACHES = globals().get("CACHES") or {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CACHES["throttle"] = (
     {
-        "BACKEND": os.getenv(
-            "SITETRACK_THROTTLE_CACHE_BACKEND", "django.core.cache.backends.redis.RedisCache"
-        ),
+        "BACKEND": os.getenv("SITETRACK_THROTTLE_CACHE_BACKEND", "django.core.cache.backends.redis.RedisCache"),
         "LOCATION": os.environ["SITETRACK_THROTTLE_CACHE_URL"],
     }
     if os.getenv("SITETRACK_THROTTLE_CACHE_URL")
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sitetrack_throttle_cache"}
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        # One folder per parallel test worker (they clear it between tests); one for a server.
+        "LOCATION": str(Path(DATA_DIR) / "cache" / f"throttle{os.getenv('PYTEST_XDIST_WORKER', '')}"),
+    }
 )
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["sitetrack.accounts.throttles.SharedScopedRateThrottle"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {

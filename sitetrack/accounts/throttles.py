@@ -2,8 +2,8 @@
 
 DRF keeps its counts in the default cache, which is local memory: each gunicorn worker
 counted alone, so four workers allowed four times the rate. The counts live in the
-"throttle" cache (settings: the database by default, which SQLite and PostgreSQL
-deployments both have; a Redis or Memcached cache for a large deployment)."""
+"throttle" cache (settings: files in the data folder by default, which every process of
+the machine shares; Redis or Memcached when web processes run on several machines)."""
 
 from __future__ import annotations
 
