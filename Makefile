@@ -64,9 +64,9 @@ postgres: system-deps
 test-postgres: install postgres
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
 
-# The slow guards (minutes each): an import killed with SIGKILL at 20 points (and the
-# mixed load when it lands). `make test` skips them; CI runs both targets.
-SLOW_TESTS := sitetrack/intake/tests/test_crash_consistency.py
+# The slow guards (minutes each): an import killed with SIGKILL at 20 points, and 64
+# clients of mixed reads and writes on gunicorn. `make test` skips them; CI runs both.
+SLOW_TESTS := sitetrack/intake/tests/test_crash_consistency.py sitetrack/accounts/tests/test_mixed_load.py
 
 test-slow: install system-deps
 	SITETRACK_SLOW_TESTS=1 $(BIN)/pytest -q -p no:randomly $(SLOW_TESTS) $(PYTEST_ARGS)
