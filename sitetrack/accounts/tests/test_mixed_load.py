@@ -216,7 +216,14 @@ class MixedLoadTests(SimpleTestCase):
         for thread in threads:
             thread.join(timeout=SECONDS + 300)
         elapsed = time.monotonic() - began
-        self.assertEqual(tally.failures[:10], [], "server errors or failed connections")
+        log = (
+            (self.tmp / "gunicorn.log").read_text(errors="replace")
+            if (self.tmp / "gunicorn.log").exists()
+            else ""
+        )
+        self.assertEqual(
+            tally.failures[:10], [], f"server errors or failed connections; server log:\n{log[-4000:]}"
+        )
         unexpected = {k: v for k, v in tally.codes.items() if k[1] not in (200, 201)}
         self.assertEqual(unexpected, {}, "answers other than 200/201")
         # The database holds exactly what the answers said.
