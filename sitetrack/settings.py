@@ -356,6 +356,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# A SQLite write that waited too long for the lock is a 503 with Retry-After, not a 500.
+MIDDLEWARE += ["sitetrack.core.middleware.DatabaseBusyMiddleware"]
+
 # Upload limits, checked on the request's declared size before anything reads the body.
 MIDDLEWARE += ["sitetrack.accounts.middleware.UploadLimitMiddleware"]
 
