@@ -14,6 +14,7 @@ PYTEST_ARGS ?=
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils chromium gettext
 
 .PHONY: install system-deps demo serve test test-postgres postgres lint migrations-check messages bench bench-small clean
+.PHONY: test-slow test-slow-postgres
 
 install: $(STAMP)
 
@@ -62,6 +63,16 @@ postgres: system-deps
 
 test-postgres: install postgres
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+
+# The slow guards (minutes each): an import killed with SIGKILL at 20 points, and 64
+# clients of mixed reads and writes on gunicorn. `make test` skips them; CI runs both.
+SLOW_TESTS := sitetrack/intake/tests/test_crash_consistency.py sitetrack/accounts/tests/test_mixed_load.py
+
+test-slow: install system-deps
+	SITETRACK_SLOW_TESTS=1 $(BIN)/pytest -q -p no:randomly $(SLOW_TESTS) $(PYTEST_ARGS)
+
+test-slow-postgres: install postgres
+	DATABASE_URL=$(PG_URL) SITETRACK_SLOW_TESTS=1 $(BIN)/pytest -q -p no:randomly $(SLOW_TESTS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -318,21 +318,38 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "rest_framework.authentication.SessionAuthentication",
 ]
 # Throttling of the views that name a scope (the token endpoints). The counts live in the
-# cache: per process with the default local-memory cache.
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["rest_framework.throttling.ScopedRateThrottle"]
+# "throttle" cache, shared by every web process of the machine: files in the data folder
+# by default (gunicorn's workers all see them, on SQLite and PostgreSQL deployments
+# alike). Web processes on several machines: SITETRACK_THROTTLE_CACHE_URL (redis://…; or
+# a memcached host:port with SITETRACK_THROTTLE_CACHE_BACKEND naming its backend).
+CACHES = globals().get("CACHES") or {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES["throttle"] = (
+    {
+        "BACKEND": os.getenv("SITETRACK_THROTTLE_CACHE_BACKEND", "django.core.cache.backends.redis.RedisCache"),
+        "LOCATION": os.environ["SITETRACK_THROTTLE_CACHE_URL"],
+    }
+    if os.getenv("SITETRACK_THROTTLE_CACHE_URL")
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        # One folder per parallel test worker (they clear it between tests); one for a server.
+        "LOCATION": str(Path(DATA_DIR) / "cache" / f"throttle{os.getenv('PYTEST_XDIST_WORKER', '')}"),
+    }
+)
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["sitetrack.accounts.throttles.SharedScopedRateThrottle"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "auth": os.getenv("SITETRACK_THROTTLE_AUTH", "10/minute"),
     "tokens": os.getenv("SITETRACK_THROTTLE_TOKENS", "60/minute"),
 }
 
 # Content-Security-Policy (django-csp): scripts only from our origin or with the page's
-# nonce (no inline handlers), no plugins, no framing, forms post only to us. Inline
-# styles are still allowed: several templates carry <style> blocks and style="" (listed in
-# docs/security.md); they are far less dangerous than scripts. Map tiles come from the
-# MAP_TILES_URL origin when one is set. The API docs use the bundled Swagger UI / Redoc.
+# nonce (no inline handlers), styles only from our origin (no <style> blocks, no style=""
+# attributes: templates use static CSS), no plugins, no framing, forms post only to us.
+# Map tiles come from the MAP_TILES_URL origin when one is set. The exceptions (API docs,
+# the admin's and browsable API's inline styles, the weekly report's HTML document) are
+# in sitetrack/accounts/middleware.py.
 from urllib.parse import urlparse  # noqa: E402
 
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
 MIDDLEWARE += ["csp.middleware.CSPMiddleware", "sitetrack.accounts.middleware.ApiDocsCspMiddleware"]
 _tiles = urlparse(MAP_TILES_URL.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"))
@@ -341,7 +358,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF],
         "img-src": [SELF, "data:", "blob:", *_tile_origin],
         "connect-src": [SELF],
         "font-src": [SELF],
@@ -351,6 +368,9 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# A SQLite write that waited too long for the lock is a 503 with Retry-After, not a 500.
+MIDDLEWARE += ["sitetrack.core.middleware.DatabaseBusyMiddleware"]
 
 # Upload limits, checked on the request's declared size before anything reads the body.
 MIDDLEWARE += ["sitetrack.accounts.middleware.UploadLimitMiddleware"]

@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 from django.db import connections
+from django.utils.translation import gettext as _
 
 
 class BackupError(Exception):
@@ -31,18 +32,18 @@ def backup(path: Path, *, alias: str = "default") -> Path:
         return _sqlite_backup(path, alias)
     if _vendor(alias) == "postgresql":
         return _pg_backup(path, alias)
-    raise BackupError(f"No backup for the {_vendor(alias)} database backend.")
+    raise BackupError(_("No backup for the %(vendor)s database backend.") % {"vendor": _vendor(alias)})
 
 
 def restore(path: Path, *, alias: str = "default") -> None:
     if not path.is_file():
-        raise BackupError(f"{path}: no such backup file.")
+        raise BackupError(_("%(path)s: no such backup file.") % {"path": path})
     if _vendor(alias) == "sqlite":
         _sqlite_restore(path, alias)
     elif _vendor(alias) == "postgresql":
         _pg_restore(path, alias)
     else:
-        raise BackupError(f"No restore for the {_vendor(alias)} database backend.")
+        raise BackupError(_("No restore for the %(vendor)s database backend.") % {"vendor": _vendor(alias)})
     connections[alias].close()
 
 
@@ -65,7 +66,7 @@ def _sqlite_backup(path: Path, alias: str) -> Path:
         target.close()
     if problems != "ok":
         partial.unlink(missing_ok=True)
-        raise BackupError(f"The backup failed its integrity check: {problems}")
+        raise BackupError(_("The backup failed its integrity check: %(problems)s") % {"problems": problems})
     partial.replace(path)  # a half-written backup never carries the final name
     return path
 
@@ -75,10 +76,16 @@ def _sqlite_restore(path: Path, alias: str) -> None:
     try:
         problems = source.execute("PRAGMA integrity_check").fetchone()[0]
         if problems != "ok":
-            raise BackupError(f"{path} is damaged (integrity check: {problems}); nothing was restored.")
+            raise BackupError(
+                _("%(path)s is damaged (integrity check: %(problems)s); nothing was restored.")
+                % {"path": path, "problems": problems}
+            )
         source.backup(_raw(alias), pages=1024)
     except sqlite3.DatabaseError as error:
-        raise BackupError(f"{path} is not a SQLite backup ({error}); nothing was restored.") from error
+        raise BackupError(
+            _("%(path)s is not a SQLite backup (%(error)s); nothing was restored.")
+            % {"path": path, "error": error}
+        ) from error
     finally:
         source.close()
 
@@ -100,10 +107,14 @@ def _pg_env(alias: str) -> tuple[dict[str, str], list[str], str]:
 
 def _run(command: list[str], env: dict[str, str]) -> None:
     if shutil.which(command[0]) is None:
-        raise BackupError(f"{command[0]} is not installed (apt-get install postgresql-client).")
+        raise BackupError(
+            _("%(tool)s is not installed (apt-get install postgresql-client).") % {"tool": command[0]}
+        )
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise BackupError(f"{command[0]} failed: {result.stderr.strip()[-2000:]}")
+        raise BackupError(
+            _("%(tool)s failed: %(error)s") % {"tool": command[0], "error": result.stderr.strip()[-2000:]}
+        )
 
 
 def _pg_backup(path: Path, alias: str) -> Path:

@@ -11,12 +11,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
-DEMO_KEY_MESSAGE = (
+DEMO_KEY_MESSAGE = _(
     "SECRET_KEY is unset (or is the public demo key) and DEBUG is off: anyone could sign "
     "sessions for this server. Set SECRET_KEY to a long random value (for example "
     "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`), or set DEBUG=1 for a "
     "local demo, or SITETRACK_ALLOW_DEMO_KEY=1 to force a throw-away server."
+)
+# `sitetrack load-demo` with DEBUG off (sitetrack/demo has no catalogue: the message is here).
+LOAD_DEMO_REFUSAL = _(
+    "load-demo refused: DEBUG is off, so this looks like a production database. The demo "
+    "resets the demo users' passwords and API tokens to public values printed in the "
+    "documentation. Run it with DEBUG=1 on a demo database, or add --force if you really "
+    "mean to load the public demo here."
 )
 
 
@@ -31,11 +39,11 @@ def runs_on_demo_key() -> bool:
 def refuse_demo_key() -> None:
     """Called when the WSGI application is loaded: stop before serving a single request."""
     if runs_on_demo_key():
-        raise ImproperlyConfigured(DEMO_KEY_MESSAGE)
+        raise ImproperlyConfigured(str(DEMO_KEY_MESSAGE))
 
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_demo_key(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     if runs_on_demo_key():
-        return [checks.Error(DEMO_KEY_MESSAGE, id="sitetrack.E001")]
+        return [checks.Error(str(DEMO_KEY_MESSAGE), id="sitetrack.E001")]
     return []

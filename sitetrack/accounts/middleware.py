@@ -1,9 +1,20 @@
-"""The API documentation pages (Swagger UI, Redoc) ship an inline start-up script, so they
-alone get 'unsafe-inline' scripts; they show our schema, never user data. Everything else
-runs under the strict policy in settings (scripts from our own origin, or nonced)."""
+"""Exceptions to the strict Content-Security-Policy of settings (scripts from our own
+origin or nonced; styles from our own origin only), each as narrow as it can be:
+
+- the API documentation pages (Swagger UI, Redoc) ship an inline start-up script and
+  styles, so they alone get 'unsafe-inline' scripts; they show our schema, never user data;
+- pages drawn by third-party templates we do not control — the Django admin, DRF's
+  browsable API — carry a few inline styles (`style="float: right"`): they get inline
+  styles, never inline scripts;
+- standalone documents we render (the weekly report's HTML download, served inline and
+  meant to look the same once saved) keep their stylesheet in a <style> element of their
+  <head>: the hash of exactly that stylesheet is allowed, nothing else."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import Callable
 
 from csp.constants import UNSAFE_INLINE
@@ -13,6 +24,30 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 DOCS_PATHS = ("/api/docs/", "/api/redoc/")
+
+
+_HEAD = re.compile(rb"<head\b[^>]*>(.*?)</head>", re.S | re.I)
+_HEAD_STYLE = re.compile(rb"<style>(.*?)</style>", re.S)
+
+
+def document_style_hashes(content: bytes) -> list[str]:
+    """'sha256-…' sources of the <style> elements in the <head> of a document we rendered
+    (its stylesheet, which names the operation and round, so it differs per document):
+    user data only ever reaches the body, escaped, so nothing a user typed is allowed."""
+    head = _HEAD.search(content)
+    if head is None:
+        return []
+    return [
+        f"'sha256-{base64.b64encode(hashlib.sha256(css).digest()).decode('ascii')}'"
+        for css in _HEAD_STYLE.findall(head.group(1))
+    ]
+
+
+def _third_party_page(request: HttpRequest, response: HttpResponse) -> bool:
+    if request.path.startswith("/admin/"):
+        return True
+    # DRF's browsable API: an HTML rendering of an API answer.
+    return request.path.startswith("/api/") and response.get("Content-Type", "").startswith("text/html")
 
 
 class ApiDocsCspMiddleware:
@@ -28,6 +63,14 @@ class ApiDocsCspMiddleware:
                 "worker-src": ["blob:"],
                 "img-src": ["data:"],
             }
+        elif _third_party_page(request, response):
+            response._csp_update = {"style-src": [UNSAFE_INLINE]}
+        elif response.get("Content-Disposition", "").startswith("inline") and response.get(
+            "Content-Type", ""
+        ).startswith("text/html"):
+            hashes = document_style_hashes(response.content)
+            if hashes:
+                response._csp_update = {"style-src": hashes}
         return response
 
 

@@ -49,3 +49,32 @@ class CurrentOperationMiddleware:
                 request.session["operation"] = operation.slug
             request.operation = operation
         return self.get_response(request)
+
+
+class DatabaseBusyMiddleware:
+    """SQLite lets one writer in at a time; a write that waited its busy timeout (5 s) for
+    the lock raises OperationalError "database is locked" — a burst of writes, not a fault
+    of the request. It is answered 503 with Retry-After and a message saying what happened
+    (the failed transaction was rolled back), not a 500 and a traceback."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.db import OperationalError
+
+        if not isinstance(exception, OperationalError) or "database is locked" not in str(exception):
+            return None
+        message = _(
+            "The database was busy with other changes and this one could not be saved in time. "
+            "Try again in a moment."
+        )
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse({"detail": message}, status=503)
+        else:
+            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "2"
+        return response

@@ -14,7 +14,7 @@ say of open-ended columns such as ADM2_AR or admin3Name_so.
 Workbooks: every sheet whose header has a P-code column is read (a gazetteer with one
 sheet per level imports in one go), the others (notes, pivots) are skipped and the
 `Reading.notes` say so; `sheet=` reads one sheet only. The header may sit below title
-rows. XLSX rows are streamed (`sitetrack.intake.readers.xlsx_stream`), not loaded whole
+rows. XLSX rows are streamed (`sitetrack.core.tabular.xlsx_stream`), not loaded whole
 as python-calamine does: a 6 KB workbook with one stray cell at row 20,000, column 2,000
 costs calamine 1.5 GB; a sheet that declares a million empty rows costs nothing here.
 """
@@ -192,7 +192,7 @@ def _too_many(label: str) -> str:
 
 
 def _read_xlsx(path: Path, label: str, sheet: str | None) -> Reading:
-    from sitetrack.intake.readers.xlsx_stream import XlsxStream
+    from sitetrack.core.tabular.xlsx_stream import XlsxStream
 
     try:
         check_xlsx(path, name=label)
@@ -309,6 +309,13 @@ def _read_geojson(text: str, label: str, encoding: str) -> Table:
                 "Not valid JSON (line %(line)d, column %(col)d: %(error)s): expected a GeoJSON FeatureCollection."
             )
             % {"line": exc.lineno, "col": exc.colno, "error": exc.msg},
+        ) from exc
+    except RecursionError as exc:
+        # Arrays or objects nested thousands deep: no GeoJSON is, and the decoder gives up.
+        raise TableError(
+            label,
+            "too_deep",
+            _("The JSON is nested too deeply to be GeoJSON: expected a FeatureCollection of features."),
         ) from exc
     features = data.get("features") if isinstance(data, dict) else None
     if (

@@ -3,9 +3,11 @@ referrals. Thin: rules live in services, reads in selectors, access in response.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -18,7 +20,13 @@ from sitetrack.core.api import request_operation
 from sitetrack.core.models import Organisation
 from sitetrack.core.sectors import Sector
 from sitetrack.response import services
-from sitetrack.response.access import access_activity, access_referral, scope_key, visible_referrals
+from sitetrack.response.access import (
+    access_activity,
+    access_referral,
+    may_update_referral,
+    scope_key,
+    visible_referrals,
+)
 from sitetrack.response.models import (
     Activity,
     ActivityReport,
@@ -528,6 +536,9 @@ class ReferralStatusApi(GenericAPIView):
         if operation is None:
             raise Http404("No such referral in your scope.")
         referral = access_referral(request.user, operation, pk)
+        # Who may move it, before what they sent: a facilitator gets 403, not a 400 on the body.
+        if not may_update_referral(request.user, referral):
+            raise PermissionDenied(_("Only the IMO or the receiving organisation can change this referral."))
         serializer = ReferralStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         referral = services.referral_change_status(

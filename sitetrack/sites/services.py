@@ -7,6 +7,7 @@ or scope check, and the audit history records no user.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date as date_type
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,8 @@ from sitetrack.sites.models import LandTenure, ManagementType, Site, SiteStatus,
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+# The most a count column holds (PositiveIntegerField), far above any real site.
+MAX_COUNT = 2_147_483_647
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]*$")
 
 # Fields site_update accepts; anything else is a programming error.
@@ -95,8 +98,17 @@ def clean_count(value: Any, field: str, errors: Errors) -> int | None:
     except ValueError:
         errors.add(field, _("Must be a whole number, got “%(value)s”.") % {"value": value})
         return None
+    if not math.isfinite(number):
+        errors.add(field, _("Must be a whole number, got “%(value)s”.") % {"value": value})
+        return None
     if number != int(number) or number < 0:
         errors.add(field, _("Must be a whole number of 0 or more, got “%(value)s”.") % {"value": value})
+        return None
+    if number > MAX_COUNT:
+        # A 23-digit capacity is a typing mistake, and more than the column holds.
+        errors.add(
+            field, _("Must be at most %(max)s, got “%(value)s”.") % {"max": f"{MAX_COUNT:,}", "value": value}
+        )
         return None
     return int(number)
 

@@ -56,7 +56,13 @@ from sitetrack.core.tabular.problems import ERROR, INFO, WARNING, Problem, Tabul
 from sitetrack.core.tabular.safety import MAX_CELL_CHARS, check_size, check_xlsx, check_zip
 from sitetrack.core.tabular.sheets import Sheet, file_kind, read_sheets
 from sitetrack.core.tabular.table import Row, Table, read_table
-from sitetrack.core.tabular.text import UndecodableText, cell_text, decode_text, sniff_delimiter
+from sitetrack.core.tabular.text import (
+    UndecodableText,
+    cell_text,
+    decode_text,
+    sniff_delimiter,
+    some_names,
+)
 from sitetrack.core.tabular.values import (
     MISSING_TOKENS,
     NumberProblem,
@@ -98,4 +104,5 @@ __all__ = [
     "read_sheets",
     "read_table",
     "sniff_delimiter",
+    "some_names",
 ]

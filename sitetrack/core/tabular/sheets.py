@@ -1,5 +1,5 @@
-"""Raw sheets of a file: every sheet of a workbook (XLSX, XLSM, XLS, ODS, read by
-python-calamine) or the one sheet of a CSV, as rows of stripped text. The format is
+"""Raw sheets of a file: every sheet of a workbook (XLSX and XLSM streamed by
+`xlsx_stream`; XLS and ODS read by python-calamine) or the one sheet of a CSV, as rows of stripped text. The format is
 decided by the content, not the name; every guard of `safety` runs first."""
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ def read_sheets(path: str | Path, *, name: str | None = None, only: str | None =
             check_zip(path, name=name)
     if kind == "csv":
         return [_read_csv(path, name)]
+    if kind == "xlsx":
+        return _read_xlsx(path, name, only)
     return _read_workbook(path, name, only)
 
 
@@ -107,6 +109,89 @@ def _read_csv(path: Path, name: str) -> Sheet:
     return Sheet(name="", rows=rows, encoding=encoding, delimiter=delimiter)
 
 
+# A sheet's rows are lists padded up to their last cell: a few cells far apart (row
+# 20,000, column 2,000) make wide rows of nothing. Past this many cells in one workbook
+# it is refused (a real table of that size is a database export, not a spreadsheet).
+MAX_CELLS = 20_000_000
+
+
+def _unknown_sheet(only: str, names: list[str], name: str) -> TabularError:
+    return TabularError.make(
+        _("The workbook has no sheet “%(sheet)s”; its sheets are %(sheets)s.")
+        % {"sheet": only, "sheets": ", ".join(f"“{n}”" for n in names)},
+        file=name,
+        sheet=only,
+        rule="unknown_sheet",
+    )
+
+
+def _read_xlsx(path: Path, name: str, only: str | None) -> list[Sheet]:
+    """XLSX/XLSM streamed from the zip (`xlsx_stream`): memory grows with the cells the
+    file holds, not with the rectangle from A1 to its last cell (python-calamine filled
+    that rectangle: 1.5 GB for one cell at row 20,000, column 2,000)."""
+    from sitetrack.core.tabular.xlsx_stream import XlsxStream
+
+    try:
+        book = XlsxStream(path)
+    except Exception as exc:  # a damaged workbook.xml, a missing part: the file is not readable
+        raise TabularError.make(
+            _("The file is not a readable spreadsheet: %(error)s") % {"error": exc},
+            file=name,
+            rule="unreadable_workbook",
+        ) from exc
+    try:
+        names = [n for n in book.sheet_names if "chartsheets/" not in book.sheets[n]]
+        if only is not None:
+            if only not in names:
+                raise _unknown_sheet(only, names, name)
+            names = [only]
+        budget = MAX_CELLS
+        sheets = []
+        for sheet_name in names:
+            rows = []
+            for r, values in enumerate(book.rows(sheet_name)):
+                cells = [cell_text(v) for v in values]
+                budget -= len(cells) or 1
+                if budget < 0:
+                    raise TabularError.make(
+                        _(
+                            "The workbook holds more than %(max)s cells (counting the empty ones "
+                            "between filled cells): it is not a table this page can read."
+                        )
+                        % {"max": f"{MAX_CELLS:,}"},
+                        file=name,
+                        sheet=sheet_name,
+                        row=r + 1,
+                        rule="too_many_cells",
+                    )
+                for i, cell in enumerate(cells):
+                    # Writers (openpyxl, Excel) cut a longer cell to the limit: a full cell was longer.
+                    if len(cell) >= MAX_CELL_CHARS:
+                        raise huge_cell(
+                            file=name,
+                            sheet=sheet_name,
+                            row=r + 1,
+                            column=_letter(i),
+                            length=len(cell),
+                            at_least=len(cell) == MAX_CELL_CHARS,
+                        )
+                rows.append(cells)
+            while rows and not any(rows[-1]):
+                rows.pop()
+            sheets.append(Sheet(name=sheet_name, rows=rows))
+        return sheets
+    except TabularError:
+        raise
+    except Exception as exc:  # malformed XML inside the zip
+        raise TabularError.make(
+            _("The file is not a readable spreadsheet: %(error)s") % {"error": exc},
+            file=name,
+            rule="unreadable_workbook",
+        ) from exc
+    finally:
+        book.close()
+
+
 def _read_workbook(path: Path, name: str, only: str | None) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
@@ -117,13 +202,7 @@ def _read_workbook(path: Path, name: str, only: str | None) -> list[Sheet]:
         ] or list(book.sheet_names)
         if only is not None:
             if only not in names:
-                raise TabularError.make(
-                    _("The workbook has no sheet “%(sheet)s”; its sheets are %(sheets)s.")
-                    % {"sheet": only, "sheets": ", ".join(f"“{n}”" for n in names)},
-                    file=name,
-                    sheet=only,
-                    rule="unknown_sheet",
-                )
+                raise _unknown_sheet(only, names, name)
             names = [only]
         sheets = []
         for sheet_name in names:

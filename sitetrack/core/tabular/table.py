@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from sitetrack.core.tabular.mapping import Field, apply_explicit, auto_map, is_hxl_row
 from sitetrack.core.tabular.problems import INFO, Problem, TabularError
 from sitetrack.core.tabular.sheets import Sheet, read_sheets
+from sitetrack.core.tabular.text import some_names
 from sitetrack.core.tabular.values import clean
 
 # Title rows (a logo line, "Site master list — March 2024", a blank line) sit above the
@@ -128,7 +129,7 @@ class Table:
         if ignored:
             lines.append(
                 _("Columns ignored (%(n)s): %(columns)s")
-                % {"n": len(ignored), "columns": ", ".join(f"“{c}”" for c in ignored)}
+                % {"n": len(ignored), "columns": some_names(ignored)}
             )
         return lines
 

@@ -69,3 +69,26 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+# Names a message lists before it says how many more there are: a header of 20,000
+# columns must not become a message of 150 KB.
+SHOWN_NAMES = 10
+SHOWN_NAME_CHARS = 60
+
+
+def some_names(names, *, limit: int = SHOWN_NAMES, quote: bool = True) -> str:
+    """The first `limit` names, quoted and each cut to 60 characters, then how many more:
+    “a”, “b”, “c” and 19,997 more."""
+    names = list(names)
+    shown = []
+    for name in names[:limit]:
+        text = str(name)
+        if len(text) > SHOWN_NAME_CHARS:
+            text = text[: SHOWN_NAME_CHARS - 1] + "…"
+        shown.append(f"“{text}”" if quote else text)
+    listed = ", ".join(shown)
+    rest = len(names) - len(shown)
+    if rest <= 0:
+        return listed
+    return _("%(names)s and %(n)s more") % {"names": listed, "n": f"{rest:,}"}

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from sitetrack.core.tabular.text import some_names
 from sitetrack.geo.cod_import import values
 from sitetrack.geo.cod_import.columns import TOTAL_LABELS, Columns, LevelColumns, detect_columns
 from sitetrack.geo.cod_import.findings import FindingLog, Origin, Rule
@@ -119,7 +120,7 @@ class Plan(FindingLog):
                     "No P-code column found among %(columns)s: expected columns such as Adm1_pcode, "
                     "Adm2_Pcode, ADM3_PCODE or admin1Pcode."
                 )
-                % {"columns": ", ".join(table.header)},
+                % {"columns": some_names(table.header, quote=False)},
             )
             return
         infer_codes(table, columns, self)

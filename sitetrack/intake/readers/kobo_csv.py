@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from sitetrack.core.tabular.safety import MAX_CELL_CHARS, huge_cell
+from sitetrack.core.xlsx import column_letter
 from sitetrack.intake.readers.base import IntakeFileError, Submission, clean_cell, field_keys, strip_uuid
 from sitetrack.intake.readers.labels import LabelTranslator
 
@@ -121,8 +123,11 @@ class KoboCsvReader:
     ) -> Iterator[Submission]:
         """Row numbers are the spreadsheet's (a record with line breaks is one row)."""
         line = 1
+        width = len(keys)
         try:
             for line, row in enumerate(reader, start=2):  # noqa: B007 — `line` is reported on error
+                if len(row) > width:
+                    self._check_extra_cells(row, width, line)
                 fields, raw = {}, {}
                 for k, h, v in zip(keys, raw_headers, row, strict=False):
                     if not v:
@@ -153,3 +158,17 @@ class KoboCsvReader:
                 row=line + 1,
                 rule="malformed_csv",
             ) from exc
+
+    def _check_extra_cells(self, row: list[str], width: int, line: int) -> None:
+        """Cells past the header feed no field and are not read, but one longer than a
+        spreadsheet cell can hold is not data (a broken export or an attack): the file is
+        refused, naming the row, the column and the limit, rather than imported as if the
+        cell were not there."""
+        for index in range(width, len(row)):
+            if len(row[index]) > MAX_CELL_CHARS:
+                problem = huge_cell(
+                    file=self.name, sheet="", row=line, column=column_letter(index), length=len(row[index])
+                ).problem
+                raise IntakeFileError(
+                    problem.message, file=self.name, row=line, column=problem.column, rule=problem.rule
+                )

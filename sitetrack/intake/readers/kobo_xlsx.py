@@ -25,11 +25,11 @@ from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 
+from sitetrack.core.tabular.xlsx_stream import XlsxStream
 from sitetrack.core.xlsx import column_letter
 from sitetrack.intake.readers.base import IntakeFileError, Submission, clean_cell, field_keys, strip_uuid
 from sitetrack.intake.readers.labels import LabelTranslator
 from sitetrack.intake.readers.safety import check_xlsx
-from sitetrack.intake.readers.xlsx_stream import XlsxStream
 
 REPEAT_META = {"_index", "_parent_table_name", "_parent_index"}
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, ParseError, KeyError, ValueError, OSError)

@@ -58,8 +58,11 @@ def import_run_create(
     all_or_nothing: bool = False,
     source: str = ImportSource.FILE,
     sheet: str = "",
+    process: str = "",
 ) -> ImportRun:
-    """Record an import to run (by the task or directly); checks rights and the round."""
+    """Record an import to run (by the task or directly); checks rights and the round.
+    `process`: the process that runs it at once (import_file), so that a kill before it
+    starts checking still gets the run marked interrupted."""
     if user is not None:
         require(user, operation, "import")
     if round.operation_id != operation.pk:
@@ -82,6 +85,7 @@ def import_run_create(
         all_or_nothing=all_or_nothing,
         sheet=sheet,
         created_by=user,
+        process=process,
     )
 
 
@@ -109,6 +113,7 @@ def import_file(
         mapping=mapping,
         all_or_nothing=all_or_nothing,
         sheet=sheet,
+        process=this_process(),
     )
     return import_run_execute(run=run, progress=progress)
 
@@ -293,15 +298,16 @@ def _process_alive(process: str) -> bool:
 
 def import_runs_interrupted_mark() -> int:
     """Runs left checking or saving by a process that is gone (killed, machine
-    stopped) are marked interrupted (nothing of them was written: the batch is one
+    stopped), or queued by one that was to run them at once (import_file), are marked
+    interrupted (nothing of them was written: the batch is one
     transaction), and spool files of dead processes removed. Called when an import or
     a worker starts; the number of runs marked."""
     spool_sweep()
     stale = [
         r.pk
-        for r in ImportRun.objects.filter(status__in=(ImportStatus.CHECKING, ImportStatus.SAVING)).only(
-            "pk", "process"
-        )
+        for r in ImportRun.objects.filter(
+            status__in=(ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.SAVING)
+        ).only("pk", "process")
         if r.process and not _process_alive(r.process)
     ]
     if stale:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sitetrack.core.tabular import Problem
+from sitetrack.core.tabular import Problem, some_names
 
 
 @dataclass
@@ -92,7 +92,7 @@ class SitesImportReport:
         if self.ignored:
             lines.append(
                 _("Columns ignored (%(n)s): %(columns)s")
-                % {"n": len(self.ignored), "columns": ", ".join(f"“{c}”" for c in self.ignored)}
+                % {"n": len(self.ignored), "columns": some_names(self.ignored)}
             )
         lines += self.notes
         lines += [_("ERROR %(problem)s") % {"problem": p} for p in self.errors]

@@ -117,14 +117,6 @@ def _sites(rows: list[str]) -> bytes:
     return (SITES_HEADER + "\n" + "\n".join(rows) + "\n").encode()
 
 
-WIDE_ITEM = (
-    "new finding for h1-tabular: a header of 20,000 columns gets a 149 KB message listing every ignored "
-    "column (say how many, name the first few)"
-)
-SITES_ITEM = "issue 12, zip bombs and the 10 MB cell in the site master-list importer (h1-tabular)"
-SITES_DATES = "issue 12, accepted but wrong: a site opened in 2999 (h1-tabular)"
-
-
 def sites_cases() -> list[Case]:
     specific = [
         Case("unknown-pcode", "s.csv", _sites(["CF7111-S201;A;collective centre;CF9999;4.37;18.55;"])),
@@ -183,15 +175,13 @@ def sites_cases() -> list[Case]:
             expect="handle",
         ),
     ]
-    xfails = {"twenty-thousand-columns": WIDE_ITEM}
-    return generic("sites", SITES_GOOD, xfails=xfails) + [
+    return generic("sites", SITES_GOOD) + [
         Case(f"sites:{c.id}", c.filename, c.content, c.expect, c.xfail) for c in specific
     ]
 
 
 # --- COD admin-area tables --------------------------------------------------------------------
 COD_GOOD = b"admin1Name_en,admin1Pcode,T_TL\nBangui,CF71,622771\nOmbella M'Poko,CF11,356725\n"
-GEO_DEEP = "issue 12, deeply nested input (RecursionError): the COD GeoJSON reader (h2-geo)"
 
 
 def cod_cases() -> list[Case]:
@@ -216,21 +206,16 @@ def cod_cases() -> list[Case]:
             "deep-geojson",
             "adm.geojson",
             b'{"type":"FeatureCollection","features":' + b"[" * 5000 + b"]" * 5000 + b"}",
-            xfail=GEO_DEEP,
         ),
         Case("geojson-not-features", "adm.geojson", b'{"type":"FeatureCollection","features":"x"}'),
     ]
     sep_good = COD_GOOD
-    xfails = {"twenty-thousand-columns": WIDE_ITEM}
-    return generic("cod", sep_good, sep=b",", xfails=xfails) + [
+    return generic("cod", sep_good, sep=b",") + [
         Case(f"cod:{c.id}", c.filename, c.content, c.expect, c.xfail) for c in specific
     ]
 
 
 # --- KoboToolbox / ODK exports ------------------------------------------------------------------
-INTAKE_DATES = "issue 12, impossible dates, 1e30 and 23-digit counts, duplicate _uuid (h3-intake)"
-INTAKE_CELL = "issue 12, a 10 MB cell (h3-intake): the run ends done, writes nothing and says nothing"
-INTAKE_DEEP = "issue 12, deeply nested input (RecursionError): the Kobo JSON reader (h3-intake)"
 
 
 def intake_cases(good: bytes) -> list[Case]:
@@ -271,8 +256,7 @@ def intake_cases(good: bytes) -> list[Case]:
         Case("deep-json", "kobo.json", b"[" * 5000 + b"]" * 5000),
         Case("json-not-a-list", "kobo.json", b'{"results": "x"}'),
     ]
-    xfails = {"ten-mb-cell": INTAKE_CELL}
-    return generic("intake", good, xfails=xfails) + [
+    return generic("intake", good) + [
         Case(f"intake:{c.id}", c.filename, c.content, c.expect, c.xfail) for c in specific
     ]
 
@@ -284,10 +268,6 @@ def deep(levels: int) -> object:
         value = {"a": value}
     return value
 
-
-SITES_API_NUMBER = (
-    "issue 12, a 23-digit number is a 500 (OverflowError) on the sites API (h1-tabular, sites/)"
-)
 
 # (id, URL name, body, xfail)
 API_PAYLOADS: list[tuple[str, str, object, str]] = [
@@ -311,7 +291,7 @@ API_PAYLOADS: list[tuple[str, str, object, str]] = [
             "admin_area": "CF7111",
             "capacity": 10**23,
         },
-        SITES_API_NUMBER,
+        "",
     ),
     (
         "sites-nan-latitude",

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sitetrack.accounts.backup import BackupError, backup
 
@@ -24,9 +25,14 @@ class Command(BaseCommand):
     ):
         path = Path(file or f"sitetrack-{timezone.now():%Y%m%d-%H%M%S}.backup")
         if path.exists() and not overwrite:
-            raise CommandError(f"{path} exists; give another name or --overwrite.")
+            raise CommandError(_("%(path)s exists; give another name or --overwrite.") % {"path": path})
         try:
             written = backup(path, alias=database)
         except BackupError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(self.style.SUCCESS(f"Backup written: {written} ({written.stat().st_size:,} bytes)"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Backup written: %(file)s (%(size)s bytes)")
+                % {"file": written, "size": f"{written.stat().st_size:,}"}
+            )
+        )

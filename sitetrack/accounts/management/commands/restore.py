@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.utils.translation import gettext as _
 
 from sitetrack.accounts.backup import BackupError, restore
 
@@ -23,11 +24,16 @@ class Command(BaseCommand):
         path = Path(file)
         name = connections[database].settings_dict["NAME"]
         if interactive:
-            answer = input(f"This replaces everything in {name} with {path}. Type 'yes' to go on: ")
+            answer = input(
+                _("This replaces everything in %(name)s with %(path)s. Type 'yes' to go on: ")
+                % {"name": name, "path": path}
+            )
             if answer.strip().lower() != "yes":
-                raise CommandError("Restore cancelled; nothing changed.")
+                raise CommandError(_("Restore cancelled; nothing changed."))
         try:
             restore(path, alias=database)
         except BackupError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(self.style.SUCCESS(f"Restored {name} from {path}."))
+        self.stdout.write(
+            self.style.SUCCESS(_("Restored %(name)s from %(path)s.") % {"name": name, "path": path})
+        )

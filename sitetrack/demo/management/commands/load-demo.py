@@ -6,15 +6,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from sitetrack.accounts.checks import LOAD_DEMO_REFUSAL
 from sitetrack.demo.builders import STEPS
 from sitetrack.demo.context import DemoContext
 
-REFUSAL = (
-    "load-demo refused: DEBUG is off, so this looks like a production database. The demo "
-    "resets the demo users' passwords and API tokens to public values printed in the "
-    "documentation. Run it with DEBUG=1 on a demo database, or add --force if you really "
-    "mean to load the public demo here."
-)
+# Translated in the accounts catalogue (the refusals that protect production live there).
+REFUSAL = LOAD_DEMO_REFUSAL
 
 
 class Command(BaseCommand):
@@ -32,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset: bool = False, force: bool = False, **options) -> None:
         if not settings.DEBUG and not force:
-            raise CommandError(REFUSAL)
+            raise CommandError(str(REFUSAL))
         ctx = DemoContext(log=lambda msg: self.stdout.write(f"  {msg}"))
         ctx.extra["reset"] = reset
         with transaction.atomic():
