@@ -1,8 +1,8 @@
 """Cached reads for the dashboard: a version of the data a cached figure was computed
 from, so that a cached page is never served after the data changed.
 
-The version is the round shown and `response.gaps._stamp` (count and last change of the
-operation's activities, monthly figures, assessments and sites), read from the database
+The version is the round shown and `response.versions.data_version()` (the latest
+committed change to activities, monthly figures, assessments and sites), read from the database
 at most every RECHECK_SECONDS per process. A save or delete of those models in this
 process (a form, the API, a service) forgets the remembered version at once (signals);
 writes from another process (the import worker, another web worker) show within

@@ -224,15 +224,15 @@ def latest_validated_round(*, operation: Operation) -> Round | None:
 
 def dashboard_version(*, operation: Operation) -> tuple[int | None, str]:
     """The round the dashboard shows and a version of the data it reads (response.gaps'
-    stamp of assessments, sites, activities and monthly figures), re-read from the
+    data version: every committed change to what the 3W and the gap matrix read), re-read from the
     database at most every monthly.cache.RECHECK_SECONDS, at once after a save here."""
     from sitetrack.monthly.cache import remembered
 
     def compute() -> tuple[int | None, str]:
-        from sitetrack.response.gaps import _stamp
+        from sitetrack.response.versions import data_version
 
         round = latest_validated_round(operation=operation)
-        return (round.pk if round else None, repr(_stamp(round)) if round else "")
+        return (round.pk if round else None, repr(data_version()) if round else "")
 
     return remembered(f"dashboard:version:{operation.pk}", compute)
 

@@ -139,6 +139,7 @@ def kwargs_for(name: str, kwarg_names: list[str], case, objects: Objects) -> dic
         "app_label": "auth",
         "content_type_id": "1",
         "url": "nothing-here/",
+        "month": "2014-01",
     }
     if name.startswith(("api-assessment", "assessments:")) and "pk" in kwarg_names:
         by_kwarg["pk"] = objects.assessment.pk
