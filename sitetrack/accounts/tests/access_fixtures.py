@@ -12,7 +12,7 @@ from sitetrack.assessments import services as assessment_services
 from sitetrack.assessments.tests.fixtures import good_values, make_round
 from sitetrack.intake.models import DuplicateHold, FieldMapping, ImportRun, ImportStatus
 from sitetrack.reports.models import Subscription
-from sitetrack.response.models import Referral
+from sitetrack.response.models import Facility, Referral, WorkOrder
 from sitetrack.response.tests.helpers import make_activity
 
 
@@ -28,6 +28,9 @@ class Objects:
     token: Any
     activity: Any
     referral: Any
+    # response: site maintenance (h7-response, additive)
+    facility: Any = None
+    work_order: Any = None
 
 
 def build(case) -> Objects:
@@ -59,7 +62,18 @@ def build(case) -> Objects:
         due_date=datetime.date(2014, 2, 1),
         created_by=case.imani,
     )
-    return Objects(round, inside, outside, run, mapping, hold, subscription, token, activity, referral)
+    objects = Objects(round, inside, outside, run, mapping, hold, subscription, token, activity, referral)
+    objects.facility = Facility.objects.create(
+        site=case.mpoko, kind="latrine", checked_on=datetime.date(2014, 2, 1)
+    )
+    objects.work_order = WorkOrder.objects.create(
+        operation=case.operation,
+        site=case.mpoko,
+        title="Repair pump",
+        organisation=case.ngo,
+        requested_on=datetime.date(2014, 2, 1),
+    )
+    return objects
 
 
 def kwargs_for(name: str, kwarg_names: list[str], case, objects: Objects) -> dict[str, Any]:
@@ -89,6 +103,10 @@ def kwargs_for(name: str, kwarg_names: list[str], case, objects: Objects) -> dic
         "response:activity": {"pk": objects.activity.pk},
         "response:activity-edit": {"pk": objects.activity.pk},
         "response:referral": {"pk": objects.referral.pk},
+        "api-facility": {"pk": objects.facility.pk},
+        "response:facility-edit": {"pk": objects.facility.pk},
+        "api-work-order": {"pk": objects.work_order.pk},
+        "response:work-order": {"pk": objects.work_order.pk},
     }
     by_kwarg: dict[str, Any] = {
         "code": case.mpoko.code,
