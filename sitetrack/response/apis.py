@@ -15,9 +15,9 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from sitetrack.core.access import operations_for, require
+from sitetrack.core.access import membership_for, operations_for, require
 from sitetrack.core.api import request_operation
-from sitetrack.core.models import Organisation
+from sitetrack.core.models import Operation, Organisation
 from sitetrack.core.sectors import Sector
 from sitetrack.response import services
 from sitetrack.response.access import (
@@ -38,7 +38,7 @@ from sitetrack.response.models import (
 )
 from sitetrack.response.selectors import activity_list, organisation_aliases, organisation_list
 from sitetrack.response.services.activities import ACTIVITY_FIELDS, REACHED_FIELDS, TARGETED_FIELDS
-from sitetrack.response.versions import cached
+from sitetrack.response.versions import cached, data_version
 
 
 def _org(org: Organisation | None) -> str | None:
@@ -226,7 +226,29 @@ def activity_rows(rows) -> list[dict]:
     return out
 
 
-def cached_page(view: GenericAPIView, kind: str, parts: tuple, source, render) -> Response:
+def cached_operation(request: Request) -> tuple[Operation, tuple]:
+    """The request's operation (`core.api.request_operation`) and the data version, in one
+    query on a warm process: the operation and the user's membership are cached at the
+    data version (memberships and operations are watched), and the membership is handed to
+    `core.access.membership_for`'s per-user memo so that the role checks need no query."""
+    version = data_version()
+    slug = request.query_params.get("operation", "")
+
+    def compute():
+        operation = request_operation(request)
+        return operation, membership_for(request.user, operation)
+
+    operation, membership = cached("operation", (request.user.pk, slug), compute, version=version)
+    memo = getattr(request.user, "_membership_cache", None)
+    if memo is None:
+        memo = request.user._membership_cache = {}
+    memo.setdefault(operation.pk, membership)
+    return operation, version
+
+
+def cached_page(
+    view: GenericAPIView, kind: str, parts: tuple, source, render, *, version: tuple | None = None
+) -> Response:
     """The paginated response of `render(page of source())`, cached at the data version
     with `parts` (what else the rows depend on: scope, language, filters) and the page
     asked. A hit costs one read of the version; links are built from the request."""
@@ -238,7 +260,9 @@ def cached_page(view: GenericAPIView, kind: str, parts: tuple, source, render) -
         page = paginator.paginate_queryset(source(), request, view=view)
         return render(page), paginator.number, paginator.size, paginator.has_next, paginator.count
 
-    data, paginator.number, paginator.size, paginator.has_next, paginator.count = cached(kind, key, compute)
+    data, paginator.number, paginator.size, paginator.has_next, paginator.count = cached(
+        kind, key, compute, version=version
+    )
     paginator.request = request
     return paginator.get_paginated_response(data)
 
@@ -304,7 +328,7 @@ class ActivityListApi(GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        operation = request_operation(request)
+        operation, version = cached_operation(request)
         parts = (
             operation.pk,
             scope_key(request.user, operation),
@@ -312,7 +336,12 @@ class ActivityListApi(GenericAPIView):
             *(params.get(k, "") for k in ("sector", "organisation", "status", "site", "area", "month")),
         )
         return cached_page(
-            self, "3w-api", parts, lambda: self.get_queryset(operation).values(*LIST_VALUES), activity_rows
+            self,
+            "3w-api",
+            parts,
+            lambda: self.get_queryset(operation).values(*LIST_VALUES),
+            activity_rows,
+            version=version,
         )
 
     @extend_schema(
@@ -586,26 +615,27 @@ class GapMatrixApi(GenericAPIView):
         from sitetrack.assessments.models import Round, RoundKind
         from sitetrack.response.gaps import gap_matrix
 
-        operation = request_operation(request)
+        operation, version = cached_operation(request)
         require(request.user, operation, "read")
-        rounds = (
-            Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY)
-            .select_related("operation")
-            .order_by("-number")
-        )
         number = request.query_params.get("round", "")
-        round = rounds.filter(number=int(number)).first() if number.isdigit() else rounds.first()
-        if round is None:
-            raise Http404("No such weekly round.")
         status = request.query_params.get("status", "")
 
         def rows():
+            # The round is looked up here: on a cached page, no query at all.
+            rounds = (
+                Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY)
+                .select_related("operation")
+                .order_by("-number")
+            )
+            round = rounds.filter(number=int(number)).first() if number.isdigit() else rounds.first()
+            if round is None:
+                raise Http404("No such weekly round.")
             matrix = gap_matrix(round, user=request.user)
             if not status:
                 return matrix.rows
             return [r for r in matrix.rows if any(c.status == status for c in r.cells)]
 
-        parts = (round.pk, scope_key(request.user, operation), get_language(), status)
+        parts = (operation.pk, number, scope_key(request.user, operation), get_language(), status)
         # Plain dicts (the shape GapRowSerializer documents): a page is 100 sites x 10
         # sectors, which DRF's nested serializers take several times longer to render.
-        return cached_page(self, "gaps-api", parts, rows, gap_row_dicts)
+        return cached_page(self, "gaps-api", parts, rows, gap_row_dicts, version=version)

@@ -32,6 +32,9 @@ from sitetrack.response.services.works import FACILITY_FIELDS, WORK_ORDER_FIELDS
 
 class FacilitySerializer(serializers.ModelSerializer):
     site = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Plain text, not schema enums (their names would collide with other "kind" fields).
+    kind = serializers.CharField(read_only=True, help_text=", ".join(FacilityKind.values))
+    condition = serializers.CharField(read_only=True, help_text=", ".join(FacilityCondition.values))
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -42,10 +45,10 @@ class FacilitySerializer(serializers.ModelSerializer):
 class FacilityWriteSerializer(serializers.Serializer):
     operation = serializers.SlugField(required=False)
     site = serializers.CharField(required=False, help_text="Site code (to create).")
-    kind = serializers.ChoiceField(choices=FacilityKind.choices, required=False)
+    kind = serializers.CharField(required=False, help_text=", ".join(FacilityKind.values))
     label = serializers.CharField(required=False, allow_blank=True)
     quantity = serializers.IntegerField(required=False, min_value=0)
-    condition = serializers.ChoiceField(choices=FacilityCondition.choices, required=False)
+    condition = serializers.CharField(required=False, help_text=", ".join(FacilityCondition.values))
     usable = serializers.BooleanField(required=False)
     sex_segregated = serializers.BooleanField(required=False, allow_null=True)
     lockable = serializers.BooleanField(required=False, allow_null=True)
@@ -56,6 +59,9 @@ class FacilityWriteSerializer(serializers.Serializer):
 class WorkOrderSerializer(serializers.ModelSerializer):
     site = serializers.SlugRelatedField(slug_field="code", read_only=True)
     organisation = serializers.SerializerMethodField()
+    kind = serializers.CharField(read_only=True, help_text=", ".join(WorkOrderKind.values))
+    priority = serializers.CharField(read_only=True, help_text=", ".join(WorkOrderPriority.values))
+    status = serializers.CharField(read_only=True, help_text=", ".join(WorkOrderStatus.values))
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -70,14 +76,14 @@ class WorkOrderSerializer(serializers.ModelSerializer):
 class WorkOrderWriteSerializer(serializers.Serializer):
     operation = serializers.SlugField(required=False)
     site = serializers.CharField(required=False, help_text="Site code (to create).")
-    kind = serializers.ChoiceField(choices=WorkOrderKind.choices, required=False)
+    kind = serializers.CharField(required=False, help_text=", ".join(WorkOrderKind.values))
     title = serializers.CharField(required=False)
     description = serializers.CharField(required=False, allow_blank=True)
-    priority = serializers.ChoiceField(choices=WorkOrderPriority.choices, required=False)
+    priority = serializers.CharField(required=False, help_text=", ".join(WorkOrderPriority.values))
     organisation = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, help_text="Acronym or name."
     )
-    status = serializers.ChoiceField(choices=WorkOrderStatus.choices, required=False)
+    status = serializers.CharField(required=False, help_text=", ".join(WorkOrderStatus.values))
     facility = serializers.IntegerField(required=False, allow_null=True)
     requested_on = serializers.DateField(required=False)
     due_date = serializers.DateField(required=False, allow_null=True)
@@ -105,7 +111,7 @@ class FacilityListApi(GenericAPIView):
         parameters=[
             OPERATION,
             OpenApiParameter("site", str),
-            OpenApiParameter("kind", str, enum=FacilityKind.values),
+            OpenApiParameter("kind", str, description=", ".join(FacilityKind.values)),
         ],
         responses=FacilitySerializer(many=True),
         summary="List site facilities",
@@ -167,7 +173,7 @@ class WorkOrderListApi(GenericAPIView):
         parameters=[
             OPERATION,
             OpenApiParameter("site", str),
-            OpenApiParameter("status", str, enum=WorkOrderStatus.values),
+            OpenApiParameter("status", str, description=", ".join(WorkOrderStatus.values)),
             OpenApiParameter("organisation", str, description="Acronym or name."),
         ],
         responses=WorkOrderSerializer(many=True),

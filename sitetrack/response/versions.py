@@ -35,6 +35,7 @@ WATCHED = (
     "response.OrganisationAlias",
     "response.Facility",  # functional latrines feed the derived indicators (infrastructure.py)
     "core.Organisation",
+    "core.Operation",
     "core.Membership",
     "sites.Site",
     "assessments.SiteAssessment",
@@ -107,9 +108,9 @@ def connect() -> None:
         post_delete.connect(_changed, sender=model, dispatch_uid=f"response-version-delete-{label}")
 
 
-def cache_key(kind: str, *parts: Any) -> str:
-    """A cache key for `kind` at the current data version."""
-    text = repr((data_version(), *parts))
+def cache_key(kind: str, *parts: Any, version: tuple | None = None) -> str:
+    """A cache key for `kind` at the data version (read now unless given)."""
+    text = repr((version or data_version(), *parts))
     return f"response:{kind}:" + hashlib.sha1(text.encode()).hexdigest()
 
 
@@ -174,14 +175,15 @@ def _shared_set(key: str, value: Any) -> None:
         pass
 
 
-def cached(kind: str, parts: tuple, compute, *, shared: bool = False):
+def cached(kind: str, parts: tuple, compute, *, shared: bool = False, version: tuple | None = None):
     """`compute()`'s value, reused while the data version and `parts` stay the same: in
     this process (`local`), and with `shared` also across processes (`SharedResult`, for
     results that take seconds to compute and that every server process would otherwise
-    compute once per version)."""
+    compute once per version). `version`: the data version already read for this request.
+    """
     if uncommitted():
         return compute()
-    key = cache_key(kind, *parts)
+    key = cache_key(kind, *parts, version=version)
     value = local.get(key)
     if value is None:
         value = _shared_get(key) if shared else None

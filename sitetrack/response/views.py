@@ -65,7 +65,8 @@ def activity_list_view(request: HttpRequest) -> HttpResponse:
         return render_to_string("response/_activity_table.html", context, request=request)
 
     parts = (operation.pk, scope_key(request.user, operation), translation.get_language())
-    parts += (*filters.values(), request.GET.get("page", ""))
+    # The query goes in the key as the pager's links carry it.
+    parts += (*filters.values(), request.GET.get("page", ""), query.urlencode())
     return render(
         request,
         "response/activity_list.html",
@@ -154,7 +155,7 @@ def gap_matrix_view(request: HttpRequest) -> HttpResponse:
         return render_to_string("response/_gap_table.html", context, request=request)
 
     parts = (round.pk, scope_key(request.user, operation), language, status, can_refer)
-    parts += (request.GET.get("round", ""), request.GET.get("page", ""))
+    parts += (request.GET.get("round", ""), request.GET.get("page", ""), query.urlencode())
     return render(
         request,
         "response/gap_matrix.html",

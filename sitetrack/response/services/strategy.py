@@ -14,6 +14,9 @@ from sitetrack.response.access import can_response
 from sitetrack.response.cleaning import Errors, clean_choice, clean_count
 from sitetrack.response.models import IndicatorMeasure, ObjectiveIndicator, StrategyObjective
 
+# Baselines and targets are counts of people or sites (PositiveIntegerField).
+MAX_FIGURE = 1_000_000_000
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -68,6 +71,9 @@ def objective_indicator_add(
     if target_value is None and "target" not in errors.by_field:
         errors.add("target", _("This field is required."))
     baseline_value = clean_count(baseline, "baseline", errors) or 0
+    for field, value in (("target", target_value), ("baseline", baseline_value)):
+        if value is not None and value > MAX_FIGURE:
+            errors.add(field, _("At most %(max)s.") % {"max": f"{MAX_FIGURE:,}"})
     errors.raise_if_any()
     return ObjectiveIndicator.objects.create(
         objective=objective,

@@ -74,6 +74,10 @@ WORK_ORDER_FIELDS = (
     "actual_cost",
 )
 
+# Bounds of the stored numbers (a value beyond them is refused, not a database error).
+MAX_UNITS = 100_000
+MAX_COST = 10**10  # DecimalField(max_digits=12, decimal_places=2)
+
 # Where a work order may go from each status.
 TRANSITIONS: dict[str, set[str]] = {
     WorkOrderStatus.REQUESTED: {
@@ -139,6 +143,8 @@ def _facility_values(data: dict[str, Any], errors: Errors, *, partial: bool) -> 
         out["label"] = "" if is_missing(data["label"]) else str(data["label"]).strip()[:120]
     if "quantity" in data or not partial:
         quantity = clean_count(data.get("quantity", 1), "quantity", errors)
+        if quantity is not None and quantity > MAX_UNITS:
+            errors.add("quantity", _("At most %(max)s units on one line.") % {"max": f"{MAX_UNITS:,}"})
         out["quantity"] = 1 if quantity is None and "quantity" not in errors.by_field else quantity
     if "condition" in data or not partial:
         out["condition"] = clean_choice(
@@ -239,6 +245,8 @@ def _work_order_values(data: dict[str, Any], errors: Errors, *, partial: bool) -
     for field in ("estimated_cost", "actual_cost"):
         if field in data:
             out[field] = clean_decimal(data[field], field, errors)
+            if out[field] is not None and out[field] >= MAX_COST:
+                errors.add(field, _("A cost must be below %(max)s.") % {"max": f"{MAX_COST:,}"})
     if "status" in data:
         out["status"] = clean_choice(data["status"], "status", WorkOrderStatus, errors)
     return out

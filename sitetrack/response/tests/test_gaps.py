@@ -144,3 +144,49 @@ class GapMatrixCacheTests(BaseCase):
         after = gap_matrix(self.round)
         health = next(c for c in after.rows[0].cells if c.sector == "health")
         self.assertEqual((health.status, health.partners), (COVERED, 1))
+
+
+class CachedGapMatrixTests(BaseCase):
+    """With caching on (as for committed data), scopes never leak between users and a
+    committed change moves the matrix."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        build_gap_fixture(cls)
+
+    def setUp(self) -> None:
+        from unittest import mock
+
+        from sitetrack.response import versions
+
+        versions.local.clear()
+        patcher = mock.patch.object(versions, "uncommitted", return_value=False)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def codes(self, user, path="/api/gaps/?round=1"):
+        return [row["code"] for row in self.api_as(user).get(path).json()["results"]]
+
+    def test_each_scope_gets_its_own_rows_whoever_asked_first(self):
+        self.assertEqual(self.codes(self.fatou), ["CF7111-S001", "CF7111-S002"])
+        self.assertEqual(len(self.codes(self.imani)), 3)
+        self.assertEqual(self.codes(self.fatou), ["CF7111-S001", "CF7111-S002"])
+        self.login(self.fatou)
+        self.assertNotContains(self.client.get("/response/gaps/?round=1"), "CF7131-S001")
+        self.login(self.victor)
+        self.assertContains(self.client.get("/response/gaps/?round=1"), "CF7131-S001")
+
+    def test_a_committed_change_shows_on_the_api_and_the_page(self):
+        from sitetrack.response.models import Activity
+        from sitetrack.response.services import activity_update
+
+        def health(body):
+            return next(c for c in body["results"][0]["cells"] if c["sector"] == "health")["status"]
+
+        api = self.api_as(self.victor)
+        self.assertEqual(health(api.get("/api/gaps/?round=1").json()), GAP)
+        planned = Activity.objects.get(activity_type__code="health-mobile-clinic")
+        with self.captureOnCommitCallbacks(execute=True):
+            activity_update(activity=planned, user=None, status="ongoing")
+        self.assertEqual(health(api.get("/api/gaps/?round=1").json()), COVERED)

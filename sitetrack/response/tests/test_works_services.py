@@ -52,6 +52,18 @@ class FacilityServiceTests(BaseCase):
             )
         self.assertEqual(set(raised.exception.message_dict), {"kind", "quantity", "usable", "checked_on"})
 
+    def test_numbers_beyond_what_is_stored_are_refused(self):
+        with self.assertRaises(ValidationError) as raised:
+            facility_create(
+                operation=self.operation, user=self.imani, site=self.mpoko, kind="latrine", quantity=10**12
+            )
+        self.assertIn("quantity", raised.exception.message_dict)
+        with self.assertRaises(ValidationError) as raised:
+            work_order_create(
+                operation=self.operation, user=self.imani, site=self.mpoko, title="x", estimated_cost="1e15"
+            )
+        self.assertIn("estimated_cost", raised.exception.message_dict)
+
     def test_a_facility_out_of_order_is_not_usable(self):
         facility = facility_create(operation=self.operation, user=self.imani, site=self.mpoko, kind="shower")
         with self.assertRaises(ValidationError) as raised:

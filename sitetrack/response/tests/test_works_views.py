@@ -130,3 +130,27 @@ class WorkOrderViewTests(BaseCase):
         self.assertContains(page, "Repair pump")
         self.assertNotContains(page, 'name="status"')
         self.assertEqual(self.client.get("/response/works/new/").status_code, 403)
+
+
+class FrenchPagesTests(BaseCase):
+    def test_the_maintenance_and_strategy_pages_speak_french(self):
+        WorkOrder.objects.create(
+            operation=self.operation,
+            site=self.mpoko,
+            title="Pompe",
+            priority="urgent",
+            requested_on=date(2014, 2, 1),
+        )
+        Facility.objects.create(site=self.mpoko, kind="water_point", checked_on=date(2014, 2, 1))
+        self.login(self.imani)
+        works = self.client.get("/response/works/", HTTP_ACCEPT_LANGUAGE="fr")
+        self.assertContains(works, "Entretien des sites : ordres de travaux")
+        self.assertContains(works, "Urgente")
+        facilities = self.client.get("/response/sites/CF7111-S001/facilities/", HTTP_ACCEPT_LANGUAGE="fr")
+        self.assertContains(facilities, "Point d&#x27;eau")
+        self.assertContains(
+            self.client.get("/response/strategy/", HTTP_ACCEPT_LANGUAGE="fr"), "Stratégie de réponse"
+        )
+        self.assertContains(
+            self.client.get("/response/import/", HTTP_ACCEPT_LANGUAGE="fr"), "Importer un fichier 3W"
+        )
