@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "sitetrack.intake",
     "sitetrack.reports",
     "sitetrack.response",
+    "sitetrack.returns",
     "sitetrack.web",
     "sitetrack.demo",
 ]
