@@ -20,6 +20,7 @@ from sitetrack.sites.models import SiteType
 ALL = "*"
 INTENTIONS = list(Intention.values)
 TOP_ANSWERS = 6
+SECONDARY_MARK = "x"
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,10 @@ class _Builder:
     def figure(self, key, whole_key=None) -> Figure:
         value = self.raw.sums.get(key, sel.Sums())
         if self.s.is_hidden(key):
-            return Figure(None, suppressed=True, mark=self.s.label())
+            # "<5" for a small cell; "x" for a cell hidden only so that a total cannot
+            # give a small one back (saying "<5" of it would be false).
+            small = 0 < value.n < self.s.threshold
+            return Figure(None, suppressed=True, mark=self.s.label() if small else SECONDARY_MARK)
         if whole_key is None:
             return Figure(value.n)
         if self.s.is_hidden(whole_key):
@@ -348,14 +352,15 @@ def method_text(survey: Survey) -> str:
     if survey.is_sample:
         parts.append(
             _(
-                "Shares are weighted; their 95%% confidence intervals are Wilson score intervals on "
+                "Shares are weighted; their %(level)s confidence intervals are Wilson score intervals on "
                 "Kish's effective sample size."
             )
+            % {"level": "95%"}
         )
     parts.append(
         _(
-            "Cells of fewer than %(n)s households are shown as “<%(n)s”, with other cells hidden as "
-            "needed so that no total gives them back."
+            "Cells of fewer than %(n)s households are shown as “<%(n)s”; cells marked “x” are hidden "
+            "so that no total gives a small cell back."
         )
         % {"n": threshold}
     )

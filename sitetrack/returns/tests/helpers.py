@@ -14,7 +14,9 @@ def make_survey(operation, month=dt.date(2014, 3, 1), **kw):
     return survey_create(operation=operation, month=month, **kw)
 
 
-def add(survey, site, intention, *, count=1, weight=1.0, timing="", destination=None, origin=None, answers=None):
+def add(
+    survey, site, intention, *, count=1, weight=1.0, timing="", destination=None, origin=None, answers=None
+):
     """`count` households of one kind at `site` (admin 2 = the site's area's parent)."""
     site_admin2 = site.admin_area.parent if site.admin_area.level == 3 else site.admin_area
     records = []
