@@ -98,6 +98,8 @@ class ReturnReport:
     timing: Table
     answers: list[Ranked]
     od: Table
+    flows: list[tuple[str, str, Figure]]  # the largest published flows of `od`, most first
+    flows_more: int  # cells of `od` not in `flows` (in the XLSX, HXL and API)
     comparison: Comparison | None
     method: str
 
@@ -119,29 +121,50 @@ class _Raw:
     destinations: list
 
 
+def _add(sums: dict, key, value: sel.Sums) -> None:
+    sums[key] = sums.get(key, sel.Sums()) + value
+
+
 def _raw(survey: Survey) -> _Raw:
+    """The survey's figures by suppression key. SQL groups households by site, admin 2 of
+    origin, admin 2 of destination, timing and (site, destination); the figures of a site
+    type, of a current admin 2 and of the whole survey are sums of their sites' figures."""
     sums: dict = {}
-    overall = sel.intention_sums(survey)
-    for c in INTENTIONS:
-        sums[("all", c)] = overall.get((c,), sel.Sums())
-    sums[("all", ALL)] = sum((sums[("all", c)] for c in INTENTIONS), sel.Sums())
-    groups: dict[str, list] = {}
-    for dimension in ("site", "site_type", "origin", "destination", "site_admin2"):
-        found = sel.intention_sums(survey, dimension)
-        codes = sorted({g for g, _c in found}, key=lambda g: (g is None, g or ""))
-        groups[dimension] = codes
-        for g in codes:
-            row = sel.Sums()
-            for c in INTENTIONS:
-                value = found.get((g, c), sel.Sums())
-                sums[(dimension, g, c)] = value
-                row = row + value
-            sums[(dimension, g, ALL)] = row
+    by_site = sel.intention_sums(survey, "site")
+    links = sel.site_links({g for g, _c in by_site})
+    origin = sel.intention_sums(survey, "origin")
+    destination = sel.intention_sums(survey, "destination")
+    od = sel.od_sums(survey)
+    pcodes = sel.area_pcodes({g for g, _c in origin} | {g for g, _c in destination} | {d for _s, d in od})
+    sites = {code: (name, site_type, admin2) for code, name, site_type, admin2 in links.values()}
+    for c in [*INTENTIONS, ALL]:
+        sums[("all", c)] = sel.Sums()
+    for (site_id, c), value in by_site.items():
+        code, _name, site_type, admin2 = links[site_id]
+        for key in (("site", code), ("site_type", site_type), ("site_admin2", admin2)):
+            _add(sums, (*key, c), value)
+            _add(sums, (*key, ALL), value)
+        _add(sums, ("all", c), value)
+        _add(sums, ("all", ALL), value)
+    for dimension, found in (("origin", origin), ("destination", destination)):
+        for (area_id, c), value in found.items():
+            group = pcodes.get(area_id) if area_id else None
+            _add(sums, (dimension, group, c), value)
+            _add(sums, (dimension, group, ALL), value)
+    for (site_id, area_id), value in od.items():
+        _add(sums, ("od", links[site_id][3], pcodes.get(area_id) if area_id else None), value)
     for t, value in sel.timing_sums(survey).items():
         sums[("timing", t or "")] = value
-    for (a, d), value in sel.od_sums(survey).items():
-        sums[("od", a, d)] = value
-    return _Raw(sums, groups, sel.site_links(survey), groups["site_admin2"], groups["destination"])
+    for (question, code), value in sel.answer_sums(survey).items():
+        sums[("answer", question, code)] = value
+    groups: dict[str, list] = {}
+    for dimension in ("site", "site_type", "origin", "destination", "site_admin2"):
+        codes = {k[1] for k in sums if k[0] == dimension}
+        groups[dimension] = sorted(codes, key=lambda g: (g is None, g or ""))
+        for g in groups[dimension]:
+            for c in INTENTIONS:
+                sums.setdefault((dimension, g, c), sel.Sums())
+    return _Raw(sums, groups, sites, groups["site_admin2"], groups["destination"])
 
 
 def suppression_for(survey: Survey, raw: _Raw | None = None) -> tuple[Suppression, _Raw]:
@@ -174,13 +197,6 @@ def suppression_for(survey: Survey, raw: _Raw | None = None) -> tuple[Suppressio
         s.line(("site_admin2", a, ALL), [k for k in od if k[1] == a])
     for d in raw.destinations:
         s.line(("destination", d, ALL), [k for k in od if k[2] == d])
-    for question in ("conditions", "obstacles", "reasons", "info_needs"):
-        for code, value in sel.answer_sums(survey, question).items():
-            raw.sums[("answer", question, code)] = value
-            s.cell(("answer", question, code), value.n)
-        base = sel.answered_sums(survey, question)
-        raw.sums[("answered", question)] = base
-        s.cell(("answered", question), base.n)
     return s.run(), raw
 
 
@@ -253,6 +269,8 @@ class _Builder:
                 "destination", _("Intentions by intended destination (admin 2)"), _("Destination"), names
             ),
         ]
+        od = self.od(names)
+        flows, more = top_flows(od)
         return ReturnReport(
             survey=self.survey,
             language=self.language,
@@ -266,7 +284,9 @@ class _Builder:
             tables=tables,
             timing=self.timing(),
             answers=[self.ranked(q) for q in ("conditions", "obstacles", "reasons", "info_needs")],
-            od=self.od(names),
+            od=od,
+            flows=flows,
+            flows_more=more,
             comparison=self.comparison(),
             method=method_text(self.survey),
         )
@@ -283,7 +303,7 @@ class _Builder:
         from sitetrack.returns.choices import MULTIPLE
 
         choices = MULTIPLE[question]
-        base_key = ("answered", question)
+        base_key = ("all", ALL)  # every household that answered the survey is asked
         found = [k for k in self.raw.sums if k[:2] == ("answer", question)]
         found.sort(key=lambda k: (-self.raw.sums[k].w, k[2]))
         rows = []
@@ -334,6 +354,24 @@ class _Builder:
                 change = (now.share - then.share) * 100
             rows.append((str(Intention(c).label), now, then, change))
         return Comparison(_month_label(previous), rows)
+
+
+TOP_FLOWS = 30
+
+
+def top_flows(od: Table, limit: int = TOP_FLOWS) -> tuple[list[tuple[str, str, Figure]], int]:
+    """The origin–destination matrix as its largest published flows (a matrix of 80
+    destinations is neither readable on a page nor quick to print); only published cells,
+    so nothing the matrix hides."""
+    cells = [
+        (row.label, label, f)
+        for row in od.rows
+        for (code, label), f in zip(od.columns, row.cells, strict=True)
+        if code and not f.suppressed and f.n
+    ]
+    cells.sort(key=lambda item: (-item[2].n, item[0], item[1]))
+    total = sum(1 for row in od.rows for f in row.cells if f.suppressed or f.n)
+    return cells[:limit], total - min(len(cells), limit)
 
 
 def _month_label(survey: Survey) -> str:

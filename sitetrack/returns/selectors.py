@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, FloatField, Q, Sum
+from django.db.models import Count, F, FloatField, Sum
 from django.db.models.functions import Coalesce
 
 from sitetrack.returns.choices import Intention
@@ -26,12 +26,12 @@ from sitetrack.returns.models import HouseholdAnswer, HouseholdResponse, Survey
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
 
 # Dimensions of the intention tables: the column a household is grouped by.
+# (Sites by id: their code, type and admin 2 come from one query of the sites, and the
+# sums of a site type or an admin 2 are those of its sites.)
 DIMENSIONS = {
-    "site": "site__code",
-    "site_type": "site__site_type",
-    "origin": "origin_admin2__pcode",
-    "destination": "destination_admin2__pcode",
-    "site_admin2": "site_admin2__pcode",
+    "site": "site_id",
+    "origin": "origin_admin2_id",
+    "destination": "destination_admin2_id",
 }
 
 
@@ -114,43 +114,45 @@ def timing_sums(survey: Survey) -> dict[str, Sums]:
 
 
 def od_sums(survey: Survey) -> dict[tuple, Sums]:
-    """(admin 2 of the current site, admin 2 of the intended destination or None) → Sums."""
-    return _sums_by(households(survey), "site_admin2__pcode", "destination_admin2__pcode")
+    """(current site id, admin 2 of the intended destination or None) → Sums; the
+    report adds the sites of an admin 2 up into the matrix's rows."""
+    return _sums_by(households(survey), "site_id", "destination_admin2_id")
 
 
-def answer_sums(survey: Survey, question: str) -> dict[str, Sums]:
-    """Option code → households that chose it (weighted), in one multiple-choice question."""
+def answer_sums(survey: Survey) -> dict[tuple[str, str], Sums]:
+    """(question, option code) → households that chose it (weighted), for every
+    multiple-choice question at once."""
     weight = F("household__weight")
     rows = (
-        HouseholdAnswer.objects.filter(household__survey=survey, question=question)
+        HouseholdAnswer.objects.filter(household__survey=survey)
         .order_by()
-        .values("code")
+        .values("question", "code")
         .annotate(
             n=Count("household_id"),
             w=Coalesce(Sum(weight), 0.0, output_field=FloatField()),
             w2=Coalesce(Sum(weight * weight, output_field=FloatField()), 0.0, output_field=FloatField()),
         )
     )
-    return {r["code"]: Sums(r["n"], float(r["w"]), float(r["w2"])) for r in rows}
+    return {(r["question"], r["code"]): Sums(r["n"], float(r["w"]), float(r["w2"])) for r in rows}
 
 
-def answered_sums(survey: Survey, question: str) -> Sums:
-    """The households that gave at least one answer to a multiple-choice question."""
-    answered = HouseholdAnswer.objects.filter(household__survey=survey, question=question).values(
-        "household_id"
-    )
-    return _sums_by(households(survey).filter(pk__in=answered), "survey_id").get((survey.pk,), Sums())
+def site_links(site_ids) -> dict[int, tuple[str, str, str, str | None]]:
+    """Site id → (code, name, site type, admin 2 P-code of its area)."""
+    from sitetrack.sites.models import Site
+
+    out = {}
+    for pk, code, name, site_type, path in Site.objects.filter(pk__in=list(site_ids)).values_list(
+        "pk", "code", "name", "site_type", "admin_area__path"
+    ):
+        parts = path.strip("/").split("/")
+        out[pk] = (code, name, site_type, parts[2] if len(parts) > 2 else None)
+    return out
 
 
-def site_links(survey: Survey) -> dict[str, tuple[str, str, str | None, str | None]]:
-    """Site code → (name, site type, admin 2 P-code), for the sites with households."""
-    rows = (
-        households(survey)
-        .order_by()
-        .values("site__code", "site__name", "site__site_type", "site_admin2__pcode")
-        .distinct()
-    )
-    return {r["site__code"]: (r["site__name"], r["site__site_type"], r["site_admin2__pcode"]) for r in rows}
+def area_pcodes(ids) -> dict[int, str]:
+    from sitetrack.geo.models import AdminArea
+
+    return dict(AdminArea.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "pcode"))
 
 
 def area_names(pcodes, language: str) -> dict[str, str]:
@@ -172,12 +174,3 @@ def previous_survey(survey: Survey) -> Survey | None:
     return (
         Survey.objects.filter(operation=survey.operation, month__lt=survey.month).order_by("-month").first()
     )
-
-
-def interviews_count(survey: Survey) -> dict[str, int]:
-    """Households and sites covered (for the report's key figures)."""
-    return households(survey).aggregate(households=Count("id"), sites=Count("site", distinct=True))
-
-
-def households_with(survey: Survey, **filters) -> int:
-    return households(survey).filter(Q(**filters)).count()

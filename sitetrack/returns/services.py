@@ -65,6 +65,20 @@ def survey_create(
     return survey
 
 
+@transaction.atomic
+def survey_update(*, survey: Survey, **changes) -> Survey:
+    """Change a survey's design (sampling method and frame, target, threshold, notes)."""
+    allowed = {"sampling_method", "sampling_frame", "target_per_site", "small_cell_threshold", "notes"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    for name, value in changes.items():
+        setattr(survey, name, value)
+    survey.full_clean()
+    survey.save()
+    return survey
+
+
 def survey_get_or_create(*, operation, month: date) -> tuple[Survey, bool]:
     survey = Survey.objects.filter(operation=operation, month=month.replace(day=1)).first()
     if survey is not None:
