@@ -76,3 +76,57 @@ class WeightedSampleTests(BaseCase):
         self.assertIsNotNone(cell.share)
         self.assertIsNone(cell.low)
         self.assertEqual(cell.interval, "")
+
+
+class ComparisonAndAnswersTests(BaseCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        import datetime as dt
+
+        super().setUpTestData()
+        cls.february = make_survey(cls.operation, month=dt.date(2014, 2, 1), sampling_method="census")
+        add(cls.february, cls.mpoko, Intention.RETURN, count=10)
+        add(cls.february, cls.mpoko, Intention.UNDECIDED, count=30)
+        cls.march = make_survey(cls.operation, sampling_method="census")
+        add(cls.march, cls.mpoko, Intention.RETURN, count=18, answers={"obstacles": ["no_transport"]})
+        add(
+            cls.march,
+            cls.mpoko,
+            Intention.UNDECIDED,
+            count=22,
+            answers={"obstacles": ["insecurity", "no_transport"]},
+        )
+
+    def test_the_change_since_last_month_is_in_percentage_points(self):
+        report = returns_report(self.march)
+        rows = {label: (now, then, change) for label, now, then, change in report.comparison.rows}
+        now, then, change = rows["Return to place of origin"]
+        self.assertAlmostEqual(now.share, 18 / 40)
+        self.assertAlmostEqual(then.share, 10 / 40)
+        self.assertAlmostEqual(change, (18 / 40 - 10 / 40) * 100)
+        self.assertEqual(report.comparison.previous_month, "February 2014")
+
+    def test_obstacles_are_ranked_by_the_households_naming_them(self):
+        report = returns_report(self.march)
+        obstacles = next(r for r in report.answers if r.slug == "obstacles")
+        self.assertEqual([code for code, _l, _f in obstacles.rows], ["no_transport", "insecurity"])
+        self.assertEqual(obstacles.rows[0][2].n, 40)
+        self.assertAlmostEqual(obstacles.rows[1][2].share, 22 / 40)
+
+    def test_the_headline_is_none_for_a_month_without_survey(self):
+        import datetime as dt
+
+        from django.utils import translation
+
+        from sitetrack.returns.report import return_headline
+
+        self.assertIsNone(return_headline(operation=self.operation, month=dt.date(2014, 1, 1)))
+        with translation.override("en"):
+            headline = return_headline(operation=self.operation, month=dt.date(2014, 3, 15))
+        self.assertEqual(dict(headline.rows)["Return to place of origin"], "45.0% (18)")
+
+    def test_the_page_speaks_french(self):
+        self.login(self.victor)
+        page = self.client.get(f"/returns/{self.march.key}/", headers={"accept-language": "fr"})
+        self.assertContains(page, "Rapport mensuel sur les intentions de retour")
+        self.assertContains(page, "Retour au lieu d&#x27;origine")
