@@ -107,7 +107,13 @@ def generate(survey: Survey, sites: list, *, per_site: int, rng: random.Random, 
             for question, choices in MULTIPLE.items():
                 for code in rng.sample(list(choices.values), k=rng.randint(1, 2)):
                     answers.append(
-                        HouseholdAnswer(household_id=ids[h.response_id], question=question, code=code)
+                        HouseholdAnswer(
+                            household_id=ids[h.response_id],
+                            survey=survey,
+                            weight=h.weight,
+                            question=question,
+                            code=code,
+                        )
                     )
         HouseholdAnswer.objects.bulk_create(answers, batch_size=5000)
     return len(households)

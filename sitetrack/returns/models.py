@@ -133,6 +133,18 @@ class HouseholdResponse(models.Model):
         indexes = [
             models.Index(fields=["survey", "intention"], name="return_hh_survey_intention"),
             models.Index(fields=["survey", "site"], name="return_hh_survey_site"),
+            # Covering indexes of the report's GROUP BYs (selectors.py): the database reads
+            # them, not the rows (which carry the raw submission).
+            models.Index(fields=["survey", "site", "intention", "weight"], name="return_hh_by_site"),
+            models.Index(
+                fields=["survey", "origin_admin2", "intention", "weight"], name="return_hh_by_origin"
+            ),
+            models.Index(
+                fields=["survey", "destination_admin2", "intention", "weight"],
+                name="return_hh_by_destination",
+            ),
+            models.Index(fields=["survey", "site", "destination_admin2", "weight"], name="return_hh_by_flow"),
+            models.Index(fields=["survey", "intention", "timing", "weight"], name="return_hh_by_timing"),
         ]
 
     def __str__(self) -> str:
@@ -146,12 +158,20 @@ class HouseholdAnswer(models.Model):
     household = models.ForeignKey(HouseholdResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.CharField(max_length=20)
     code = models.CharField(max_length=30)
+    # The household's survey and weight, copied when the answers are written (an answer is
+    # rewritten whenever its household changes), so that the report counts answers from
+    # one index without joining the households.
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, null=True, related_name="+")
+    weight = models.FloatField(default=1.0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["household", "question", "code"], name="return_answer_once")
         ]
-        indexes = [models.Index(fields=["question", "code"], name="return_answer_question")]
+        indexes = [
+            models.Index(fields=["question", "code"], name="return_answer_question"),
+            models.Index(fields=["survey", "question", "code", "weight"], name="return_answer_by_code"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.question}={self.code}"

@@ -87,7 +87,7 @@ def _sums_by(qs, *fields: str) -> dict[tuple, Sums]:
         qs.order_by()
         .values(*fields)
         .annotate(
-            n=Count("id"),
+            n=Count("*"),
             w=Coalesce(Sum("weight"), 0.0, output_field=FloatField()),
             w2=Coalesce(Sum(weight * weight, output_field=FloatField()), 0.0, output_field=FloatField()),
         )
@@ -121,14 +121,14 @@ def od_sums(survey: Survey) -> dict[tuple, Sums]:
 
 def answer_sums(survey: Survey) -> dict[tuple[str, str], Sums]:
     """(question, option code) → households that chose it (weighted), for every
-    multiple-choice question at once."""
-    weight = F("household__weight")
+    multiple-choice question at once (answers carry their household's survey and weight)."""
+    weight = F("weight")
     rows = (
-        HouseholdAnswer.objects.filter(household__survey=survey)
+        HouseholdAnswer.objects.filter(survey=survey)
         .order_by()
         .values("question", "code")
         .annotate(
-            n=Count("household_id"),
+            n=Count("*"),
             w=Coalesce(Sum(weight), 0.0, output_field=FloatField()),
             w2=Coalesce(Sum(weight * weight, output_field=FloatField()), 0.0, output_field=FloatField()),
         )

@@ -160,7 +160,7 @@ def households_save(*, survey: Survey, records: list[HouseholdRecord]) -> SaveCo
         HouseholdAnswer.objects.filter(household__in=[h.pk for h in changed]).delete()
     HouseholdAnswer.objects.bulk_create(
         [
-            HouseholdAnswer(household_id=h.pk, question=q, code=c)
+            HouseholdAnswer(household_id=h.pk, survey=survey, weight=h.weight, question=q, code=c)
             for h, wanted in replace_answers
             for q, c in sorted(wanted)
         ],
