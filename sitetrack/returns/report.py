@@ -418,8 +418,16 @@ class Headline:
 
 def return_headline(*, operation, month) -> Headline | None:
     """The return intentions' key figures for the monthly DTM report (suppressed like the
-    report): households interviewed, then the share of each intention. None when the
-    operation has no survey that month."""
+    report): households interviewed, sites covered, then the share of each intention.
+    `month`: a date in the month or "YYYY-MM". None when the operation has no survey
+    that month. Labels in the active language."""
+    if isinstance(month, str):  # "2014-03" as well as a date
+        import datetime as dt
+
+        try:
+            month = dt.datetime.strptime(month[:7], "%Y-%m").date()
+        except ValueError:
+            return None
     survey = sel.survey_of(operation, month)
     if survey is None:
         return None

@@ -123,7 +123,9 @@ class ComparisonAndAnswersTests(BaseCase):
         self.assertIsNone(return_headline(operation=self.operation, month=dt.date(2014, 1, 1)))
         with translation.override("en"):
             headline = return_headline(operation=self.operation, month=dt.date(2014, 3, 15))
+            by_key = return_headline(operation=self.operation, month="2014-03")
         self.assertEqual(dict(headline.rows)["Return to place of origin"], "45.0% (18)")
+        self.assertEqual(by_key.rows, headline.rows)
 
     def test_the_page_speaks_french(self):
         self.login(self.victor)

@@ -115,6 +115,23 @@ class LabelExportTests(BaseCase):
         self.assertEqual(second.intention, Intention.UNDECIDED)
 
 
+class CommandTests(BaseCase):
+    def test_import_needs_a_round_or_a_survey(self):
+        with self.assertRaises(CommandError) as caught:
+            call_command("import", str(FIXTURES / "ri_kobo_codes.csv"), operation=self.operation.slug)
+        self.assertIn("--survey ri:YYYY-MM", str(caught.exception))
+
+    def test_a_survey_month_must_be_a_month(self):
+        with self.assertRaises(CommandError) as caught:
+            call_command(
+                "import",
+                str(FIXTURES / "ri_kobo_codes.csv"),
+                operation=self.operation.slug,
+                survey="ri:March",
+            )
+        self.assertIn("YYYY-MM", str(caught.exception))
+
+
 class ProblemTests(BaseCase):
     def write(self, text: str) -> Path:
         self.tmp = tempfile.TemporaryDirectory()
