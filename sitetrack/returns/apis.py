@@ -4,6 +4,8 @@ suppressed exactly like the PDF, XLSX and HXL files (suppressed cells: `"n": nul
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,6 +38,15 @@ def _table(t) -> dict:
     }
 
 
+@extend_schema(
+    operation_id="return_report",
+    summary="The Monthly Return Intention report of a month (suppressed)",
+    parameters=[
+        OpenApiParameter("month", OpenApiTypes.STR, OpenApiParameter.PATH, description="YYYY-MM"),
+        OpenApiParameter("operation", OpenApiTypes.STR, description="Operation slug"),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
 @api_view(["GET"])
 def return_report_api(request: Request, month: str) -> Response:
     operation = request_operation(request)
