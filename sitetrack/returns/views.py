@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from sitetrack.core.access import access_household_records, access_return_survey, require
 from sitetrack.returns.models import Survey
@@ -35,6 +36,7 @@ def _language() -> str:
     return "fr" if (translation.get_language() or "en").startswith("fr") else "en"
 
 
+@require_GET
 @login_required
 def report_view(request: HttpRequest, month: str | None = None) -> HttpResponse:
     operation = _operation(request)
@@ -54,6 +56,7 @@ def report_view(request: HttpRequest, month: str | None = None) -> HttpResponse:
     )
 
 
+@require_GET
 @login_required
 def download_view(request: HttpRequest, month: str, fmt: str) -> HttpResponse:
     operation = _operation(request)
@@ -66,6 +69,7 @@ def download_view(request: HttpRequest, month: str, fmt: str) -> HttpResponse:
     return response
 
 
+@require_GET
 @login_required
 def households_view(request: HttpRequest, month: str) -> HttpResponse:
     operation = _operation(request)
