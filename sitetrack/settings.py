@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "sitetrack.reports",
     "sitetrack.response",
     "sitetrack.monthly",
+    "sitetrack.returns",
     "sitetrack.web",
     "sitetrack.demo",
     "sitetrack.profiles",

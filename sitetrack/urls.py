@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("sitetrack.reports.api_urls")),
     path("", include("sitetrack.accounts.api_urls")),
     path("", include("sitetrack.response.api_urls")),
+    path("", include("sitetrack.returns.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("operations/", include("sitetrack.core.urls")),
     path("response/", include("sitetrack.response.urls")),
     path("profiles/", include("sitetrack.profiles.urls")),
+    path("returns/", include("sitetrack.returns.urls")),
     path("", include("sitetrack.web.urls")),
 ]
 

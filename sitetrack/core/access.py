@@ -46,6 +46,7 @@ ROLE_ACTIONS: dict[str, set[str]] = {
         "publish",
         "manage_catalogue",
         "report_activity",
+        "read_household_records",
     },
     Role.IMO: {
         "read",
@@ -58,6 +59,7 @@ ROLE_ACTIONS: dict[str, set[str]] = {
         "publish",
         "manage_catalogue",
         "report_activity",
+        "read_household_records",
     },
     Role.FACILITATOR: {"read", "edit_site", "assess"},
     Role.PARTNER: {"read", "report_activity"},
@@ -328,6 +330,31 @@ def access_catalogue_version(
     if version is None:
         raise Http404("No such catalogue version.")
     return version
+
+
+def access_return_survey(user: AbstractBaseUser, operation: Operation, month: object, *, action: str = "read"):
+    """The operation's return intention survey of a month ("2014-03"); its aggregates
+    (suppressed) are for every role that may read the operation."""
+    import datetime as dt
+
+    from sitetrack.returns.models import Survey
+
+    require(user, operation, action)
+    try:
+        first = dt.datetime.strptime(str(month), "%Y-%m").date()
+    except ValueError:
+        raise Http404("No such survey.") from None
+    survey = Survey.objects.filter(operation=operation, month=first).first()
+    if survey is None:
+        raise Http404("No such survey.")
+    return survey
+
+
+def access_household_records(user: AbstractBaseUser, operation: Operation, month: object):
+    """The households interviewed in a return intention survey: personal data, for
+    information management officers and administrators only (403 for every other role)."""
+    survey = access_return_survey(user, operation, month, action="read_household_records")
+    return survey, survey.households.all()
 
 
 class Allowed:

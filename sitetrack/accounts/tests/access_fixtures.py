@@ -16,6 +16,7 @@ from sitetrack.profiles.tests.fixtures import assess, month_round
 from sitetrack.reports.models import Subscription
 from sitetrack.response.models import Facility, Referral, WorkOrder
 from sitetrack.response.tests.helpers import make_activity
+from sitetrack.returns.models import Survey
 
 
 @dataclass
@@ -65,6 +66,8 @@ def build(case) -> Objects:
         due_date=datetime.date(2014, 2, 1),
         created_by=case.imani,
     )
+    # The returns app's pages and API address a survey by its month (by_kwarg "month").
+    Survey.objects.create(operation=case.operation, month=datetime.date(2014, 3, 1))
     facility = Facility.objects.create(site=case.mpoko, kind="shower", checked_on=datetime.date(2014, 2, 1))
     work_order = WorkOrder.objects.create(
         operation=case.operation,
@@ -139,7 +142,7 @@ def kwargs_for(name: str, kwarg_names: list[str], case, objects: Objects) -> dic
         "app_label": "auth",
         "content_type_id": "1",
         "url": "nothing-here/",
-        "month": "2014-01",
+        "month": "2014-03",
     }
     if name.startswith(("api-assessment", "assessments:")) and "pk" in kwarg_names:
         by_kwarg["pk"] = objects.assessment.pk

@@ -122,6 +122,12 @@ MATRIX: dict[str, tuple[str, str | None]] = {
     "profiles:batch-download": ("302 404 404 403 403 403 404", "302 404 404 403 403 403 404"),
     "profiles:profile": ("302 200 200 200 200 200 404", "302 200 200 200 200 200 404"),
     "profiles:profile-pdf": ("302 200 200 200 200 200 404", "302 200 200 200 200 200 404"),
+    # returns: the report (suppressed) for every role; household records for IMOs and administrators.
+    "api-return-report": ("401 200 200 200 200 200 400", "401 405 405 405 405 405 405"),
+    "returns:home": ("302 302 302 302 302 302 404", "405 405 405 405 405 405 405"),
+    "returns:report": ("302 200 200 200 200 200 404", "405 405 405 405 405 405 405"),
+    "returns:download": ("302 200 200 200 200 200 404", "405 405 405 405 405 405 405"),
+    "returns:households": ("302 200 200 403 403 403 404", "405 405 405 405 405 405 405"),
 }
 
 # Whole families (a route prefix): the Django admin is for staff accounts, and the base

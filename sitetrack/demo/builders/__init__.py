@@ -11,4 +11,5 @@ STEPS = [
     "sitetrack.demo.builders.sites",
     "sitetrack.demo.builders.assessments",
     "sitetrack.response.demo",
+    "sitetrack.returns.demo",
 ]

@@ -21,7 +21,7 @@ from sitetrack.intake.formspec import (
 )
 
 LANGS = {"en": "English (en)", "fr": "French (fr)"}
-FORMS = ("site-assessment",)
+FORMS = ("site-assessment", "return-intentions")
 
 
 def registry_choices(operation) -> tuple[list[Choice], list[Choice], list[Choice]]:
@@ -69,6 +69,10 @@ def registry_choices(operation) -> tuple[list[Choice], list[Choice], list[Choice
 def form_for(operation, form: str = "site-assessment") -> FormSpec:
     if form not in FORMS:
         raise ValueError(f"Unknown form {form!r}; known: {', '.join(FORMS)}")
+    if form == "return-intentions":  # the returns app's survey (sitetrack/returns/form.py)
+        from sitetrack.returns.form import form_for_operation
+
+        return form_for_operation(operation)
     admin1, admin2, sites = registry_choices(operation) if operation is not None else (None, None, None)
     return site_assessment_form(indicator_dicts_for(operation), admin1=admin1, admin2=admin2, sites=sites)
 

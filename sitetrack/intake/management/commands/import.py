@@ -26,7 +26,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--operation", required=True)
-        parser.add_argument("--round", required=True, help="KIND:NUMBER (weekly:3), NUMBER, or #ID")
+        parser.add_argument("--round", default="", help="KIND:NUMBER (weekly:3), NUMBER, or #ID")
+        # The returns app's surveys: a return intention export goes into a month's survey.
+        parser.add_argument(
+            "--survey", default="", help="ri:YYYY-MM, a return intention survey (instead of --round)"
+        )
+        parser.add_argument("--map", action="append", default=[], help="FIELD=COLUMN (with --survey)")
         parser.add_argument("--form", default="site-assessment")
         parser.add_argument("--mapping", default="", help="name of a saved field mapping")
         parser.add_argument("--sheet", default="", help="a workbook's main sheet, when it is not the first")
@@ -43,6 +48,14 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, **opts):
+        if opts.get("survey"):
+            from sitetrack.returns.commands import handle_survey_import
+
+            return handle_survey_import(self, opts)
+        if not opts["round"]:
+            raise CommandError(
+                "Give --round KIND:NUMBER (or --survey ri:YYYY-MM for a return intention export)."
+            )
         target = import_target(opts)
         operation, round, mapping, user = target.operation, target.round, target.mapping, target.user
         if opts["create_sites"]:

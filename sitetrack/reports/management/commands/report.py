@@ -38,6 +38,10 @@ class Command(BaseCommand):
         from sitetrack.monthly.commands import add_monthly_parser
 
         add_monthly_parser(products)
+        # The returns app: `report returns`, the Monthly Return Intention report.
+        from sitetrack.returns.commands import add_returns_parser
+
+        add_returns_parser(products)
 
     def handle(self, *args, **options) -> None:
         if options["product"] == "gaps":
@@ -52,6 +56,10 @@ class Command(BaseCommand):
             from sitetrack.monthly.commands import handle_monthly
 
             return handle_monthly(self, options)
+        if options["product"] == "returns":
+            from sitetrack.returns.commands import handle_returns
+
+            return handle_returns(self, options)
         formats = [f.strip().lower() for f in options["format"].split(",") if f.strip()]
         unknown = [f for f in formats if f not in FORMATS]
         if unknown or not formats:
