@@ -8,7 +8,6 @@ without boundaries it still shows the sites on their coordinates.
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Sequence
 
@@ -20,6 +19,7 @@ from django.utils.formats import date_format  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from sitetrack.reports.charts import svg_data_uri  # noqa: E402, F401 (re-exported)
 from sitetrack.reports.formatting import number  # noqa: E402
 
 # Simplification tolerance of boundaries, in degrees (about 1 km): enough for an A4 map.
@@ -37,16 +37,6 @@ def _svg(figure: Figure, dpi: int = 100) -> str:
     return out.getvalue()
 
 
-def svg_data_uri(svg: str) -> str:
-    if not svg:
-        return ""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
-def svg_inline(svg: str) -> str:
-    """The SVG without its XML prologue, to put in an HTML page."""
-    start = svg.find("<svg")
-    return svg[start:] if start >= 0 else ""
 
 
 def trend_chart_svg(

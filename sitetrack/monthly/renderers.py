@@ -57,8 +57,6 @@ def report_context(report: MonthlyReport, *, for_pdf: bool = False) -> dict:
         "map_svg": map_svg,
         "trend_uri": charts.svg_data_uri(trend_svg),
         "map_uri": charts.svg_data_uri(map_svg),
-        "trend_inline": charts.svg_inline(trend_svg),
-        "map_inline": charts.svg_inline(map_svg),
         "admin1_rows": admin1,
         "admin1_more": len(report.by_admin1) - len(admin1),
         "admin2_rows": admin2,

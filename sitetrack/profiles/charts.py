@@ -13,7 +13,6 @@ and the file is a few kilobytes.
 
 from __future__ import annotations
 
-import base64
 import io
 
 import matplotlib
@@ -25,6 +24,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from shapely.geometry import shape  # noqa: E402
 
 from sitetrack.profiles.selectors import SiteProfile  # noqa: E402
+from sitetrack.reports.charts import svg_data_uri  # noqa: E402, F401 (re-exported)
 from sitetrack.reports.formatting import number  # noqa: E402
 
 matplotlib.rcParams["svg.fonttype"] = "none"
@@ -39,11 +39,6 @@ def _svg(figure: Figure) -> str:
     figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     return out.getvalue()
 
-
-def svg_data_uri(svg: str) -> str:
-    if not svg:
-        return ""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def pyramid_svg(profile: SiteProfile) -> str:

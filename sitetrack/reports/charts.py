@@ -55,3 +55,11 @@ def png_data_uri(png: bytes) -> str:
     if not png:
         return ""
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def svg_data_uri(svg: str) -> str:
+    """An SVG chart as an <img> source: pages and PDFs show it without inline styles in the
+    page (the Content-Security-Policy refuses those; an image's own styles are its own)."""
+    if not svg:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

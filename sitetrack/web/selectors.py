@@ -224,15 +224,15 @@ def latest_validated_round(*, operation: Operation) -> Round | None:
 
 def dashboard_version(*, operation: Operation) -> tuple[int | None, str]:
     """The round the dashboard shows and a version of the data it reads (response.gaps'
-    data version: every committed change to what the 3W and the gap matrix read), re-read from the
+    monthly.cache.operation_stamp of assessments, sites, activities and monthly figures), re-read from the
     database at most every monthly.cache.RECHECK_SECONDS, at once after a save here."""
     from sitetrack.monthly.cache import remembered
 
     def compute() -> tuple[int | None, str]:
-        from sitetrack.response.versions import data_version
+        from sitetrack.monthly.cache import operation_stamp
 
         round = latest_validated_round(operation=operation)
-        return (round.pk if round else None, repr(data_version()) if round else "")
+        return (round.pk if round else None, repr(operation_stamp(operation.pk)) if round else "")
 
     return remembered(f"dashboard:version:{operation.pk}", compute)
 
@@ -375,7 +375,7 @@ def _dashboard_compute(round: Round, filters: DashboardFilters, language: str) -
         "open_sites": figures.open_sites,
         "not_assessed": figures.open_sites - figures.sites_assessed,
         "trend_rounds": [(r, f) for r, f in zip(rounds, trend, strict=True)],
-        "trend_svg": charts.svg_inline(trend_svg),
+        "trend_uri": charts.svg_data_uri(trend_svg),
         "panel_sites": panel_sites,
         "worst_gaps": [g for g in worst_gaps if g.gap or g.under or filters.sector][:10],
         "map_sites": _map_sites(operation, rows, filters.sector),

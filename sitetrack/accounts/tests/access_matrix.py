@@ -128,6 +128,12 @@ MATRIX: dict[str, tuple[str, str | None]] = {
     "returns:report": ("302 200 200 200 200 200 404", "405 405 405 405 405 405 405"),
     "returns:download": ("302 200 200 200 200 200 404", "405 405 405 405 405 405 405"),
     "returns:households": ("302 200 200 403 403 403 404", "405 405 405 405 405 405 405"),
+    # monthly: the report home for every role; a month without data is a 404 (its roles are
+    # tested in sitetrack/monthly/tests/test_views.py); the dashboard map needs a validated round.
+    "monthly:home": ("302 200 200 200 200 200 404", "302 200 200 200 200 200 404"),
+    "monthly:report": ("302 404 404 404 404 404 404", "302 404 404 404 404 404 404"),
+    "monthly:pdf": ("302 404 404 404 404 404 404", "302 404 404 404 404 404 404"),
+    "web:dashboard-map": ("302 404 404 404 404 404 404", "302 404 404 404 404 404 404"),
 }
 
 # Whole families (a route prefix): the Django admin is for staff accounts, and the base

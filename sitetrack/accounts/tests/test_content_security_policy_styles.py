@@ -23,6 +23,13 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 # Rendered to PDF by WeasyPrint only (reports/renderers/pdf.py), and the standalone HTML
 # document whose stylesheet's hash the policy allows.
 ALLOWED = {"reports/templates/reports/weekly_pdf.html", "reports/templates/reports/weekly_document.html"}
+# The other products' PDF templates, rendered by WeasyPrint only (test below).
+PDF_ONLY = {
+    "monthly/templates/monthly/pdf.html": "monthly/renderers.py",
+    "profiles/templates/profiles/profile_pdf.html": "profiles/rendering.py",
+    "returns/templates/returns/report_pdf.html": "returns/renderers/pdf.py",
+}
+ALLOWED |= set(PDF_ONLY)
 
 
 class TemplateInlineStyleTests(SimpleTestCase):
@@ -49,6 +56,17 @@ class TemplateInlineStyleTests(SimpleTestCase):
             if "weekly_pdf.html" in p.read_text(encoding="utf-8") and "/tests/" not in str(p)
         ]
         self.assertEqual(users, ["reports/renderers/pdf.py"])
+
+    def test_the_other_pdf_templates_are_only_rendered_to_pdf(self):
+        for template, renderer in PDF_ONLY.items():
+            name = template.split("/templates/", 1)[1]
+            users = sorted(
+                str(p.relative_to(APPS))
+                for p in APPS.glob("**/*.py")
+                if name in p.read_text(encoding="utf-8") and "/tests/" not in str(p)
+            )
+            with self.subTest(template=template):
+                self.assertEqual(users, [renderer])
 
 
 class StylePolicyHeaderTests(BaseCase):

@@ -6,7 +6,6 @@ published figure, and a suppressed one shows only its mark."""
 
 from __future__ import annotations
 
-import base64
 import io
 
 import matplotlib
@@ -17,6 +16,7 @@ matplotlib.rcParams["svg.fonttype"] = "none"  # text as text: a tenth of the siz
 from django.utils.translation import gettext as _  # noqa: E402
 from matplotlib.figure import Figure as Canvas  # noqa: E402
 
+from sitetrack.reports.charts import svg_data_uri  # noqa: E402
 from sitetrack.returns.report import Figure  # noqa: E402
 
 SHADES = ["#222222", "#666666", "#aaaaaa", "#ffffff", "#dddddd", "#888888"]
@@ -55,9 +55,6 @@ def bars_svg(items: list[tuple[str, Figure]], *, xlabel: str) -> str:
     figure.savefig(out, format="svg")
     return out.getvalue()
 
-
-def svg_data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii") if svg else ""
 
 
 def report_charts(report) -> dict[str, str]:
