@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sitetrack.intake.log_messages import log_message
+
 
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
@@ -177,6 +179,8 @@ CLEANING_LOG_FIELDS = (
     "change_type",
     "rule",
     "severity",
+    "code",
+    "params",
     "issue",
 )
 
@@ -196,6 +200,11 @@ class CleaningLogEntry(models.Model):
     change_type = models.CharField(max_length=10, choices=ChangeType.choices)
     rule = models.CharField(max_length=60, blank=True)
     severity = models.CharField(max_length=10, blank=True)
+    # What the line says, as a code and its parameters (read with `message`, in the
+    # reader's language: intake/log_messages.py). `issue` holds the text of lines
+    # written before codes that no code matched (migration 0006).
+    code = models.CharField(max_length=60, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     issue = models.TextField(blank=True)
 
     class Meta:
@@ -204,6 +213,11 @@ class CleaningLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uuid} {self.field} {self.change_type}"
+
+    @property
+    def message(self) -> str:
+        """The line's sentence in the active language."""
+        return log_message(self.code, self.params, self.issue)
 
 
 class HoldStatus(models.TextChoices):

@@ -34,7 +34,7 @@ from sitetrack.intake.mapping import (
 )
 from sitetrack.intake.models import DuplicateHold, FieldMapping, HoldStatus, ImportRun, ImportStatus
 from sitetrack.intake.readers import IntakeFileError
-from sitetrack.intake.selectors import run_status
+from sitetrack.intake.selectors import cleaning_log_by_rule, run_status
 from sitetrack.intake.services import (
     duplicate_hold_resolve,
     field_mapping_install_shipped,
@@ -139,7 +139,13 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "intake/run.html",
-        {"run": run, "status": run_status(run), "page": page, "log_count": paginator.count},
+        {
+            "run": run,
+            "status": run_status(run),
+            "page": page,
+            "log_count": paginator.count,
+            "by_rule": cleaning_log_by_rule(run),
+        },
     )
 
 

@@ -331,7 +331,7 @@ class Saver:
     def _log_changes(self, record: Checked, before: dict) -> None:
         """One "updated" cleaning-log line per field a new version of a submission changed."""
         where = (record.uuid, record.row, record.sheet)
-        issue = _("Changed by a new version of submission %(uuid)s.") % {"uuid": record.uuid}
+        params = {"uuid": record.uuid}
         changes = []
         for name in (*SCALAR_COLUMNS, "visit_date", "method", "observations"):
             was, now = before.get(name), record.cleaned.get(name, before.get(name))
@@ -351,7 +351,8 @@ class Saver:
                 old=was,
                 new=now,
                 rule="resubmitted",
-                issue=issue,
+                code="resubmitted",
+                params=params,
                 site=record.site_code,
                 where=where,
             )

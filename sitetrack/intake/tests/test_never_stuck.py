@@ -79,7 +79,7 @@ class NeverStuckTests(IntakeCase):
         run = self.run_import(self.edited(bad))
         (line,) = self.rejected(run)
         self.assertEqual((line.row, line.rule), (4, "duplicate_uuid"))
-        self.assertIn("rows 2 and 4", line.issue)
+        self.assertIn("rows 2 and 4", line.message)
         self.assertEqual(run.new, 4)
 
     def test_a_10_mb_cell_is_refused_with_where_it_is(self):
