@@ -12,13 +12,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sitetrack.assessments.models import SiteAssessment
-from sitetrack.core.access import access_duplicate_hold, access_import_run, access_mapping, require
+from sitetrack.core.access import (
+    access_duplicate_hold,
+    access_import_run,
+    access_mapping,
+    current_operation,
+    require,
+)
 from sitetrack.core.catalogue import catalogue_for
 from sitetrack.core.models import Operation
 from sitetrack.intake.cleaning_log import write_cleaning_log
@@ -45,13 +51,6 @@ from sitetrack.intake.services import (
 from sitetrack.intake.services.new_sites import sites_create_from_export
 
 LOG_PAGE = 200
-
-
-def current_operation(request: HttpRequest) -> Operation:
-    operation = getattr(request, "operation", None)
-    if operation is None:
-        raise Http404(_("You are not a member of any operation."))
-    return operation
 
 
 def _run(request: HttpRequest, pk: int) -> ImportRun:

@@ -11,7 +11,6 @@ tests/test_selectors.py): one query per table, whatever the size of the operatio
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -33,33 +32,15 @@ from django.utils import timezone, translation
 
 from sitetrack.assessments.models import NEED_FIELDS, Round, RoundKind, SiteAssessment
 from sitetrack.assessments.selectors import previous_round
+from sitetrack.assessments.severity import severe_need_from, severe_q
 from sitetrack.core.models import Operation
 from sitetrack.core.sectors import SECTOR_HXL, Sector
 from sitetrack.geo.models import AdminArea
 from sitetrack.reports import indicators as ind
-from sitetrack.sites.models import Site, SiteStatus, SiteStatusChange
 
-# A sector's need counts as severe from this severity (1–5) on; an operation can lower
-# or raise it with the SITETRACK_SEVERE_NEED setting or per call.
-DEFAULT_SEVERE_NEED = 4
-
-# Priority ranking: a first priority weighs 3, a second 2, a third 1; the counts per rank
-# are shown beside the score.
-PRIORITY_WEIGHTS = (3, 2, 1)
-
-
-def severe_need_default() -> int:
-    return int(getattr(settings, "SITETRACK_SEVERE_NEED", DEFAULT_SEVERE_NEED))
-
-
-def severe_need(need_field: str, severe_from: int) -> Q:
-    """The severity rule, the only place it is written: a sector's need is severe from
-    `severe_from` (1–5) on. Rows carry the result (`SiteRow.severe`), so the page, the
-    PDF and the XLSX mark what SQL found and never compare severities themselves."""
-    return Q(**{f"{need_field}__gte": severe_from})
-
-
-from sitetrack.reports.weekly_types import (  # noqa: E402 - re-exported: callers import them from here
+# The report's records live in weekly_types.py (no import back from here); re-exported:
+# callers import them from the selectors.
+from sitetrack.reports.weekly_types import (
     IndicatorGap,
     KeyFigures,
     PriorityRank,
@@ -69,6 +50,22 @@ from sitetrack.reports.weekly_types import (  # noqa: E402 - re-exported: caller
     SiteRow,
     WeeklyReport,
 )
+from sitetrack.sites.models import Site, SiteStatus, SiteStatusChange
+
+# Priority ranking: a first priority weighs 3, a second 2, a third 1; the counts per rank
+# are shown beside the score.
+PRIORITY_WEIGHTS = (3, 2, 1)
+
+
+def severe_need_default() -> int:
+    """The severity from which a need is severe in the reports (the setting's)."""
+    return severe_need_from()
+
+
+# The severity rule is written once, in assessments/severity.py. Rows carry its result
+# (`SiteRow.severe`), so the page, the PDF and the XLSX mark what SQL found and never
+# compare severities themselves.
+severe_need = severe_q
 
 
 def sector_infos() -> list[SectorInfo]:

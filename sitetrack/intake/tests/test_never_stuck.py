@@ -13,6 +13,7 @@ from unittest import mock
 import python_calamine as pc
 from django.conf import settings
 
+from sitetrack.core.xlsx import write_xlsx
 from sitetrack.demo.fake_export import write_kobo_csv, write_kobo_xlsx
 from sitetrack.intake.importer import spool as spool_module
 from sitetrack.intake.importer.saver import Saver
@@ -20,7 +21,6 @@ from sitetrack.intake.models import ChangeType, CleaningLogEntry, ImportRun, Imp
 from sitetrack.intake.services import import_file, import_run_create
 from sitetrack.intake.services.runs import import_runs_interrupted_mark, this_process
 from sitetrack.intake.tests.helpers import IntakeCase
-from sitetrack.intake.xlsxwrite import write_xlsx
 
 
 class NeverStuckTests(IntakeCase):
