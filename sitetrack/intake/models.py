@@ -238,6 +238,8 @@ class DuplicateHold(models.Model):
     )
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="holds")
     uuid = models.CharField(max_length=64)
+    # Why it is held: a code of intake/log_messages.py, its parameters in
+    # values["reason_params"] (holds stored before codes keep their sentence here).
     reason = models.CharField(max_length=200, blank=True)
     # The mapped values the held submission would set, and its flows.
     values = models.JSONField(default=dict)
@@ -258,6 +260,11 @@ class DuplicateHold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uuid} ({self.get_status_display()})"
+
+    @property
+    def reason_message(self) -> str:
+        """Why the submission is held, in the active language."""
+        return log_message(self.reason, (self.values or {}).get("reason_params"), self.reason)
 
 
 class KoboPullState(models.Model):

@@ -28,7 +28,6 @@ from sitetrack.intake.importer.progress import PROGRESS_EVERY, Progress, set_pro
 from sitetrack.intake.importer.records import Checked, Counts, Current, KnownSite, RawRecord, Stored
 from sitetrack.intake.importer.row_rules import Rejected
 from sitetrack.intake.importer.spool import Spool, SpoolItem
-from sitetrack.intake.log_messages import log_message
 from sitetrack.intake.mapping import IGNORE_VALUE, SITE_TARGETS, Mapping
 from sitetrack.intake.models import ChangeType, ImportRun, RawSubmission
 from sitetrack.intake.readers import IntakeFileError, Submission
@@ -464,7 +463,7 @@ class Checker:
             )
             self.spool.add(
                 SpoolItem(
-                    "hold", record, current.id if current else None, log_message(code, params), existing
+                    "hold", record, current.id if current else None, (code, params), existing
                 )
             )
             return

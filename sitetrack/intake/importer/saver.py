@@ -399,6 +399,7 @@ class Saver:
         objs = []
         for item in items:
             record = item.record
+            code, params = item.reason
             objs.append(
                 DuplicateHold(
                     operation_id=self.run.operation_id,
@@ -407,12 +408,14 @@ class Saver:
                     assessment_id=item.assessment_id,
                     run_id=self.run.pk,
                     uuid=record.uuid,
-                    reason=item.reason[:200],
+                    # Why, as a code read in the reader's language (reason_message).
+                    reason=code,
                     values={
                         "values": record.cleaned,
                         "flows": record.flows,
                         "issues": record.issues,
                         "submitted_at": record.submitted_at,
+                        "reason_params": params,
                     },
                 )
             )
