@@ -19,6 +19,7 @@ from sitetrack.assessments.rules import FINAL_STATES
 from sitetrack.assessments.validation import (
     BLOCKING_RULES,
     COUNT_FIELDS,
+    MAX_COUNT,
     SEVERITY_FIELDS,
     clean_values,
     summarise,
@@ -32,9 +33,8 @@ from sitetrack.intake.readers import Submission
 
 FLOW_DIRECTIONS = frozenset(FlowDirection.values)
 METHODS = frozenset(("observation", "key_informant", "focus_group"))
-# Largest whole number a count may hold (the database's integer columns are 32-bit or
-# 64-bit; a figure above this is a typing mistake in the field, not a population).
-MAX_COUNT = 10**9
+# The largest whole number a count may hold is the web form's and the API's
+# (assessments.validation.MAX_COUNT): one limit for every way a figure comes in.
 _WHOLE_FIELDS = (*COUNT_FIELDS, *SEVERITY_FIELDS)
 # A submission whose record is longer than this is looked at cell by cell: no cell may
 # exceed MAX_CELL characters (a 10 MB cell is a broken export or an attack, not an answer).

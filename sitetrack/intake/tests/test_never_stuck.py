@@ -71,6 +71,18 @@ class NeverStuckTests(IntakeCase):
         )
         self.assertEqual(run.new, 3)
 
+    def test_the_import_takes_the_largest_count_the_web_form_takes_and_refuses_the_next(self):
+        from sitetrack.assessments.validation import MAX_COUNT
+
+        def edge(rows):
+            rows[1][rows[0].index("grp_population/individuals")] = MAX_COUNT
+            rows[2][rows[0].index("grp_population/individuals")] = MAX_COUNT + 1
+
+        run = self.run_import(self.edited(edge))
+        (line,) = self.rejected(run, 1)
+        self.assertEqual((line.row, line.rule, line.params["max"]), (3, "too_large", MAX_COUNT))
+        self.assertEqual(run.new, 4)
+
     def test_a_uuid_twice_in_one_file_rejects_the_later_row(self):
         def bad(rows):
             col = rows[0].index("_uuid")
