@@ -51,9 +51,15 @@ def default_language() -> Iterator[None]:
 def _empty_cache():
     """Start every test with an empty cache: DRF's throttles count requests there (the
     token endpoint refused a test with 429 after earlier tests on the worker had used up
-    its rate), and cached figures must not leak from one test's data to the next."""
+    its rate), and cached figures (and catalogue indexes) must not leak from one test's
+    data to the next."""
     from django.core.cache import caches
+
+    from sitetrack.core.catalogue import catalogue_clear_cache
 
     for cache in caches.all():
         cache.clear()
+    # The catalogue's indexes are kept per version in the process: a rolled-back test's
+    # version may share its id (SQLite reuses them) with the next test's.
+    catalogue_clear_cache()
     yield

@@ -13,7 +13,6 @@ api_patterns = [
     path("", include("sitetrack.sites.api_urls")),
     path("", include("sitetrack.assessments.api_urls")),
     path("", include("sitetrack.intake.api_urls")),
-    path("", include("sitetrack.reports.api_urls")),
     path("", include("sitetrack.accounts.api_urls")),
     path("", include("sitetrack.response.api_urls")),
     path("", include("sitetrack.returns.api_urls")),

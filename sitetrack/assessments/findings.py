@@ -141,18 +141,37 @@ def issues_for_reader(issues: Iterable[Mapping[str, Any]]) -> list[dict[str, Any
 
 
 def render(code: str, params: Mapping[str, Any]) -> str:
-    template = str(MESSAGES[code])
+    return fill(MESSAGES[code], code, params)
+
+
+def fill(template: Any, code: str, params: Mapping[str, Any]) -> str:
+    """A message template (lazy text, or a lazy plural whose number is the parameter
+    "n") filled with parameters formatted for the active language. Shared by the
+    findings here and the intake cleaning log (intake/log_messages.py)."""
     try:
-        return template % {name: _param(value) for name, value in params.items()}
+        return str(template % {name: _param(value) for name, value in params.items()})
     except (KeyError, TypeError, ValueError):
         # Parameters from another version of the rule: say what is known, never fail a page.
         return f"{code}: " + ", ".join(f"{k}={_param(v)}" for k, v in params.items())
 
 
-def _param(value: Any) -> str:
+class _Count(int):
+    """A whole number that reads as the active language writes it ("1 372" in French)
+    while plural forms still choose by its value."""
+
+    def __str__(self) -> str:
+        return fmt(int(self))
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else int.__format__(self, spec)
+
+
+def _param(value: Any) -> str | int:
     if isinstance(value, bool) or value is None:
         return str(value)
-    if isinstance(value, (int, float, Decimal)):
+    if isinstance(value, int):
+        return _Count(value)
+    if isinstance(value, (float, Decimal)):
         return fmt(value)
     if isinstance(value, list):
         return "; ".join(_fact(item) for item in value)
@@ -171,7 +190,7 @@ def _param(value: Any) -> str:
 
 def _fact(item: Any) -> str:
     if not isinstance(item, dict):
-        return _param(item)
+        return str(_param(item))
     text = f"{label(item.get('label') or {})} {_param(item.get('value'))} {item.get('unit') or ''}".strip()
     return f"{text} ({item['threshold']})" if item.get("threshold") else text
 

@@ -302,13 +302,16 @@ def validated_in(round: Round, user: AbstractBaseUser | None = None) -> QuerySet
 TOTAL_FIELDS = ("households", "individuals", "arrivals", "departures")
 
 
+def total_sums(over: Q | None = None) -> dict[str, Sum]:
+    """The sums of the totals (TOTAL_FIELDS), each over the assessments matching `over`:
+    the one way they are summed (the board, the API and the weekly report's key figures,
+    which sums this round's and the previous round's in one query)."""
+    return {name: Sum(name, filter=over, default=0) for name in TOTAL_FIELDS}
+
+
 def validated_totals(qs: QuerySet[SiteAssessment]) -> dict[str, int]:
-    """Sites, households, individuals, arrivals and departures of validated assessments:
-    the one place these totals are summed (board, reports, API)."""
-    return qs.aggregate(
-        sites=Count("site", distinct=True),
-        **{name: Coalesce(Sum(name), 0) for name in TOTAL_FIELDS},
-    )
+    """Sites, households, individuals, arrivals and departures of validated assessments."""
+    return qs.aggregate(sites=Count("site", distinct=True), **total_sums())
 
 
 def round_totals(round: Round, user: AbstractBaseUser | None = None) -> dict[str, int]:

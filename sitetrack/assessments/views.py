@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,17 +42,17 @@ from sitetrack.assessments.selectors import (
     rounds_for,
 )
 from sitetrack.assessments.validation import validation_rules_for
-from sitetrack.core.access import access_assessment, access_round, access_site, can, require
+from sitetrack.core.access import (
+    access_assessment,
+    access_round,
+    access_site,
+    can,
+    current_operation,
+    require,
+)
 from sitetrack.core.catalogue import catalogue_for, catalogue_for_version, catalogue_version_create
 from sitetrack.core.models import CatalogueVersion, Operation
 from sitetrack.core.safe_yaml import load_user_yaml_mapping
-
-
-def current_operation(request: HttpRequest) -> Operation:
-    operation = getattr(request, "operation", None)
-    if operation is None:
-        raise Http404(_("You are not a member of any operation."))
-    return operation
 
 
 def _round(request: HttpRequest, pk: int) -> Round:

@@ -24,11 +24,13 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from sitetrack.core.models import Membership, Operation, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+    from django.http import HttpRequest
 
     from sitetrack.sites.models import Site
 
@@ -127,6 +129,17 @@ def operation_by_slug(user: AbstractBaseUser, slug: str) -> Operation | None:
         cache = user._membership_cache = {}
     cache[membership.operation_id] = membership
     return membership.operation
+
+
+def current_operation(request: HttpRequest, *, action: str | None = None) -> Operation:
+    """The operation a page's request works in (chosen by the middleware): 404 for a
+    user who is a member of none; with `action`, the user's role must allow it (403)."""
+    operation = getattr(request, "operation", None)
+    if operation is None:
+        raise Http404(_("You are not a member of any operation."))
+    if action is not None:
+        require(request.user, operation, action)
+    return operation
 
 
 def access_operation(user: AbstractBaseUser, slug: str) -> Operation:

@@ -37,7 +37,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Sized
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -115,15 +115,42 @@ def _cell(ref: str, value, s: str) -> str:
 
 
 class XlsxSheet:
-    """One sheet being written; its rows go to the file as they come."""
+    """One sheet being written; its rows go to the file as they come.
 
-    def __init__(self, handle, title: str, widths: Sequence[float] | None, freeze_top_row: bool) -> None:
+    `rows` (the number of rows the sheet will have, when the caller knows it) is declared
+    in the sheet's dimension, which readers take as its size before reading it (the
+    intake's progress "1,000 of 100,000"), with `columns` (else the width of the first
+    row: a wider row later is refused, since readers such as openpyxl's read-only mode cut
+    rows to the declared width). A sheet streamed without it has no dimension (as the
+    specification allows)."""
+
+    def __init__(
+        self,
+        handle,
+        title: str,
+        widths: Sequence[float] | None,
+        freeze_top_row: bool,
+        rows: int | None = None,
+        columns: int | None = None,
+    ) -> None:
         self.title = title
         self._handle = handle
         self._rows = 0
+        self._declared = rows
+        self._columns = columns or 0
         self._buffer: list[str] = []
         self._letters = _Letters()
+        self._widths, self._freeze = widths, freeze_top_row
+        self._started = False
+
+    def _start(self, columns: int) -> None:
+        """The sheet's head, written with its first row (the dimension needs its width)."""
+        self._started = True
         parts = [HEAD, f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}">']
+        if self._declared:
+            self._columns = max(self._columns, columns, 1)
+            parts.append(f'<dimension ref="A1:{column_letter(self._columns - 1)}{self._declared}"/>')
+        widths, freeze_top_row, handle = self._widths, self._freeze, self._handle
         if freeze_top_row:
             parts.append(
                 '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
@@ -139,6 +166,10 @@ class XlsxSheet:
 
     def row(self, values: Sequence, styles: Sequence[int | None] | int | None = None) -> None:
         """Append a row; `styles` is one style for every cell or one per cell."""
+        if not self._started:
+            self._start(len(values))
+        elif self._declared and len(values) > self._columns:
+            raise ValueError(f"sheet {self.title!r}: row {self._rows + 1} is wider than its first row")
         self._rows += 1
         r = self._rows
         letters = self._letters.upto(len(values))
@@ -162,6 +193,10 @@ class XlsxSheet:
         self._buffer.clear()
 
     def close(self) -> None:
+        if not self._started:
+            self._start(0)
+        if self._declared is not None and self._rows != self._declared:
+            raise ValueError(f"sheet {self.title!r}: {self._rows} rows written, {self._declared} declared")
         self._flush()
         self._handle.write(b"</sheetData></worksheet>")
         self._handle.close()
@@ -180,14 +215,22 @@ class XlsxBook:
         self._current: XlsxSheet | None = None
 
     def sheet(
-        self, title: str, *, widths: Sequence[float] | None = None, freeze_top_row: bool = False
+        self,
+        title: str,
+        *,
+        widths: Sequence[float] | None = None,
+        freeze_top_row: bool = False,
+        rows: int | None = None,
+        columns: int | None = None,
     ) -> XlsxSheet:
+        """Start a sheet; `rows` (and `columns`), when known, are declared as its size
+        (see XlsxSheet)."""
         if self._current is not None:
             self._current.close()
         title = sheet_name(title, self._used)
         self._titles.append(title)
         handle = self._zip.open(f"xl/worksheets/sheet{len(self._titles)}.xml", "w", force_zip64=True)
-        self._current = XlsxSheet(handle, title, widths, freeze_top_row)
+        self._current = XlsxSheet(handle, title, widths, freeze_top_row, rows, columns)
         return self._current
 
     def save(self) -> bytes:
@@ -244,10 +287,16 @@ class XlsxBook:
 def write_xlsx(path: Path | str, sheets: Sequence[tuple[str, Iterable[Sequence]]]) -> None:
     """Write sheets given as (name, rows), each row a sequence of cell values. The rows of
     each sheet are consumed in sheet order, so a later sheet's rows may be produced while
-    an earlier one is written (the fake export fills its repeat sheet that way)."""
+    an earlier one is written (the fake export fills its repeat sheet that way). Rows
+    that have a length (a list, or an object with `__len__`, asked when the sheet
+    starts, whose rows are no wider than its first) declare the sheet's size, so that
+    readers know it before reading it."""
     book = XlsxBook(path, compresslevel=1)
     for name, rows in sheets:
-        sheet = book.sheet(name)
+        if isinstance(rows, list | tuple):
+            sheet = book.sheet(name, rows=len(rows), columns=max(map(len, rows), default=0))
+        else:
+            sheet = book.sheet(name, rows=len(rows) if isinstance(rows, Sized) else None)
         for row in rows:
             sheet.row(row)
     book.save()

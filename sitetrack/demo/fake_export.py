@@ -305,16 +305,37 @@ def write_kobo_xlsx(
                 cols = repeat_cols[rep_name]
                 repeat_rows[rep_name].extend([r.get(c, "") for c in cols] for r in reps)
 
-    sheets: list = [(main_sheet_name(form), main_rows())]
+    # The main sheet's size is known before it is written (a header and a row a
+    # submission): declared, so that the intake shows "1,000 of 100,000" as it reads.
+    sheets: list = [(main_sheet_name(form), _Rows(main_rows, submissions + 1))]
     # write_xlsx consumes sheets in order, so the repeat rows are complete by then.
     sheets += [(name, _LazyRows(repeat_rows, name)) for name in repeat_cols]
     write_xlsx(path, sheets)
     return Path(path)
 
 
+class _Rows:
+    """Rows produced as they are written, with their number known in advance."""
+
+    def __init__(self, produce, n: int) -> None:
+        self.produce, self.n = produce, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __iter__(self):
+        return self.produce()
+
+
 class _LazyRows:
+    """A repeat sheet's rows, collected while the main sheet is written (their number is
+    asked when the sheet starts, by then complete)."""
+
     def __init__(self, store: dict[str, list[list]], name: str) -> None:
         self.store, self.name = store, name
+
+    def __len__(self) -> int:
+        return len(self.store[self.name])
 
     def __iter__(self):
         return iter(self.store[self.name])

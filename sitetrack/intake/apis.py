@@ -32,6 +32,11 @@ class ImportCreateSerializer(serializers.Serializer):
 
 
 class CleaningLogEntrySerializer(serializers.ModelSerializer):
+    issue = serializers.CharField(
+        source="message", read_only=True, help_text="What the line says, in the request's language"
+    )
+    params = serializers.JSONField(read_only=True, help_text="The parameters of the code")
+
     class Meta:
         model = CleaningLogEntry
         fields = list(CLEANING_LOG_FIELDS)

@@ -2,7 +2,8 @@
 
 One line per change, rejection, flag or held duplicate, in the usual layout of cleaning
 logs (uuid, question, old value, new value, issue, type of change, who and when), plus
-where the value was in the file (sheet, row, column) and the rule that fired.
+where the value was in the file (sheet, row, column) and the rule that fired. The issue
+is written in the language of whoever downloads the log (lines store a code).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def cleaning_log_rows(run: ImportRun):
             e.row,
             e.column or e.field,
             e.field,
-            e.issue,
+            e.message,
             e.rule,
             e.severity,
             str(labels.get(e.change_type, e.change_type)),

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sitetrack.intake.log_messages import log_message
+
 
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
@@ -177,6 +179,8 @@ CLEANING_LOG_FIELDS = (
     "change_type",
     "rule",
     "severity",
+    "code",
+    "params",
     "issue",
 )
 
@@ -196,6 +200,11 @@ class CleaningLogEntry(models.Model):
     change_type = models.CharField(max_length=10, choices=ChangeType.choices)
     rule = models.CharField(max_length=60, blank=True)
     severity = models.CharField(max_length=10, blank=True)
+    # What the line says, as a code and its parameters (read with `message`, in the
+    # reader's language: intake/log_messages.py). `issue` holds the text of lines
+    # written before codes that no code matched (migration 0006).
+    code = models.CharField(max_length=60, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     issue = models.TextField(blank=True)
 
     class Meta:
@@ -204,6 +213,11 @@ class CleaningLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uuid} {self.field} {self.change_type}"
+
+    @property
+    def message(self) -> str:
+        """The line's sentence in the active language."""
+        return log_message(self.code, self.params, self.issue)
 
 
 class HoldStatus(models.TextChoices):
@@ -224,6 +238,8 @@ class DuplicateHold(models.Model):
     )
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="holds")
     uuid = models.CharField(max_length=64)
+    # Why it is held: a code of intake/log_messages.py, its parameters in
+    # values["reason_params"] (holds stored before codes keep their sentence here).
     reason = models.CharField(max_length=200, blank=True)
     # The mapped values the held submission would set, and its flows.
     values = models.JSONField(default=dict)
@@ -244,6 +260,11 @@ class DuplicateHold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uuid} ({self.get_status_display()})"
+
+    @property
+    def reason_message(self) -> str:
+        """Why the submission is held, in the active language."""
+        return log_message(self.reason, (self.values or {}).get("reason_params"), self.reason)
 
 
 class KoboPullState(models.Model):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sitetrack.intake.models import ImportRun, ImportStatus
+from django.db.models import Count
+
+from sitetrack.intake.models import CleaningLogEntry, ImportRun, ImportStatus
 
 
 def run_status(run: ImportRun) -> dict:
@@ -53,4 +55,15 @@ def run_waits_for_worker(run: ImportRun) -> bool:
         and bool(run.task_id)  # handed to the queue (not waiting for a preview)
         and run.created_at is not None
         and (timezone.now() - run.created_at).total_seconds() >= WORKER_GRACE_SECONDS
+    )
+
+
+def cleaning_log_by_rule(run: ImportRun) -> list[dict]:
+    """The lines of an import's cleaning log counted by rule (and change type), most
+    frequent first: counted in the database, from the stored codes, in any language."""
+    return list(
+        CleaningLogEntry.objects.filter(run=run)
+        .values("rule", "change_type")
+        .annotate(lines=Count("id"))
+        .order_by("-lines", "rule", "change_type")
     )

@@ -12,13 +12,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sitetrack.assessments.models import SiteAssessment
-from sitetrack.core.access import access_duplicate_hold, access_import_run, access_mapping, require
+from sitetrack.core.access import (
+    access_duplicate_hold,
+    access_import_run,
+    access_mapping,
+    current_operation,
+    require,
+)
 from sitetrack.core.catalogue import catalogue_for
 from sitetrack.core.models import Operation
 from sitetrack.intake.cleaning_log import write_cleaning_log
@@ -34,7 +40,7 @@ from sitetrack.intake.mapping import (
 )
 from sitetrack.intake.models import DuplicateHold, FieldMapping, HoldStatus, ImportRun, ImportStatus
 from sitetrack.intake.readers import IntakeFileError
-from sitetrack.intake.selectors import run_status
+from sitetrack.intake.selectors import cleaning_log_by_rule, run_status
 from sitetrack.intake.services import (
     duplicate_hold_resolve,
     field_mapping_install_shipped,
@@ -45,13 +51,6 @@ from sitetrack.intake.services import (
 from sitetrack.intake.services.new_sites import sites_create_from_export
 
 LOG_PAGE = 200
-
-
-def current_operation(request: HttpRequest) -> Operation:
-    operation = getattr(request, "operation", None)
-    if operation is None:
-        raise Http404(_("You are not a member of any operation."))
-    return operation
 
 
 def _run(request: HttpRequest, pk: int) -> ImportRun:
@@ -139,7 +138,13 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "intake/run.html",
-        {"run": run, "status": run_status(run), "page": page, "log_count": paginator.count},
+        {
+            "run": run,
+            "status": run_status(run),
+            "page": page,
+            "log_count": paginator.count,
+            "by_rule": cleaning_log_by_rule(run),
+        },
     )
 
 

@@ -11,7 +11,6 @@ tests/test_selectors.py): one query per table, whatever the size of the operatio
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -32,34 +31,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from sitetrack.assessments.models import NEED_FIELDS, Round, RoundKind, SiteAssessment
-from sitetrack.assessments.selectors import previous_round
+from sitetrack.assessments.selectors import previous_round, total_sums
+from sitetrack.assessments.severity import severe_need_from, severe_q
 from sitetrack.core.models import Operation
 from sitetrack.core.sectors import SECTOR_HXL, Sector
 from sitetrack.geo.models import AdminArea
 from sitetrack.reports import indicators as ind
-from sitetrack.sites.models import Site, SiteStatus, SiteStatusChange
 
-# A sector's need counts as severe from this severity (1–5) on; an operation can lower
-# or raise it with the SITETRACK_SEVERE_NEED setting or per call.
-DEFAULT_SEVERE_NEED = 4
-
-# Priority ranking: a first priority weighs 3, a second 2, a third 1; the counts per rank
-# are shown beside the score.
-PRIORITY_WEIGHTS = (3, 2, 1)
-
-
-def severe_need_default() -> int:
-    return int(getattr(settings, "SITETRACK_SEVERE_NEED", DEFAULT_SEVERE_NEED))
-
-
-def severe_need(need_field: str, severe_from: int) -> Q:
-    """The severity rule, the only place it is written: a sector's need is severe from
-    `severe_from` (1–5) on. Rows carry the result (`SiteRow.severe`), so the page, the
-    PDF and the XLSX mark what SQL found and never compare severities themselves."""
-    return Q(**{f"{need_field}__gte": severe_from})
-
-
-from sitetrack.reports.weekly_types import (  # noqa: E402 - re-exported: callers import them from here
+# The report's records live in weekly_types.py (no import back from here); re-exported:
+# callers import them from the selectors.
+from sitetrack.reports.weekly_types import (
     IndicatorGap,
     KeyFigures,
     PriorityRank,
@@ -69,6 +50,22 @@ from sitetrack.reports.weekly_types import (  # noqa: E402 - re-exported: caller
     SiteRow,
     WeeklyReport,
 )
+from sitetrack.sites.models import Site, SiteStatus, SiteStatusChange
+
+# Priority ranking: a first priority weighs 3, a second 2, a third 1; the counts per rank
+# are shown beside the score.
+PRIORITY_WEIGHTS = (3, 2, 1)
+
+
+def severe_need_default() -> int:
+    """The severity from which a need is severe in the reports (the setting's)."""
+    return severe_need_from()
+
+
+# The severity rule is written once, in assessments/severity.py. Rows carry its result
+# (`SiteRow.severe`), so the page, the PDF and the XLSX mark what SQL found and never
+# compare severities themselves.
+severe_need = severe_q
 
 
 def sector_infos() -> list[SectorInfo]:
@@ -265,13 +262,7 @@ def key_figures_for(round: Round, previous: Round | None) -> dict:
     them over the sites validated in both rounds (two aggregate queries)."""
     open_now = sites_open_in_round(round).values("pk")
     this = Q(round_id=round.pk, site_id__in=open_now)
-    aggregates: dict = {
-        "sites_assessed": Count("pk", filter=this),
-        "individuals": Sum("individuals", filter=this, default=0),
-        "households": Sum("households", filter=this, default=0),
-        "arrivals": Sum("arrivals", filter=this, default=0),
-        "departures": Sum("departures", filter=this, default=0),
-    }
+    aggregates: dict = {"sites_assessed": Count("pk", filter=this), **total_sums(this)}
     open_counts = {"open_sites": Count("pk", filter=Q(pk__in=open_now))}
     ids = [round.pk]
     if previous is not None:
@@ -354,155 +345,26 @@ def priority_ranking(qs: QuerySet, sectors: list[SectorInfo]) -> list[PriorityRa
 
 
 def weekly_report(round: Round, *, language: str = "en", severe_from: int | None = None) -> WeeklyReport:
-    """The whole weekly report of one round, in one language."""
+    """The whole weekly report of one round, in one language: its parts each come from
+    one function below (a query or two each; the count does not grow with the sites)."""
     severe_from = severe_from or severe_need_default()
     operation = round.operation
     with translation.override(language):
         sectors = sector_infos()
         columns = ind.threshold_columns(operation, language)
         previous = previous_round(round)
-
         figures = key_figures_for(round, previous)
-
-        # Every validated assessment of this round, with its change since the previous
-        # round and its gaps against thresholds.
-        validated = SiteAssessment.objects.validated()
         assessed = round_assessed(round)
         annotated = _annotate_flags(assessed, columns, severe_from)
-        if previous is not None:
-            prev = validated.filter(round=previous, site=OuterRef("site"))
-            annotated = annotated.annotate(
-                previous_individuals=Subquery(prev.values("individuals")[:1]),
-            ).annotate(
-                change_individuals=F("individuals") - F("previous_individuals"),
-            )
-        value_names = SITE_VALUES + ind.value_names(columns)
-        if previous is not None:
-            value_names += ["previous_individuals", "change_individuals"]
-        site_values = list(annotated.order_by("site__code").values(*value_names))
-
-        # Per-sector totals and the count of sites with critical gaps (one query).
-        sector_aggs: dict = {"critical_sites": Count("pk", filter=Q(critical_gap_count__gt=0))}
-        for s in sectors:
-            q = _sector_q(s.code, columns, severe_from)
-            sector_aggs[f"{s.code}__sites"] = Count("pk", filter=q)
-            sector_aggs[f"{s.code}__people"] = Sum("individuals", filter=q, default=0)
-        sector_totals = annotated.aggregate(**sector_aggs)
-
-        # Open sites without a validated assessment this round, with their last known
-        # validated figures (any earlier round of the operation).
-        last_known = (
-            validated.filter(site=OuterRef("pk"), round__operation=operation)
-            .filter(round__period_end__lte=round.period_end)
-            .exclude(round=round)
-            .order_by("-round__period_end", "-round__number", "-pk")
-            .values("pk")[:1]
-        )
-        missing_sites = (
-            sites_open_in_round(round)
-            .filter(~Exists(assessed.filter(site=OuterRef("pk"))))
-            .annotate(last_assessment=Subquery(last_known))
-        )
-        missing = list(
-            missing_sites.order_by("code").values(
-                "pk",
-                "code",
-                "name",
-                "admin_area__path",
-                "management_agency__name",
-                "management_agency__acronym",
-                "last_assessment",
-            )
-        )
-        last_qs = _annotate_flags(
-            validated.filter(pk__in=missing_sites.values("last_assessment")), columns, severe_from
-        )
-        last_values = {
-            v["site__code"]: v
-            for v in last_qs.values(
-                *SITE_VALUES, *ind.value_names(columns), "round__number", "round__kind", "round__period_end"
-            )
-        }
-        not_assessed_people = last_qs.aggregate(total=Sum("individuals", default=0))["total"]
-
+        site_values = _assessed_values(annotated, previous, columns)
+        sector_totals = _sector_totals(annotated, sectors, columns, severe_from)
+        missing, last_values, not_assessed_people = _not_assessed(round, assessed, columns, severe_from)
         paths = {v["site__admin_area__path"] for v in site_values} | {m["admin_area__path"] for m in missing}
         names = _admin_names(paths, language)
-
         site_rows = [_site_row(v, columns, names) for v in site_values]
-        not_assessed_rows = []
-        for m in missing:
-            last = last_values.get(m["code"])
-            if last is not None:
-                row = _site_row(last, columns, names)
-                row.source_round_number = last["round__number"]
-                row.source_round_kind = last["round__kind"]
-                row.source_round_end = last["round__period_end"]
-            else:
-                row = _site_row(
-                    {
-                        "site__code": m["code"],
-                        "site__name": m["name"],
-                        "site__admin_area__path": m["admin_area__path"],
-                        "site__management_agency__name": m["management_agency__name"],
-                        "site__management_agency__acronym": m["management_agency__acronym"],
-                        "individuals": None,
-                        "households": None,
-                        "arrivals": None,
-                        "departures": None,
-                        "priority_1": "",
-                        "priority_2": "",
-                        "priority_3": "",
-                        "critical_gap_count": 0,
-                        **{need: None for need in NEED_FIELDS.values()},
-                    },
-                    columns,
-                    names,
-                )
-            row.assessed = False
-            not_assessed_rows.append(row)
-
-        priorities = priority_ranking(assessed, sectors)
-
-        sector_gaps = []
-        for s in sectors:
-            rows: list[SectorGapRow] = []
-            sector_columns = [c for c in columns if c.sector == s.code]
-            for site in site_rows:
-                severity = site.severities[s.code]
-                severe = site.severe[s.code]
-                missed = [g for g in site.gaps if g.sector == s.code]
-                if missed:
-                    rows.extend(SectorGapRow(site, severity, severe, g) for g in missed)
-                elif severe:
-                    rows.append(SectorGapRow(site, severity, severe, None))
-            sector_gaps.append(
-                SectorGapList(
-                    sector=s,
-                    sites=sector_totals[f"{s.code}__sites"],
-                    people=sector_totals[f"{s.code}__people"],
-                    rows=rows,
-                    indicators=sector_columns,
-                )
-            )
-
-        key = KeyFigures(
-            sites_assessed=figures["sites_assessed"],
-            open_sites=figures["open_sites"],
-            individuals=figures["individuals"],
-            households=figures["households"],
-            arrivals=figures["arrivals"],
-            departures=figures["departures"],
-            previous_sites_assessed=figures["previous_sites_assessed"],
-            previous_open_sites=figures["previous_open_sites"],
-            previous_individuals=figures["previous_individuals"],
-            previous_households=figures["previous_households"],
-            compared_sites=figures["compared_sites"],
-            change_individuals=figures["change_individuals"],
-            change_households=figures["change_households"],
-            sites_not_assessed=len(not_assessed_rows),
-            individuals_not_assessed_last_known=not_assessed_people,
-            sites_with_critical_gaps=sector_totals["critical_sites"],
-        )
+        not_assessed_rows = [
+            _not_assessed_row(m, last_values.get(m["code"]), columns, names) for m in missing
+        ]
         return WeeklyReport(
             operation=operation,
             round=round,
@@ -510,11 +372,164 @@ def weekly_report(round: Round, *, language: str = "en", severe_from: int | None
             language=language,
             generated_at=timezone.now(),
             severe_from=severe_from,
-            key_figures=key,
+            key_figures=_key_figures(figures, sector_totals, len(not_assessed_rows), not_assessed_people),
             sectors=sectors,
             indicators=columns,
             sites=site_rows,
             not_assessed=not_assessed_rows,
-            priorities=priorities,
-            sector_gaps=sector_gaps,
+            priorities=priority_ranking(assessed, sectors),
+            sector_gaps=_sector_gap_lists(sectors, columns, site_rows, sector_totals),
         )
+
+
+def _assessed_values(annotated: QuerySet, previous: Round | None, columns: list) -> list[dict]:
+    """Every validated assessment of the round, with its change since the previous round
+    and its gaps against thresholds (one query)."""
+    if previous is not None:
+        prev = SiteAssessment.objects.validated().filter(round=previous, site=OuterRef("site"))
+        annotated = annotated.annotate(
+            previous_individuals=Subquery(prev.values("individuals")[:1]),
+        ).annotate(
+            change_individuals=F("individuals") - F("previous_individuals"),
+        )
+    value_names = SITE_VALUES + ind.value_names(columns)
+    if previous is not None:
+        value_names += ["previous_individuals", "change_individuals"]
+    return list(annotated.order_by("site__code").values(*value_names))
+
+
+def _sector_totals(annotated: QuerySet, sectors: list[SectorInfo], columns: list, severe_from: int) -> dict:
+    """Per sector, the sites and people in need, and the sites with critical gaps (one query)."""
+    sector_aggs: dict = {"critical_sites": Count("pk", filter=Q(critical_gap_count__gt=0))}
+    for s in sectors:
+        q = _sector_q(s.code, columns, severe_from)
+        sector_aggs[f"{s.code}__sites"] = Count("pk", filter=q)
+        sector_aggs[f"{s.code}__people"] = Sum("individuals", filter=q, default=0)
+    return annotated.aggregate(**sector_aggs)
+
+
+def _not_assessed(
+    round: Round, assessed: QuerySet, columns: list, severe_from: int
+) -> tuple[list[dict], dict[str, dict], int]:
+    """The open sites without a validated assessment this round, their last known
+    validated figures (any earlier round of the operation) by site code, and the people
+    those figures count."""
+    validated = SiteAssessment.objects.validated()
+    last_known = (
+        validated.filter(site=OuterRef("pk"), round__operation=round.operation)
+        .filter(round__period_end__lte=round.period_end)
+        .exclude(round=round)
+        .order_by("-round__period_end", "-round__number", "-pk")
+        .values("pk")[:1]
+    )
+    missing_sites = (
+        sites_open_in_round(round)
+        .filter(~Exists(assessed.filter(site=OuterRef("pk"))))
+        .annotate(last_assessment=Subquery(last_known))
+    )
+    missing = list(
+        missing_sites.order_by("code").values(
+            "pk",
+            "code",
+            "name",
+            "admin_area__path",
+            "management_agency__name",
+            "management_agency__acronym",
+            "last_assessment",
+        )
+    )
+    last_qs = _annotate_flags(
+        validated.filter(pk__in=missing_sites.values("last_assessment")), columns, severe_from
+    )
+    last_values = {
+        v["site__code"]: v
+        for v in last_qs.values(
+            *SITE_VALUES, *ind.value_names(columns), "round__number", "round__kind", "round__period_end"
+        )
+    }
+    people = last_qs.aggregate(total=Sum("individuals", default=0))["total"]
+    return missing, last_values, people
+
+
+def _not_assessed_row(missing: dict, last: dict | None, columns: list, names: dict) -> SiteRow:
+    """A site not assessed this round: its last known figures (and their round), else
+    its name and place only."""
+    if last is not None:
+        row = _site_row(last, columns, names)
+        row.source_round_number = last["round__number"]
+        row.source_round_kind = last["round__kind"]
+        row.source_round_end = last["round__period_end"]
+    else:
+        row = _site_row(
+            {
+                "site__code": missing["code"],
+                "site__name": missing["name"],
+                "site__admin_area__path": missing["admin_area__path"],
+                "site__management_agency__name": missing["management_agency__name"],
+                "site__management_agency__acronym": missing["management_agency__acronym"],
+                "individuals": None,
+                "households": None,
+                "arrivals": None,
+                "departures": None,
+                "priority_1": "",
+                "priority_2": "",
+                "priority_3": "",
+                "critical_gap_count": 0,
+                **{need: None for need in NEED_FIELDS.values()},
+            },
+            columns,
+            names,
+        )
+    row.assessed = False
+    return row
+
+
+def _sector_gap_lists(
+    sectors: list[SectorInfo], columns: list, site_rows: list[SiteRow], sector_totals: dict
+) -> list[SectorGapList]:
+    """Per sector, the sites that miss one of its thresholds (a row a gap) or whose need
+    is severe, arranged from the rows SQL marked."""
+    sector_gaps = []
+    for s in sectors:
+        rows: list[SectorGapRow] = []
+        for site in site_rows:
+            severity = site.severities[s.code]
+            severe = site.severe[s.code]
+            missed = [g for g in site.gaps if g.sector == s.code]
+            if missed:
+                rows.extend(SectorGapRow(site, severity, severe, g) for g in missed)
+            elif severe:
+                rows.append(SectorGapRow(site, severity, severe, None))
+        sector_gaps.append(
+            SectorGapList(
+                sector=s,
+                sites=sector_totals[f"{s.code}__sites"],
+                people=sector_totals[f"{s.code}__people"],
+                rows=rows,
+                indicators=[c for c in columns if c.sector == s.code],
+            )
+        )
+    return sector_gaps
+
+
+def _key_figures(
+    figures: dict, sector_totals: dict, not_assessed: int, not_assessed_people: int
+) -> KeyFigures:
+    return KeyFigures(
+        sites_assessed=figures["sites_assessed"],
+        open_sites=figures["open_sites"],
+        individuals=figures["individuals"],
+        households=figures["households"],
+        arrivals=figures["arrivals"],
+        departures=figures["departures"],
+        previous_sites_assessed=figures["previous_sites_assessed"],
+        previous_open_sites=figures["previous_open_sites"],
+        previous_individuals=figures["previous_individuals"],
+        previous_households=figures["previous_households"],
+        compared_sites=figures["compared_sites"],
+        change_individuals=figures["change_individuals"],
+        change_households=figures["change_households"],
+        sites_not_assessed=not_assessed,
+        individuals_not_assessed_last_known=not_assessed_people,
+        sites_with_critical_gaps=sector_totals["critical_sites"],
+    )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sitetrack.assessments.models import AssessmentStatus, Round, RoundKind
-from sitetrack.core.access import access_round_number, access_subscription, can, require
+from sitetrack.core.access import access_round_number, access_subscription, can, current_operation
 from sitetrack.core.models import Operation
 from sitetrack.core.sectors import Sector
 from sitetrack.reports import services
@@ -28,11 +28,7 @@ LANGUAGES = ("en", "fr")
 
 
 def _operation(request: HttpRequest, action: str = "read") -> Operation:
-    operation = getattr(request, "operation", None)
-    if operation is None:
-        raise Http404(_("You do not belong to any operation."))
-    require(request.user, operation, action)
-    return operation
+    return current_operation(request, action=action)
 
 
 def _round(request: HttpRequest, operation: Operation, number: int) -> Round:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -14,8 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from sitetrack.assessments.models import Round, RoundKind
-from sitetrack.core.access import can, require
-from sitetrack.core.models import Operation
+from sitetrack.core.access import can, current_operation, require
 from sitetrack.core.sectors import Sector
 from sitetrack.response import services
 from sitetrack.response.access import (
@@ -39,13 +38,6 @@ from sitetrack.response.services.activities import TARGETED_FIELDS
 from sitetrack.response.versions import cached
 
 PAGE_SIZE = 50
-
-
-def current_operation(request: HttpRequest) -> Operation:
-    operation = getattr(request, "operation", None)
-    if operation is None:
-        raise Http404(_("You are not a member of any operation."))
-    return operation
 
 
 @login_required

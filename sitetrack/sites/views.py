@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sitetrack.core.access import access_site, can, require
+from sitetrack.core.access import access_site, can, current_operation, require
 from sitetrack.core.models import Operation
 from sitetrack.geo.models import AdminArea
 from sitetrack.sites.forms import SiteForm, SiteStatusForm
@@ -28,13 +28,6 @@ from sitetrack.sites.selectors import map_areas, map_sites, site_filter_areas, s
 from sitetrack.sites.services import site_change_status, site_create, site_update
 
 PAGE_SIZE = 50
-
-
-def current_operation(request: HttpRequest) -> Operation:
-    operation = getattr(request, "operation", None)
-    if operation is None:
-        raise Http404(_("You are not a member of any operation."))
-    return operation
 
 
 def map_tiles_url() -> str:

@@ -179,6 +179,19 @@ class XlsxStream:
                 return 0
         return 0
 
+    def count_rows(self, name: str) -> int:
+        """The rows of a sheet that declares no dimension, counted (a pass over the
+        decompressed sheet, without parsing it: about a tenth of reading it)."""
+        n, tail = 0, b""
+        with self.zf.open(self.sheets[name]) as fh:
+            while block := fh.read(1 << 20):
+                # The last 5 bytes go with the next block: a "</row>" cut in two is
+                # counted once (6 bytes never fit in 5, so none is counted twice).
+                data = tail + block
+                n += data.count(b"</row>")
+                tail = data[-5:]
+        return n
+
     def raw_rows(self, name: str) -> Iterator[tuple[int, str]]:
         """(row number, inner XML of the <row>) in order; rows a writer left out are
         skipped (their numbers are missing)."""

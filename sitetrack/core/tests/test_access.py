@@ -146,3 +146,30 @@ class OperationBySlugTests(BaseCase):
         root = User.objects.create_superuser("root", "root@example.org", "x-long-password-1")
         self.assertEqual(operation_by_slug(root, self.operation.slug), self.operation)
         self.assertTrue(can(root, self.operation, "manage_users"))
+
+
+class CurrentOperationTests(BaseCase):
+    """Every page finds its operation through one helper (core.access.current_operation)."""
+
+    def request(self, user, operation):
+        from django.test import RequestFactory
+
+        request = RequestFactory().get("/")
+        request.user, request.operation = user, operation
+        return request
+
+    def test_a_user_in_no_operation_gets_404_and_a_member_gets_the_operation(self):
+        from sitetrack.core.access import current_operation
+
+        with self.assertRaises(Http404):
+            current_operation(self.request(self.olga, None))
+        self.assertEqual(current_operation(self.request(self.victor, self.operation)), self.operation)
+
+    def test_an_action_the_role_does_not_allow_is_refused(self):
+        from sitetrack.core.access import current_operation
+
+        with self.assertRaises(PermissionDenied):
+            current_operation(self.request(self.victor, self.operation), action="publish")
+        self.assertEqual(
+            current_operation(self.request(self.imani, self.operation), action="publish"), self.operation
+        )

@@ -78,3 +78,38 @@ class WriteXlsxTests(SimpleTestCase):
 
     def test_column_letters_count_from_zero(self):
         self.assertEqual([column_letter(i) for i in (0, 25, 26, 701, 702)], ["A", "Z", "AA", "ZZ", "AAA"])
+
+
+class DeclaredSizeTests(SimpleTestCase):
+    """A sheet whose size is known declares it (readers show progress against it)."""
+
+    def test_rows_given_as_a_list_declare_the_sheets_size_and_width(self):
+        out = Path(tempfile.mkdtemp()) / "sized.xlsx"
+        write_xlsx(out, [("Main", [["a", "b"], [1], [1, 2, 3]])])
+        ws = load_workbook(out, read_only=True)["Main"]
+        self.assertEqual((ws.max_row, ws.max_column), (3, 3))
+        # openpyxl's read-only mode cuts rows to the declared width: nothing is lost.
+        self.assertEqual(list(ws.iter_rows(values_only=True))[2], (1, 2, 3))
+
+    def test_a_stream_with_a_length_declares_it_and_a_wrong_length_is_refused(self):
+        class Rows:
+            def __init__(self, n):
+                self.n = n
+
+            def __len__(self):
+                return self.n
+
+            def __iter__(self):
+                return iter([["h1", "h2"], [1, 2]])
+
+        out = Path(tempfile.mkdtemp()) / "stream.xlsx"
+        write_xlsx(out, [("Main", Rows(2))])
+        self.assertEqual(load_workbook(out, read_only=True)["Main"].max_row, 2)
+        with self.assertRaises(ValueError):
+            write_xlsx(out, [("Main", Rows(5))])
+
+    def test_a_stream_without_a_length_declares_nothing(self):
+        out = Path(tempfile.mkdtemp()) / "plain.xlsx"
+        write_xlsx(out, [("Main", (row for row in [["h"], [1]]))])
+        ws = load_workbook(out, read_only=True)["Main"]
+        self.assertEqual([r for r in ws.iter_rows(values_only=True)], [("h",), (1,)])

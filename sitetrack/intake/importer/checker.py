@@ -12,7 +12,6 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from sitetrack.assessments.models import AssessmentStatus, SiteAssessment
 from sitetrack.assessments.selectors import previous_round
@@ -155,7 +154,8 @@ class Checker:
             old=verdict.value,
             rule=verdict.rule,
             severity="error",
-            issue=verdict.issue,
+            code=verdict.code,
+            params=verdict.params,
             site=verdict.site,
         )
 
@@ -278,14 +278,8 @@ class Checker:
                 old=value,
                 rule="unknown_choice_value",
                 severity="warning",
-                issue=ngettext(
-                    "%(n)s submission names %(value)s as a priority: map it to a sector in the mapping, "
-                    "or to ignore.",
-                    "%(n)s submissions name %(value)s as a priority: map it to a sector in the mapping, "
-                    "or to ignore.",
-                    n,
-                )
-                % {"n": n, "value": value},
+                code="unknown_choice_value",
+                params={"n": n, "value": value},
                 where=("", None, ""),
             )
 
@@ -300,7 +294,8 @@ class Checker:
                 old=value,
                 new=mapped,
                 rule="mapping_value",
-                issue=_("Value translated by mapping %(name)s.") % {"name": self.mapping.name},
+                code="mapping_value",
+                params={"name": self.mapping.name},
             )
         return mapped
 
@@ -453,6 +448,7 @@ class Checker:
         current = self.assessments.get(site_id)
         reason = row_rules.duplicate_reason(self, sub, site)
         if reason:
+            code, params = reason
             self.counts.held += 1
             self.entry(
                 sub,
@@ -461,10 +457,15 @@ class Checker:
                 old=record.site_code,
                 rule="duplicate",
                 severity="warning",
-                issue=reason,
+                code=code,
+                params=params,
                 site=record.site_code,
             )
-            self.spool.add(SpoolItem("hold", record, current.id if current else None, reason, existing))
+            self.spool.add(
+                SpoolItem(
+                    "hold", record, current.id if current else None, (code, params), existing
+                )
+            )
             return
         self.seen_sites[site_id] = sub.uuid
         if current is not None:

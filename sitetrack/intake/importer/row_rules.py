@@ -13,13 +13,13 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext as _
 
 from sitetrack.assessments.models import FlowDirection
 from sitetrack.assessments.rules import FINAL_STATES
 from sitetrack.assessments.validation import (
     BLOCKING_RULES,
     COUNT_FIELDS,
+    MAX_COUNT,
     SEVERITY_FIELDS,
     clean_values,
     summarise,
@@ -27,14 +27,14 @@ from sitetrack.assessments.validation import (
 )
 from sitetrack.core.tabular.values import is_missing
 from sitetrack.intake.importer.records import Current, KnownSite
+from sitetrack.intake.log_messages import log_message
 from sitetrack.intake.models import ChangeType
 from sitetrack.intake.readers import Submission
 
 FLOW_DIRECTIONS = frozenset(FlowDirection.values)
 METHODS = frozenset(("observation", "key_informant", "focus_group"))
-# Largest whole number a count may hold (the database's integer columns are 32-bit or
-# 64-bit; a figure above this is a typing mistake in the field, not a population).
-MAX_COUNT = 10**9
+# The largest whole number a count may hold is the web form's and the API's
+# (assessments.validation.MAX_COUNT): one limit for every way a figure comes in.
 _WHOLE_FIELDS = (*COUNT_FIELDS, *SEVERITY_FIELDS)
 # A submission whose record is longer than this is looked at cell by cell: no cell may
 # exceed MAX_CELL characters (a 10 MB cell is a broken export or an attack, not an answer).
@@ -43,11 +43,20 @@ MAX_CELL = 64 * 1024
 
 
 class Rejected(Exception):  # noqa: N818 — a verdict, not an error of the program
-    """The submission cannot be used: logged as rejected, nothing of it is written."""
+    """The submission cannot be used: logged as rejected, nothing of it is written. What
+    it says is a code and its parameters (intake/log_messages.py)."""
 
-    def __init__(self, *, field: str, value: Any, rule: str, issue: str, site: str = "") -> None:
-        super().__init__(issue)
-        self.field, self.value, self.rule, self.issue, self.site = field, value, rule, issue, site
+    def __init__(
+        self, *, field: str, value: Any, rule: str, code: str, params: dict | None = None, site: str = ""
+    ) -> None:
+        self.params = params or {}
+        super().__init__(code)
+        self.field, self.value, self.rule, self.code, self.site = field, value, rule, code, site
+
+    @property
+    def issue(self) -> str:
+        """The sentence, in the active language."""
+        return log_message(self.code, self.params)
 
 
 class RowContext(Protocol):
@@ -70,7 +79,7 @@ class RowContext(Protocol):
 
 def require_uuid(sub: Submission) -> None:
     if not sub.uuid:
-        raise Rejected(field="_uuid", value="", rule="missing_uuid", issue=_("The submission has no UUID."))
+        raise Rejected(field="_uuid", value="", rule="missing_uuid", code="missing_uuid")
 
 
 def once_in_file(seen: dict[str, int | None], sub: Submission) -> None:
@@ -82,10 +91,8 @@ def once_in_file(seen: dict[str, int | None], sub: Submission) -> None:
             field="_uuid",
             value=sub.uuid,
             rule="duplicate_uuid",
-            issue=_(
-                "Submission %(uuid)s appears twice in this file (rows %(first)s and %(row)s): this row is rejected."
-            )
-            % {"uuid": sub.uuid, "first": first, "row": sub.row},
+            code="duplicate_uuid",
+            params={"uuid": sub.uuid, "first": first, "row": sub.row},
         )
 
 
@@ -99,8 +106,8 @@ def cells_not_too_long(sub: Submission, raw_length: int) -> None:
                 field=key,
                 value=value[:80] + "…",
                 rule="cell_too_long",
-                issue=_("The cell holds %(n)s characters; at most %(max)s are read.")
-                % {"n": f"{len(value):,}", "max": f"{MAX_CELL:,}"},
+                code="cell_too_long",
+                params={"n": len(value), "max": MAX_CELL},
             )
 
 
@@ -113,8 +120,8 @@ def counts_in_range(cleaned: dict, site: KnownSite) -> None:
         field=name,
         value=cleaned[name],
         rule="too_large",
-        issue=_("%(value)s is too large for a count (at most %(max)s).")
-        % {"value": cleaned[name], "max": f"{MAX_COUNT:,}"},
+        code="count_too_large",
+        params={"value": cleaned[name], "max": MAX_COUNT},
         site=site.code,
     )
 
@@ -137,15 +144,12 @@ def site_of(ctx: RowContext, sub: Submission, location: dict) -> KnownSite:
             field=field,
             value=value,
             rule="unknown_site",
-            issue=_(
-                "Location %(code)s matches no site of this operation's registry (by site code, alias or "
-                "admin area). Add the site, or import with --create-sites."
-            )
-            % {"code": text},
+            code="unknown_location",
+            params={"code": text},
             site=text,
         )
     field = location.get("site_code__field", "site_code")
-    raise Rejected(field=field, value="", rule="missing_site", issue=_("No site code."))
+    raise Rejected(field=field, value="", rule="missing_site", code="missing_site")
 
 
 def site_by_code(ctx: RowContext, sub: Submission, field: str, code: Any) -> KnownSite:
@@ -156,7 +160,8 @@ def site_by_code(ctx: RowContext, sub: Submission, field: str, code: Any) -> Kno
             field=field,
             value=code,
             rule="unknown_site",
-            issue=_("Site code %(code)s is not in the registry of this operation.") % {"code": code_text},
+            code="unknown_site",
+            params={"code": code_text},
             site=code_text,
         )
     if site.code != code_text:
@@ -167,7 +172,7 @@ def site_by_code(ctx: RowContext, sub: Submission, field: str, code: Any) -> Kno
             old=code,
             new=site.code,
             rule="site_code_case",
-            issue=_("Site code written as in the registry."),
+            code="site_code_case",
             site=site.code,
         )
     return site
@@ -193,11 +198,12 @@ def site_by_location(ctx: RowContext, field: str, value: Any) -> KnownSite | Non
             field=field,
             value=value,
             rule="ambiguous_location",
-            issue=_(
-                "Location %(code)s holds %(n)s sites of the registry (%(sites)s): map the site code (SSID) "
-                "column, or give each site this location's code as an alias."
-            )
-            % {"code": str(value).strip(), "n": len(found), "sites": ", ".join(s.code for s in found[:5])},
+            code="ambiguous_location",
+            params={
+                "code": str(value).strip(),
+                "n": len(found),
+                "sites": ", ".join(s.code for s in found[:5]),
+            },
         )
     return None
 
@@ -215,7 +221,8 @@ def check_pcodes(ctx: RowContext, sub: Submission, location: dict, site: KnownSi
                 field=field,
                 value=pcode,
                 rule="unknown_pcode",
-                issue=_("P-code %(pcode)s is not a known admin area.") % {"pcode": pcode},
+                code="unknown_pcode",
+                params={"pcode": pcode},
                 site=site.code,
             )
         if pcode not in site.area_path:
@@ -226,8 +233,8 @@ def check_pcodes(ctx: RowContext, sub: Submission, location: dict, site: KnownSi
                 old=pcode,
                 rule="pcode_mismatch",
                 severity="warning",
-                issue=_("Site %(site)s is not in admin area %(pcode)s; the registry's area is kept.")
-                % {"site": site.code, "pcode": pcode},
+                code="pcode_mismatch",
+                params={"site": site.code, "pcode": pcode},
                 site=site.code,
             )
 
@@ -260,7 +267,8 @@ def visit_date(ctx: RowContext, values: dict, site: KnownSite) -> None:
             field="visit_date",
             value=visit,
             rule="type",
-            issue=_("%(value)s is not a date (YYYY-MM-DD).") % {"value": visit},
+            code="not_a_date",
+            params={"value": str(visit)},
             site=site.code,
         )
     if parsed > ctx.today:
@@ -268,7 +276,8 @@ def visit_date(ctx: RowContext, values: dict, site: KnownSite) -> None:
             field="visit_date",
             value=visit,
             rule="future_date",
-            issue=_("The visit date %(value)s is in the future.") % {"value": parsed},
+            code="future_date",
+            params={"value": parsed.isoformat()},
             site=site.code,
         )
     values["visit_date"] = parsed.isoformat()
@@ -287,7 +296,7 @@ def method(ctx: RowContext, sub: Submission, values: dict, site: KnownSite) -> N
         new="",
         rule="unknown_choice",
         severity="warning",
-        issue=_("Unknown method dropped."),
+        code="unknown_method",
         site=site.code,
     )
     values["method"] = ""
@@ -324,7 +333,7 @@ def typed(ctx: RowContext, values: dict, site: KnownSite) -> dict:
         name,
     )
     value = values.get(f.field, values["indicators"].get(name))
-    raise Rejected(field=source, value=value, rule=f.rule, issue=f.message, site=site.code)
+    raise Rejected(field=source, value=value, rule=f.rule, code=f.code, params=dict(f.params), site=site.code)
 
 
 def _flow(ctx: RowContext, n: int, flow: dict, site: KnownSite) -> dict:
@@ -339,7 +348,8 @@ def _flow(ctx: RowContext, n: int, flow: dict, site: KnownSite) -> dict:
             field="flow_individuals",
             value=flow.get("individuals"),
             rule="type",
-            issue=_("Flow %(n)s: not a whole number ≥ 0.") % {"n": n},
+            code="flow_not_whole",
+            params={"n": n},
             site=site.code,
         ) from None
     if direction not in FLOW_DIRECTIONS:
@@ -347,7 +357,8 @@ def _flow(ctx: RowContext, n: int, flow: dict, site: KnownSite) -> dict:
             field="flow_direction",
             value=direction,
             rule="flow_direction",
-            issue=_("Flow %(n)s: direction must be arrival or departure.") % {"n": n},
+            code="flow_direction",
+            params={"n": n},
             site=site.code,
         )
     area = flow.get("area")
@@ -359,7 +370,8 @@ def _flow(ctx: RowContext, n: int, flow: dict, site: KnownSite) -> dict:
                 field="flow_area",
                 value=area,
                 rule="unknown_pcode",
-                issue=_("P-code %(pcode)s is not a known admin area.") % {"pcode": area},
+                code="unknown_pcode",
+                params={"pcode": str(area)},
                 site=site.code,
             )
     return {
@@ -395,7 +407,14 @@ def validated(
     blocking = [f for f in findings if f.rule in BLOCKING_RULES]
     if blocking:
         f = blocking[0]
-        raise Rejected(field=f.field, value=full.get(f.field), rule=f.rule, issue=f.message, site=site.code)
+        raise Rejected(
+            field=f.field,
+            value=full.get(f.field),
+            rule=f.rule,
+            code=f.code,
+            params=dict(f.params),
+            site=site.code,
+        )
     for f in findings:
         ctx.entry(
             sub,
@@ -404,24 +423,24 @@ def validated(
             old=full.get(f.field, ""),
             rule=f.rule,
             severity=f.severity,
-            issue=f.message,
+            code=f.code,
+            params=dict(f.params),
             site=site.code,
         )
     return summarise(findings)
 
 
-def duplicate_reason(ctx: RowContext, sub: Submission, site: KnownSite) -> str:
-    """Why the submission must be held for an IMO ("" if it need not): the site already
-    has this round's assessment from another submission (or the web form), or it is
-    validated, or the site came twice in this file."""
+def duplicate_reason(ctx: RowContext, sub: Submission, site: KnownSite) -> tuple[str, dict] | None:
+    """Why the submission must be held for an IMO, as (code, params) of log_messages
+    (None if it need not): the site already has this round's assessment from another
+    submission (or the web form), or it is validated, or the site came twice in this
+    file."""
     current = ctx.assessments.get(site.id)
     holder = ctx.assessment_uuid.get(site.id)
     if site.id in ctx.seen_sites and ctx.seen_sites[site.id] != sub.uuid:
-        return _("Another submission in this file is for the same site and round (%(uuid)s).") % {
-            "uuid": ctx.seen_sites[site.id]
-        }
+        return "duplicate_in_file", {"uuid": ctx.seen_sites[site.id]}
     if current is not None and holder != sub.uuid:
-        return _("The site already has an assessment for this round from another source.")
+        return "duplicate_other_source", {}
     if current is not None and current.status in FINAL_STATES:
-        return _("The site's assessment for this round is already validated.")
-    return ""
+        return "duplicate_validated", {}
+    return None

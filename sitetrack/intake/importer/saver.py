@@ -331,7 +331,7 @@ class Saver:
     def _log_changes(self, record: Checked, before: dict) -> None:
         """One "updated" cleaning-log line per field a new version of a submission changed."""
         where = (record.uuid, record.row, record.sheet)
-        issue = _("Changed by a new version of submission %(uuid)s.") % {"uuid": record.uuid}
+        params = {"uuid": record.uuid}
         changes = []
         for name in (*SCALAR_COLUMNS, "visit_date", "method", "observations"):
             was, now = before.get(name), record.cleaned.get(name, before.get(name))
@@ -351,7 +351,8 @@ class Saver:
                 old=was,
                 new=now,
                 rule="resubmitted",
-                issue=issue,
+                code="resubmitted",
+                params=params,
                 site=record.site_code,
                 where=where,
             )
@@ -398,6 +399,7 @@ class Saver:
         objs = []
         for item in items:
             record = item.record
+            code, params = item.reason
             objs.append(
                 DuplicateHold(
                     operation_id=self.run.operation_id,
@@ -406,12 +408,14 @@ class Saver:
                     assessment_id=item.assessment_id,
                     run_id=self.run.pk,
                     uuid=record.uuid,
-                    reason=item.reason[:200],
+                    # Why, as a code read in the reader's language (reason_message).
+                    reason=code,
                     values={
                         "values": record.cleaned,
                         "flows": record.flows,
                         "issues": record.issues,
                         "submitted_at": record.submitted_at,
+                        "reason_params": params,
                     },
                 )
             )

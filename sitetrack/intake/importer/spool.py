@@ -31,7 +31,7 @@ class SpoolItem(NamedTuple):
     kind: str
     record: tuple
     assessment_id: int | None
-    reason: str
+    reason: tuple | str  # a hold's (code, params) of intake/log_messages.py
     existing: tuple | None
 
 

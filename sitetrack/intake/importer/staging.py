@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from django.db import DatabaseError, connection
 
-from sitetrack.intake.importer.identity import text
+from sitetrack.intake.importer.identity import text, to_json
 from sitetrack.intake.models import CLEANING_LOG_FIELDS
 
 CHUNK = 2000
@@ -179,11 +179,13 @@ class StagedLog:
         new="",
         rule="",
         severity="",
-        issue="",
+        code="",
+        params=None,
         site="",
         where: tuple | None = None,
     ) -> None:
-        """One cleaning-log line; `where` = (uuid, row, sheet) when there is no Submission."""
+        """One cleaning-log line; `where` = (uuid, row, sheet) when there is no Submission.
+        What it says is a code and its parameters (intake/log_messages.py), never text."""
         column = self.reader.columns.get(field, field) if field else ""
         uuid, row, sheet = where or ((sub.uuid, sub.row, sub.sheet) if sub else ("", None, ""))
         # In LOG_COLUMNS order.
@@ -200,6 +202,8 @@ class StagedLog:
                 str(change_type),
                 rule,
                 severity,
-                str(issue),
+                code,
+                to_json(params or {}),
+                "",
             )
         )

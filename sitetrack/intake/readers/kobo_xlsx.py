@@ -73,7 +73,10 @@ class KoboXlsxReader:
                     rule="no_sheet",
                 )
             self.sheet = sheet or sheets[0]
-            self.total = max(0, self.book.height(self.sheet) - 1)
+            # The size the sheet declares, else its rows counted (writers that stream
+            # may leave the dimension out): the progress needs the total.
+            height = self.book.height(self.sheet) or self.book.count_rows(self.sheet)
+            self.total = max(0, height - 1)
             first = next(iter(self.book.raw_rows(self.sheet)), None)
         except _READ_ERRORS as exc:
             raise self._damaged(exc) from exc

@@ -8,11 +8,11 @@ from pathlib import Path
 import python_calamine as pc
 
 from sitetrack.assessments.models import SiteAssessment
+from sitetrack.core.xlsx import write_xlsx
 from sitetrack.demo.fake_export import write_kobo_csv, write_kobo_xlsx
 from sitetrack.intake.models import ChangeType, CleaningLogEntry, ImportStatus, RawSubmission
 from sitetrack.intake.services import import_file
 from sitetrack.intake.tests.helpers import IntakeCase
-from sitetrack.intake.xlsxwrite import write_xlsx
 
 
 class BadInputTests(IntakeCase):

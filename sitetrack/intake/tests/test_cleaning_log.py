@@ -11,12 +11,12 @@ import openpyxl
 import python_calamine as pc
 
 from sitetrack.assessments.models import SiteAssessment
+from sitetrack.core.xlsx import write_xlsx
 from sitetrack.demo.fake_export import write_kobo_xlsx
 from sitetrack.intake.cleaning_log import cleaning_log_headers, write_cleaning_log
 from sitetrack.intake.models import ChangeType, CleaningLogEntry, RawSubmission
 from sitetrack.intake.services import import_file
 from sitetrack.intake.tests.helpers import IntakeCase
-from sitetrack.intake.xlsxwrite import write_xlsx
 
 
 class CleaningLogTests(IntakeCase):

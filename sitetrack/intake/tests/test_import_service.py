@@ -199,7 +199,7 @@ class ImportTests(IntakeCase):
         # The same export with one figure edited (as after an edit in KoboToolbox).
         import python_calamine as pc
 
-        from sitetrack.intake.xlsxwrite import write_xlsx
+        from sitetrack.core.xlsx import write_xlsx
 
         wb = pc.CalamineWorkbook.from_path(str(path))
         main = wb.get_sheet_by_name(wb.sheet_names[0]).to_python()

@@ -13,6 +13,7 @@ from unittest import mock
 import python_calamine as pc
 from django.conf import settings
 
+from sitetrack.core.xlsx import write_xlsx
 from sitetrack.demo.fake_export import write_kobo_csv, write_kobo_xlsx
 from sitetrack.intake.importer import spool as spool_module
 from sitetrack.intake.importer.saver import Saver
@@ -20,7 +21,6 @@ from sitetrack.intake.models import ChangeType, CleaningLogEntry, ImportRun, Imp
 from sitetrack.intake.services import import_file, import_run_create
 from sitetrack.intake.services.runs import import_runs_interrupted_mark, this_process
 from sitetrack.intake.tests.helpers import IntakeCase
-from sitetrack.intake.xlsxwrite import write_xlsx
 
 
 class NeverStuckTests(IntakeCase):
@@ -71,6 +71,18 @@ class NeverStuckTests(IntakeCase):
         )
         self.assertEqual(run.new, 3)
 
+    def test_the_import_takes_the_largest_count_the_web_form_takes_and_refuses_the_next(self):
+        from sitetrack.assessments.validation import MAX_COUNT
+
+        def edge(rows):
+            rows[1][rows[0].index("grp_population/individuals")] = MAX_COUNT
+            rows[2][rows[0].index("grp_population/individuals")] = MAX_COUNT + 1
+
+        run = self.run_import(self.edited(edge))
+        (line,) = self.rejected(run, 1)
+        self.assertEqual((line.row, line.rule, line.params["max"]), (3, "too_large", MAX_COUNT))
+        self.assertEqual(run.new, 4)
+
     def test_a_uuid_twice_in_one_file_rejects_the_later_row(self):
         def bad(rows):
             col = rows[0].index("_uuid")
@@ -79,7 +91,7 @@ class NeverStuckTests(IntakeCase):
         run = self.run_import(self.edited(bad))
         (line,) = self.rejected(run)
         self.assertEqual((line.row, line.rule), (4, "duplicate_uuid"))
-        self.assertIn("rows 2 and 4", line.issue)
+        self.assertIn("rows 2 and 4", line.message)
         self.assertEqual(run.new, 4)
 
     def test_a_10_mb_cell_is_refused_with_where_it_is(self):

@@ -111,7 +111,7 @@ class DtmExportTests(IntakeCase):
         # One finding per value the mapping cannot place, with its count.
         finding = CleaningLogEntry.objects.get(run=run, rule="unknown_choice_value")
         self.assertEqual((finding.old_value, finding.severity), ("cash", "warning"))
-        self.assertIn("7 submissions name cash as a priority", finding.issue)
+        self.assertIn("7 submissions name cash as a priority", finding.message)
         self.assertIn("7 submissions name cash as a priority", out)
         missing = CleaningLogEntry.objects.filter(run=run, change_type=ChangeType.REJECTED)
         self.assertEqual(

@@ -105,6 +105,22 @@ class IntakePageTests(IntakeCase):
         assessment = SiteAssessment.objects.get(round=self.round, site=hold.site)
         self.assertEqual(assessment.individuals, hold.values["values"]["individuals"])
 
+    def test_why_a_submission_is_held_reads_in_the_readers_language(self):
+        self.login(self.imani)
+        self.client.post(
+            reverse("intake:home"),
+            {"file": self.upload(n=9), "round": self.round.pk, "form": "site-assessment"},
+            HTTP_ACCEPT_LANGUAGE="fr",
+        )
+        hold = DuplicateHold.objects.filter(status=HoldStatus.OPEN).first()
+        self.assertIsNotNone(hold)
+        self.assertEqual(hold.reason, "duplicate_in_file")
+        english = "Another submission in this file is for the same site and round"
+        self.assertContains(self.client.get(reverse("intake:holds"), HTTP_ACCEPT_LANGUAGE="en"), english)
+        page = self.client.get(reverse("intake:holds"), HTTP_ACCEPT_LANGUAGE="fr")
+        self.assertNotContains(page, english)
+        self.assertContains(page, hold.values["reason_params"]["uuid"])
+
     def test_the_mapping_editor_saves_pairs_and_downloads_them_as_yaml_and_json(self):
         self.login(self.imani)
         response = self.client.post(

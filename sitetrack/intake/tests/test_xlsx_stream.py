@@ -10,8 +10,8 @@ import openpyxl
 import python_calamine as pc
 from django.test import SimpleTestCase
 
+from sitetrack.core.xlsx import write_xlsx
 from sitetrack.intake.readers.xlsx_stream import XlsxStream
-from sitetrack.intake.xlsxwrite import write_xlsx
 
 
 def calamine_rows(path: Path, sheet: str) -> list[list]:
@@ -85,3 +85,36 @@ class XlsxStreamTests(SimpleTestCase):
         keys = [stream.row_key(n, inner) for n, inner in stream.raw_rows("s")]
         self.assertEqual(keys[1], keys[2])
         self.assertNotEqual(keys[2], keys[3])
+
+
+class TotalTests(SimpleTestCase):
+    """The reader knows how many submissions a file has before reading them (the
+    progress reads "1,000 of 5,000", never "1000/0")."""
+
+    def setUp(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp())
+
+    def test_a_generated_kobo_export_declares_its_rows(self):
+        from sitetrack.demo.fake_export import write_kobo_xlsx
+        from sitetrack.intake.readers.kobo_xlsx import KoboXlsxReader
+
+        sites = [("CF7111-S001", "CF71", "CF711")]
+        path = write_kobo_xlsx(self.tmp / "export.xlsx", submissions=37, sites=sites, seed=1)
+        self.assertEqual(XlsxStream(path).height(XlsxStream(path).sheet_names[0]), 38)
+        self.assertEqual(KoboXlsxReader(path, name="export.xlsx").total, 37)
+
+    def test_a_sheet_that_declares_no_size_is_counted(self):
+        from sitetrack.intake.readers.kobo_xlsx import KoboXlsxReader
+
+        path = self.tmp / "streamed.xlsx"
+        rows = ([f"r{i}", i] for i in range(1, 1201))
+        write_xlsx(path, [("data", _chain(["_uuid", "n"], rows))])
+        book = XlsxStream(path)
+        self.assertEqual(book.height("data"), 0)
+        self.assertEqual(book.count_rows("data"), 1201)
+        self.assertEqual(KoboXlsxReader(path, name="streamed.xlsx").total, 1200)
+
+
+def _chain(header, rows):
+    yield header
+    yield from rows

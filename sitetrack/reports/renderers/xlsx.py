@@ -67,8 +67,6 @@ def render_xlsx(report: WeeklyReport, *, sector: str = "") -> bytes:
 def _render(report: WeeklyReport, sector: str) -> bytes:
     wb = XlsxBook()
     labels = {s.code: s.label for s in report.sectors}
-    kf = report.key_figures
-
     ws = wb.sheet(
         _("Weekly report"),
         widths=[16, 30, 12, 20, 12, 20, 12, 12, 12, 12, 12, 12]
@@ -77,6 +75,18 @@ def _render(report: WeeklyReport, sector: str) -> bytes:
         freeze_top_row=True,
     )
     s = _Sheet(ws)
+    _head_and_key_figures(s, report)
+    _priorities(s, report)
+    if not sector:
+        _site_tables(s, report, labels)
+    for g in report.sector_gaps:
+        if not sector or g.sector.code == sector:
+            _sector_sheet(wb, report, g)
+    return wb.save()
+
+
+def _head_and_key_figures(s: _Sheet, report: WeeklyReport) -> None:
+    kf = report.key_figures
     s.title(report.title, TITLE)
     s.row(_("Operation"), report.operation.name)
     s.row(_("Round"), report.round.number, str(report.round.period_start), str(report.round.period_end))
@@ -115,56 +125,73 @@ def _render(report: WeeklyReport, sector: str) -> bytes:
             kf.previous_open_sites,
             kf.previous_coverage_percent,
         )
+
+
+def _priorities(s: _Sheet, report: WeeklyReport) -> None:
     s.blank()
     s.title(_("Most frequent priority needs (score: first = 3, second = 2, third = 1)"))
     s.header(_("Rank"), _("Sector"), _("Score"), _("1st"), _("2nd"), _("3rd"), _("Sites"))
     for rank, p in enumerate(report.priorities, start=1):
         s.row(rank, p.sector.label, p.score, p.first, p.second, p.third, p.sites)
-    if not sector:
-        site_header = [
-            _("Site code"),
-            _("Site"),
-            _("Admin 1 P-code"),
-            _("Admin 1"),
-            _("Admin 2 P-code"),
-            _("Admin 2"),
-            _("People"),
-            _("Households"),
-            _("People, previous round"),
-            _("Change"),
-            _("Arrivals"),
-            _("Departures"),
-            *[_("Severity: %(sector)s") % {"sector": x.label} for x in report.sectors],
-            _("Priority 1"),
-            _("Priority 2"),
-            _("Priority 3"),
-            _("Thresholds missed"),
-            _("Gaps against thresholds"),
-        ]
-        first_sev = 12
-        s.blank()
-        s.title(_("Sites assessed this round"))
-        s.header(*site_header)
-        for row in report.sites:
-            values = _site_values(report, row, labels)
-            styles: list[int | None] = [None] * len(values)
-            if row.has_critical_gap:
-                styles[0] = BOLD
-            for i, info in enumerate(report.sectors, start=first_sev):
-                if row.severe[info.code]:
-                    styles[i] = SEVERE
-            ws.row(values, styles)
-        s.blank()
-        s.title(_("Open sites not assessed this round — LAST KNOWN FIGURES, not counted in the totals"))
-        s.header(*site_header[:8], _("From round"), _("Round ended"))
-        for row in report.not_assessed:
-            s.row(
-                *_site_values(report, row, labels)[:8],
-                row.source_round_number,
-                str(row.source_round_end) if row.source_round_end else _("never assessed"),
-            )
 
-    gap_header = [
+
+# The first severity column of the site tables (after code … departures).
+FIRST_SEVERITY = 12
+
+
+def _site_tables(s: _Sheet, report: WeeklyReport, labels: dict[str, str]) -> None:
+    """The sites assessed (severe needs and critical gaps marked) and the open sites not
+    assessed, with their last known figures."""
+    site_header = [
+        _("Site code"),
+        _("Site"),
+        _("Admin 1 P-code"),
+        _("Admin 1"),
+        _("Admin 2 P-code"),
+        _("Admin 2"),
+        _("People"),
+        _("Households"),
+        _("People, previous round"),
+        _("Change"),
+        _("Arrivals"),
+        _("Departures"),
+        *[_("Severity: %(sector)s") % {"sector": x.label} for x in report.sectors],
+        _("Priority 1"),
+        _("Priority 2"),
+        _("Priority 3"),
+        _("Thresholds missed"),
+        _("Gaps against thresholds"),
+    ]
+    s.blank()
+    s.title(_("Sites assessed this round"))
+    s.header(*site_header)
+    for row in report.sites:
+        values = _site_values(report, row, labels)
+        styles: list[int | None] = [None] * len(values)
+        if row.has_critical_gap:
+            styles[0] = BOLD
+        for i, info in enumerate(report.sectors, start=FIRST_SEVERITY):
+            if row.severe[info.code]:
+                styles[i] = SEVERE
+        s.ws.row(values, styles)
+    s.blank()
+    s.title(_("Open sites not assessed this round — LAST KNOWN FIGURES, not counted in the totals"))
+    s.header(*site_header[:8], _("From round"), _("Round ended"))
+    for row in report.not_assessed:
+        s.row(
+            *_site_values(report, row, labels)[:8],
+            row.source_round_number,
+            str(row.source_round_end) if row.source_round_end else _("never assessed"),
+        )
+
+
+def _sector_sheet(wb: XlsxBook, report: WeeklyReport, g) -> None:
+    """One sector's gap list: a row a site that misses a threshold or has a severe need."""
+    s = _Sheet(wb.sheet(g.sector.label, widths=[16, 30, 20, 20, 12, 10, 40, 12, 14, 12, 30]))
+    s.title(f"{g.sector.label} — {report.title}", BOLD)
+    s.row(_("Sites"), g.sites, _("People"), g.people)
+    s.row(_("Partners present: the site's management agency until 3W data is available."))
+    s.header(
         _("Site code"),
         _("Site"),
         _("Admin 1"),
@@ -176,23 +203,13 @@ def _render(report: WeeklyReport, sector: str) -> bytes:
         _("Threshold"),
         _("Gap"),
         _("Partners present"),
-    ]
-    for g in report.sector_gaps:
-        if sector and g.sector.code != sector:
-            continue
-        ws = wb.sheet(g.sector.label, widths=[16, 30, 20, 20, 12, 10, 40, 12, 14, 12, 30])
-        s = _Sheet(ws)
-        s.title(f"{g.sector.label} — {report.title}", BOLD)
-        s.row(_("Sites"), g.sites, _("People"), g.people)
-        s.row(_("Partners present: the site's management agency until 3W data is available."))
-        s.header(*gap_header)
-        for r in g.rows:
-            site = r.site
-            values = [site.code, site.name, site.admin1_name, site.admin2_name, site.individuals, r.severity]
-            if r.gap:
-                values += [r.gap.label, r.gap.value, r.gap.threshold_text, r.gap.gap]
-            else:
-                values += [_("severe need"), None, None, None]
-            values.append(site.partners)
-            s.row(*values)
-    return wb.save()
+    )
+    for r in g.rows:
+        site = r.site
+        values = [site.code, site.name, site.admin1_name, site.admin2_name, site.individuals, r.severity]
+        if r.gap:
+            values += [r.gap.label, r.gap.value, r.gap.threshold_text, r.gap.gap]
+        else:
+            values += [_("severe need"), None, None, None]
+        values.append(site.partners)
+        s.row(*values)

@@ -122,7 +122,7 @@ class IntakeCorpusTests(FileCaseMixin, IntakeCase):
             rejected = run.log.filter(change_type="rejected").exists()
             refused = run.status == ImportStatus.FAILED or (created == 0 and rejected)
             message = error.get("message", "") or " ".join(
-                run.log.exclude(issue="").values_list("issue", flat=True)[:20]
+                entry.message for entry in run.log.order_by("id")[:20]
             )
             if run.status == ImportStatus.FAILED:
                 self.assertEqual(error.get("file"), case.filename, f"{case.id}: the error names no file")

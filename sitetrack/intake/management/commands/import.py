@@ -107,7 +107,7 @@ class Command(BaseCommand):
         """The file-level findings (values the mapping cannot place), and the sites the
         registry lacks when --create-sites was not given."""
         for entry in CleaningLogEntry.objects.filter(run=run, rule="unknown_choice_value").order_by("id"):
-            self.stdout.write(f"  {entry.column or entry.field}: {entry.issue}")
+            self.stdout.write(f"  {entry.column or entry.field}: {entry.message}")
         unknown = CleaningLogEntry.objects.filter(
             run=run, change_type=ChangeType.REJECTED, rule="unknown_site"
         ).count()
