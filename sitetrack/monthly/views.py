@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from sitetrack.core.access import require
+from sitetrack.core.access import current_operation
 from sitetrack.core.models import Operation
 from sitetrack.monthly.renderers import file_name, render_pdf, report_context
 from sitetrack.monthly.selectors import MonthWithoutData, monthly_report, months_with_data, parse_month
@@ -17,11 +17,7 @@ LANGUAGES = (("en", gettext_lazy("English")), ("fr", gettext_lazy("French")))
 
 
 def _operation(request: HttpRequest) -> Operation:
-    operation = getattr(request, "operation", None)
-    if operation is None:
-        raise Http404(_("You do not belong to any operation."))
-    require(request.user, operation, "read")
-    return operation
+    return current_operation(request, action="read")
 
 
 def _language(request: HttpRequest) -> str:

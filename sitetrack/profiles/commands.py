@@ -23,24 +23,14 @@ def add_profiles_parser(products) -> None:
 
 
 def handle_profiles(command, options) -> None:
-    from sitetrack.assessments.models import Round, RoundKind
+    from sitetrack.assessments.models import RoundKind
     from sitetrack.profiles.batch import render_batch
     from sitetrack.profiles.selectors import round_site_profiles
     from sitetrack.profiles.services import zip_filename
 
     operation = command._operation(options["operation"])
     number = options["round"]
-    round = Round.objects.filter(operation=operation, kind=RoundKind.MONTHLY, number=number).first()
-    if round is None:
-        known = ", ".join(
-            str(n)
-            for n in Round.objects.filter(operation=operation, kind=RoundKind.MONTHLY)
-            .order_by("number")
-            .values_list("number", flat=True)
-        )
-        raise CommandError(
-            f"No monthly round {number} in operation {operation.slug}. Monthly rounds: {known or 'none'}."
-        )
+    round = command._round(operation, RoundKind.MONTHLY, number)
     if options.get("workers") is not None and options["workers"] < 1:
         raise CommandError(f"--workers must be 1 or more, not {options['workers']}.")
     profiles = round_site_profiles(round, language=options["lang"])

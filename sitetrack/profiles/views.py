@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sitetrack.assessments.models import Round, RoundKind, SiteAssessment
-from sitetrack.core.access import access_round_number, access_site, can, require, scoped
+from sitetrack.core.access import access_round_number, access_site, can, current_operation, scoped
 from sitetrack.core.models import Operation
 from sitetrack.profiles import services
 from sitetrack.profiles.models import ProfileBatch
@@ -29,11 +29,7 @@ LANGUAGES = ("en", "fr")
 
 
 def _operation(request: HttpRequest, action: str = "read") -> Operation:
-    operation = getattr(request, "operation", None)
-    if operation is None:
-        raise Http404(_("You do not belong to any operation."))
-    require(request.user, operation, action)
-    return operation
+    return current_operation(request, action=action)
 
 
 def _round(request: HttpRequest, operation: Operation, number: int, action: str = "read") -> Round:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import CommandError
-
 
 def add_gaps_parser(products) -> None:
     gaps = products.add_parser(
@@ -19,23 +17,13 @@ def add_gaps_parser(products) -> None:
 
 
 def handle_gaps(command, options) -> None:
-    from sitetrack.assessments.models import Round, RoundKind
+    from sitetrack.assessments.models import RoundKind
     from sitetrack.response.gap_files import gap_matrix_filename, gap_matrix_xlsx
     from sitetrack.response.gaps import gap_matrix
 
     operation = command._operation(options["operation"])
     number = options["round"]
-    round = Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY, number=number).first()
-    if round is None:
-        known = ", ".join(
-            str(n)
-            for n in Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY)
-            .order_by("number")
-            .values_list("number", flat=True)
-        )
-        raise CommandError(
-            f"No weekly round {number} in operation {operation.slug}. Weekly rounds: {known or 'none'}."
-        )
+    round = command._round(operation, RoundKind.WEEKLY, number)
     matrix = gap_matrix(round, language=options["lang"])
     out = Path(options["out"])
     out.mkdir(parents=True, exist_ok=True)

@@ -9,10 +9,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from sitetrack.core.access import access_household_records, access_return_survey, require
+from sitetrack.core.access import access_household_records, access_return_survey, current_operation, require
 from sitetrack.returns.models import Survey
 from sitetrack.returns.renderers import render_file
 from sitetrack.returns.renderers.charts import report_charts
@@ -26,10 +25,7 @@ CONTENT_TYPES = {
 
 
 def _operation(request: HttpRequest):
-    operation = getattr(request, "operation", None)
-    if operation is None:
-        raise Http404(_("You are not a member of any operation."))
-    return operation
+    return current_operation(request)
 
 
 def _language() -> str:

@@ -71,17 +71,7 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown sector {sector!r}: use one of {', '.join(Sector.values)}.")
         operation = self._operation(options["operation"])
         number = options["round"]
-        round = Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY, number=number).first()
-        if round is None:
-            known = list(
-                Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY)
-                .order_by("number")
-                .values_list("number", flat=True)
-            )
-            raise CommandError(
-                f"No weekly round {number} in operation {operation.slug}. "
-                f"Weekly rounds: {', '.join(map(str, known)) or 'none'}."
-            )
+        round = self._round(operation, RoundKind.WEEKLY, number)
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
         report = weekly_report(round, language=options["lang"])
@@ -90,6 +80,19 @@ class Command(BaseCommand):
             path = out / file.name
             path.write_bytes(file.content)
             self.stdout.write(f"{fmt}: {path} ({len(file.content):,} bytes)")
+
+    def _round(self, operation: Operation, kind: str, number: int) -> Round:
+        """The operation's round of this kind and number, or an error listing its rounds
+        (used by every product's hook: weekly, gaps, site profiles)."""
+        rounds = Round.objects.filter(operation=operation, kind=kind)
+        round = rounds.filter(number=number).first()
+        if round is None:
+            known = ", ".join(map(str, rounds.order_by("number").values_list("number", flat=True)))
+            raise CommandError(
+                f"No {kind} round {number} in operation {operation.slug}. "
+                f"{kind.capitalize()} rounds: {known or 'none'}."
+            )
+        return round
 
     def _operation(self, slug: str | None) -> Operation:
         if slug:
