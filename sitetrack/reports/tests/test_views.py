@@ -18,6 +18,13 @@ class ReportPagesTests(BaseCase):
         self.assertContains(response, reverse("reports:weekly", args=[2]))
         self.assertContains(response, reverse("reports:weekly-download", args=[1, "pdf"]))
 
+    def test_the_reports_home_links_the_monthly_products_and_the_gap_matrix(self):
+        self.login(self.victor)
+        response = self.client.get(reverse("reports:home"))
+        for name in ("monthly:home", "profiles:rounds", "returns:home", "response:gaps"):
+            with self.subTest(name=name):
+                self.assertContains(response, f'href="{reverse(name)}"')
+
     def test_someone_without_a_role_cannot_read_reports(self):
         self.login(self.olga)
         self.assertEqual(self.client.get(reverse("reports:weekly", args=[2])).status_code, 404)
