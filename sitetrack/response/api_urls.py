@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sitetrack.response import apis, apis_works
+from sitetrack.response import apis, apis_gaps, apis_works
 
 urlpatterns = [
     path("activities/", apis.ActivityListApi.as_view(), name="api-activities"),
@@ -12,7 +12,7 @@ urlpatterns = [
     path("referrals/<int:pk>/status/", apis.ReferralStatusApi.as_view(), name="api-referral-status"),
 ]
 urlpatterns += [
-    path("gaps/", apis.GapMatrixApi.as_view(), name="api-gaps"),
+    path("gaps/", apis_gaps.GapMatrixApi.as_view(), name="api-gaps"),
 ]
 urlpatterns += [
     path("facilities/", apis_works.FacilityListApi.as_view(), name="api-facilities"),
