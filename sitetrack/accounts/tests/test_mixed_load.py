@@ -61,6 +61,10 @@ json.dump({"tokens": tokens, "round": round.pk, "operation": op.slug,
 """
 
 
+# A 503 with Retry-After, tallied apart from server errors.
+BUSY = "503 busy, retry"
+
+
 class Tally:
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -70,11 +74,11 @@ class Tally:
         self.assessment_201: Counter = Counter()
         self.sites_201: list[str] = []
 
-    def add(self, kind: str, status: int, elapsed: float, detail: str = "") -> None:
+    def add(self, kind: str, status: int | str, elapsed: float, detail: str = "") -> None:
         with self.lock:
             self.codes[(kind, status)] += 1
             self.latencies.append(elapsed)
-            if status >= 500 or status == 0:
+            if status != BUSY and (status >= 500 or status == 0):
                 self.failures.append(f"{kind} {status} {detail}"[:300])
 
 
@@ -130,6 +134,11 @@ class MixedLoadTests(SimpleTestCase):
             tally.add(kind, 0, time.perf_counter() - started, f"{type(error).__name__}: {error}")
             conn.close()
             return 0, b""
+        if status == 503 and response.getheader("Retry-After"):
+            # SQLite's write lock outwaited: the designed refusal (DatabaseBusyMiddleware),
+            # which the client retries; the checks below prove it stored nothing.
+            tally.add(kind, BUSY, time.perf_counter() - started)
+            return status, content
         tally.add(kind, status, time.perf_counter() - started, content[:200].decode("utf-8", "replace"))
         return status, content
 
@@ -224,7 +233,7 @@ class MixedLoadTests(SimpleTestCase):
         self.assertEqual(
             tally.failures[:10], [], f"server errors or failed connections; server log:\n{log[-4000:]}"
         )
-        unexpected = {k: v for k, v in tally.codes.items() if k[1] not in (200, 201)}
+        unexpected = {k: v for k, v in tally.codes.items() if k[1] not in (200, 201, BUSY)}
         self.assertEqual(unexpected, {}, "answers other than 200/201")
         # The database holds exactly what the answers said.
         assessments = self.db.query(
