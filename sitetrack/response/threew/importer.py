@@ -21,7 +21,6 @@ created (by ID, or by organisation, activity, place and start date).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,14 +60,13 @@ from sitetrack.response.threew.matching import (
     organisation_type_from,
     sector_from,
 )
+from sitetrack.response.threew.records import PUBLISHED, TEMPLATE, ImportReport, RowPlan
 from sitetrack.response.versions import bump
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from sitetrack.core.models import Operation
-
-TEMPLATE, PUBLISHED = "template", "published"
 
 
 def fields() -> list[Field]:
@@ -81,43 +79,6 @@ def fields() -> list[Field]:
                 labels.append(str(column.label))
         out.append(Field(column.name, column.label, synonyms=(*labels, *column.synonyms), hxl=column.hxl))
     return out
-
-
-@dataclass
-class ImportReport:
-    file: str
-    sheet: str = ""
-    kind: str = ""
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    months: int = 0
-    repeated: int = 0
-    warnings: list[Problem] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    refused_rows: set[int] = field(default_factory=set)
-    organisations_matched: dict[str, list[str]] = field(default_factory=dict)
-    organisations_created: list[dict] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-    written: bool = False
-    dry_run: bool = False
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.written or (self.dry_run and (self.kind == PUBLISHED or not self.problems))
-
-
-@dataclass
-class RowPlan:
-    number: int
-    values: dict[str, Any]  # for activity_create / activity_update
-    figures: dict[str, Any]  # for activity_report_save
-    month: date | None
-    activity_id: int | None
-    new_organisation: str = ""  # key of an organisation to create
-    period: Any = None  # the reporting period of its figures, once known
 
 
 class _Run:
