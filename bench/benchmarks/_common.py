@@ -70,3 +70,29 @@ def clear_imports(round) -> None:
         cursor.execute(f"DELETE FROM {table} WHERE round_id = %s", [round.pk])
         if getattr(intake, "ImportRun", None) is not None:
             cursor.execute(f"DELETE FROM {qn(intake.ImportRun._meta.db_table)}")
+
+
+def standalone_case(name: str, cases, sizes, argv: list[str] | None, description: str):
+    """Run a module's first case outside the runner (`python -m bench.benchmarks.NAME
+    --size ...`) on a fresh SQLite file: (the case, its seconds, the folder)."""
+    import argparse
+    import tempfile
+    import time
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--size", choices=sizes, default="small")
+    args = parser.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix=f"sitetrack-bench-{name}-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitetrack.settings")
+    os.environ.setdefault("SQLITE_PATH", str(workdir / "bench.sqlite3"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    case = cases(args.size, workdir)[0]
+    case.prepare()
+    started = time.perf_counter()
+    case.run()
+    return case, time.perf_counter() - started, workdir

@@ -22,7 +22,6 @@ Run on its own (SQLite file in a temporary folder):
 
 from __future__ import annotations
 
-import argparse
 import math
 import multiprocessing
 import os
@@ -176,23 +175,9 @@ def cases(size: str, workdir: Path) -> list[Case]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", choices=SITES, default="small")
-    args = parser.parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="sitetrack-bench-profiles-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitetrack.settings")
-    os.environ.setdefault("SQLITE_PATH", str(workdir / "bench.sqlite3"))
-    import django
+    from bench.benchmarks._common import standalone_case
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    case = cases(args.size, workdir)[0]
-    case.prepare()
-    started = time.perf_counter()
-    case.run()
-    ours = time.perf_counter() - started
+    case, ours, _ = standalone_case("profiles", cases, SITES, argv, __doc__.split("\n\n")[0])
     case.baseline_setup()
     started = time.perf_counter()
     case.baseline_run()

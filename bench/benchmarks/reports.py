@@ -21,9 +21,6 @@ Run on its own (SQLite file in a temporary folder):
 
 from __future__ import annotations
 
-import argparse
-import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -154,23 +151,10 @@ def cases(size: str, workdir: Path) -> list[Case]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", choices=SITES, default="small")
-    args = parser.parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="sitetrack-bench-reports-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitetrack.settings")
-    os.environ.setdefault("SQLITE_PATH", str(workdir / "bench.sqlite3"))
-    import django
+    from bench.benchmarks._common import standalone_case
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    case = cases(args.size, workdir)[0]
-    case.prepare()
-    started = time.perf_counter()
-    case.run()
-    print(f"{case.name}: {time.perf_counter() - started:.1f}s {case.extra} (files in {workdir})")
+    case, seconds, workdir = standalone_case("reports", cases, SITES, argv, __doc__.split("\n\n")[0])
+    print(f"{case.name}: {seconds:.1f}s {case.extra} (files in {workdir})")
 
 
 if __name__ == "__main__":
