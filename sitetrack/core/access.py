@@ -208,10 +208,12 @@ def _pk(value: object) -> int:
     """An object id from a URL or a body; 404 (not 500) when it is not a whole number."""
     if isinstance(value, bool):
         raise Http404("No such object.")
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        raise Http404("No such object.") from None
+    text = str(value)
+    # ASCII digits only: int() also reads "٣" (Arabic-Indic three) as 3, which would
+    # reach whatever object happens to have that id.
+    if not (text.isascii() and text.isdigit()):
+        raise Http404("No such object.")
+    number = int(text)
     if not 0 < number < 2**63:
         raise Http404("No such object.")
     return number
