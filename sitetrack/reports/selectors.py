@@ -164,7 +164,9 @@ def _annotate_flags(qs: QuerySet, columns: list[ind.IndicatorColumn], severe_fro
     """Add the indicator values, gaps and `met` flags, then count (in SQL) how many
     thresholds each site misses and how many sectors are severe."""
     qs = ind.annotate_indicators(qs, columns)
-    missed = [When(Q(**{col.met_key: False}), then=Value(1)) for col in columns]
+    # Missed = a shortfall above zero (`met` False; NULL, unknown, is not missed): on the
+    # gap itself, which SQL then computes once here instead of twice through `met`.
+    missed = [When(Q(**{f"{col.gap_key}__gt": 0}), then=Value(1)) for col in columns]
     critical = sum(
         (Case(w, default=Value(0), output_field=IntegerField()) for w in missed),
         start=Value(0, output_field=IntegerField()),
@@ -243,7 +245,7 @@ def _sector_q(sector: str, columns: list[ind.IndicatorColumn], severe_from: int)
     q = severe_need(NEED_FIELDS[sector], severe_from)
     for col in columns:
         if col.sector == sector:
-            q |= Q(**{col.met_key: False})
+            q |= Q(**{f"{col.gap_key}__gt": 0})  # missed (see _annotate_flags)
     return q
 
 
@@ -507,26 +509,34 @@ def _sector_gap_lists(
 ) -> list[SectorGapList]:
     """Per sector, the sites that miss one of its thresholds (a row a gap) or whose need
     is severe, arranged from the rows SQL marked."""
-    sector_gaps = []
-    for s in sectors:
-        rows: list[SectorGapRow] = []
-        for site in site_rows:
-            severity = site.severities[s.code]
-            severe = site.severe[s.code]
-            missed = [g for g in site.gaps if g.sector == s.code]
-            if missed:
-                rows.extend(SectorGapRow(site, severity, severe, g) for g in missed)
-            elif severe:
-                rows.append(SectorGapRow(site, severity, severe, None))
-        sector_gaps.append(
-            SectorGapList(
-                sector=s,
-                sites=sector_totals[f"{s.code}__sites"],
-                people=sector_totals[f"{s.code}__people"],
-                rows=rows,
-                indicators=[c for c in columns if c.sector == s.code],
-            )
+    rows: dict[str, list[SectorGapRow]] = {s.code: [] for s in sectors}
+    # One pass over the sites, visiting only the sectors each one appears in (a site's
+    # rows keep site order within every list, its gaps their catalogue order).
+    for site in site_rows:
+        missed: dict[str, list[IndicatorGap]] = {}
+        for g in site.gaps:
+            missed.setdefault(g.sector, []).append(g)
+        for code in site.severe_sectors:
+            missed.setdefault(code, [])
+        for code, gaps in missed.items():
+            listed = rows.get(code)
+            if listed is None:
+                continue
+            severity, severe = site.severities[code], site.severe[code]
+            if gaps:
+                listed.extend(SectorGapRow(site, severity, severe, g) for g in gaps)
+            else:
+                listed.append(SectorGapRow(site, severity, severe, None))
+    sector_gaps = [
+        SectorGapList(
+            sector=s,
+            sites=sector_totals[f"{s.code}__sites"],
+            people=sector_totals[f"{s.code}__people"],
+            rows=rows[s.code],
+            indicators=[c for c in columns if c.sector == s.code],
         )
+        for s in sectors
+    ]
     return sector_gaps
 
 
