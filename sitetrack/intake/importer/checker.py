@@ -462,9 +462,7 @@ class Checker:
                 site=record.site_code,
             )
             self.spool.add(
-                SpoolItem(
-                    "hold", record, current.id if current else None, (code, params), existing
-                )
+                SpoolItem("hold", record, current.id if current else None, (code, params), existing)
             )
             return
         self.seen_sites[site_id] = sub.uuid
