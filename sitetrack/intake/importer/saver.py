@@ -14,10 +14,10 @@ from operator import itemgetter
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
 
+from sitetrack.assessments import history
 from sitetrack.assessments.models import PopulationFlow, SiteAssessment
-from sitetrack.assessments.rules import HistoryType, history_columns, history_reason, status_after_save
+from sitetrack.assessments.rules import HistoryType, history_columns, status_after_save
 from sitetrack.assessments.validation import COUNT_FIELDS, PRIORITY_FIELDS, SEVERITY_FIELDS
 from sitetrack.intake.importer.bulk_sql import CHUNK, columns, insert, prep, update
 from sitetrack.intake.importer.records import Checked, Counts, RawRecord
@@ -92,7 +92,7 @@ class Saver:
         self.hist_fields = [
             f.attname for f in self.history._meta.concrete_fields if f.attname != "history_id"
         ]
-        self.reason = history_reason(_("Import %(file)s (#%(run)s)") % {"file": run.file_name, "run": run.pk})
+        self.reason = history.reason("import", file=run.file_name, run=run.pk)
         self.assessment_cols = ASSESSMENT_COLUMNS
         self.get_assessment = itemgetter(*self.assessment_cols)
         self.prep_submitted_at = prep(SiteAssessment, "submitted_at")
