@@ -55,6 +55,9 @@ from sitetrack.sites.models import Site, SiteStatus, SiteStatusChange
 # Priority ranking: a first priority weighs 3, a second 2, a third 1; the counts per rank
 # are shown beside the score.
 PRIORITY_WEIGHTS = (3, 2, 1)
+# Sites not assessed whose last assessments are looked up by their ids (bound parameters)
+# rather than by a subquery.
+LAST_KNOWN_IDS = 500
 
 
 def severe_need_default() -> int:
@@ -458,9 +461,15 @@ def _not_assessed(
             "last_assessment",
         )
     )
-    last_qs = _annotate_flags(
-        validated.filter(pk__in=missing_sites.values("last_assessment")), columns, severe_from
-    )
+    if not missing:
+        # Every open site assessed (the usual national week): nothing to look up. (Left to
+        # the database, PostgreSQL's planner hashed every validated assessment of the
+        # operation to join it with nothing: a second for an empty list.)
+        return missing, {}, 0
+    known = [m["last_assessment"] for m in missing if m["last_assessment"]]
+    # The ids just read, when few; else the same subquery again.
+    last_ids = known if len(known) <= LAST_KNOWN_IDS else missing_sites.values("last_assessment")
+    last_qs = _annotate_flags(validated.filter(pk__in=last_ids), columns, severe_from)
     last_values = {
         v["site__code"]: v
         for v in last_qs.values(
