@@ -100,6 +100,18 @@ class Saver:
         # SQLite stores datetimes as naive UTC text (what Django's adapter writes, at a
         # fraction of its cost per row); other databases take the aware datetime.
         self.sqlite_dt = connection.vendor == "sqlite"
+        self._shared = {
+            "round_id": run.round_id,
+            "catalogue_version_id": catalogue_version_id,
+            "was_validated": False,
+            "facilitator_id": None,
+            "warnings_comment": "",
+            "return_reason": "",
+            "validated_at": None,
+            "validated_by_id": None,
+            "created_at": self.dt,
+            "updated_at": self.dt,
+        }
 
     # Rows ----------------------------------------------------------------------------------
     def new_row(self, record: Checked) -> tuple:
@@ -130,31 +142,22 @@ class Saver:
 
     def _row(self, record: Checked, status: str) -> dict:
         cleaned = record.cleaned
-        row = {name: cleaned.get(name) for name in SCALAR_COLUMNS}
+        get = cleaned.get
+        row = {name: get(name) for name in SCALAR_COLUMNS}
         for name in PRIORITY_FIELDS:
             row[name] = row[name] or ""
-        row.update(
-            round_id=self.run.round_id,
-            site_id=record.site_id,
-            catalogue_version_id=self.catalogue_version_id,
-            status=status,
-            was_validated=False,
-            indicators=self.json_prep(cleaned.get("indicators") or {}),
-            observations=str(cleaned.get("observations") or ""),
-            facilitator_id=None,
-            visit_date=cleaned.get("visit_date") or None,
-            method=cleaned.get("method") or "",
-            issues=self.json_prep(record.issues),
-            error_count=record.errors,
-            warning_count=record.warnings,
-            warnings_comment="",
-            return_reason="",
-            submitted_at=self._submitted(record.submitted_at),
-            validated_at=None,
-            validated_by_id=None,
-            created_at=self.dt,
-            updated_at=self.dt,
-        )
+        # The columns every row of this import shares, then the row's own.
+        row.update(self._shared)
+        row["site_id"] = record.site_id
+        row["status"] = status
+        row["indicators"] = self.json_prep(get("indicators") or {})
+        row["observations"] = str(get("observations") or "")
+        row["visit_date"] = get("visit_date") or None
+        row["method"] = get("method") or ""
+        row["issues"] = self.json_prep(record.issues)
+        row["error_count"] = record.errors
+        row["warning_count"] = record.warnings
+        row["submitted_at"] = self._submitted(record.submitted_at)
         return row
 
     # The transaction -----------------------------------------------------------------------
