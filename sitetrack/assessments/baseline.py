@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sitetrack.assessments import rules
+from sitetrack.assessments import history
 from sitetrack.assessments.models import (
     AssessmentStatus,
     Round,
@@ -99,7 +99,7 @@ def assessment_record_baseline(
     assessment.submitted_at = assessment.submitted_at or now
     assessment.validated_at = now
     assessment.validated_by = user
-    assessment._change_reason = rules.history_reason(_("Baseline from %(source)s") % {"source": source})
+    assessment._change_reason = history.reason("baseline", source=str(source))
     if user is not None:
         assessment._history_user = user
     assessment.save()

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
-from sitetrack.assessments import rules
+from sitetrack.assessments import history, rules
 from sitetrack.assessments.findings import finding_message
 from sitetrack.assessments.models import (
     AssessmentStatus,
@@ -155,7 +155,7 @@ def round_close(*, round: Round, user: AbstractBaseUser) -> Round:
         ["status", "updated_at"],
         batch_size=500,
         default_user=user,
-        default_change_reason=_("Round closed"),
+        default_change_reason=history.reason("round_closed"),
         default_date=now,
     )
     return round
@@ -389,9 +389,9 @@ def _upsert(
             facilitator=user,
             status=AssessmentStatus.DRAFT,
         )
-        assessment._change_reason = _("Created")
+        assessment._change_reason = history.reason("created")
     else:
-        assessment._change_reason = _("Edited")
+        assessment._change_reason = history.reason("edited")
     _apply(assessment, cleaned, findings)
     assessment.status = rules.status_after_save(current, error_count=assessment.error_count, submitted=False)
     assessment.save()
@@ -423,7 +423,7 @@ def assessment_submit(
     _check_findings(assessment)
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = timezone.now()
-    assessment._change_reason = _("Submitted")
+    assessment._change_reason = history.reason("submitted")
     assessment.save()
     return assessment
 
@@ -480,7 +480,7 @@ def assessment_validate(
     assessment.was_validated = True
     assessment.validated_at = timezone.now()
     assessment.validated_by = user
-    assessment._change_reason = _("Validated")
+    assessment._change_reason = history.reason("validated")
     assessment.save()
     return assessment
 
@@ -502,7 +502,7 @@ def assessment_return(*, assessment: SiteAssessment, user: AbstractBaseUser, rea
     assessment.status = AssessmentStatus.RETURNED
     assessment.was_validated = False
     assessment.return_reason = reason
-    assessment._change_reason = rules.history_reason(_("Returned: %(reason)s") % {"reason": reason})
+    assessment._change_reason = history.reason("returned", reason=reason)
     assessment.save()
     return assessment
 
@@ -539,7 +539,7 @@ def assessment_correct(
         raise ValidationError(
             {"issues": [finding_message(i) for i in assessment.issues if i["severity"] == "error"]}
         )
-    assessment._change_reason = rules.history_reason(_("Corrected: %(reason)s") % {"reason": reason})
+    assessment._change_reason = history.reason("corrected", reason=reason)
     assessment.save()
     _replace_flows(assessment, clean_flows)
     return assessment

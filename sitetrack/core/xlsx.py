@@ -40,6 +40,7 @@ import zipfile
 from collections.abc import Iterable, Sequence, Sized
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 
 # Cell styles (indexes into cellXfs of STYLES below).
@@ -63,6 +64,15 @@ STYLES = f"""{HEAD}<styleSheet xmlns="{MAIN}">
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 FLUSH_ROWS = 500
+# Distinct texts whose XML a workbook keeps (a plain export of 100,000 free-text rows
+# stops caching there; memory stays bounded).
+TEXT_CACHE = 50_000
+_STYLE_ATTRS = {None: "", 0: "", **{i: f' s="{i}"' for i in range(1, 5)}}
+
+
+def _style_attr(style: int | None) -> str:
+    attr = _STYLE_ATTRS.get(style)
+    return attr if attr is not None else (f' s="{style}"' if style else "")
 
 
 def column_letter(index: int) -> str:
@@ -132,6 +142,7 @@ class XlsxSheet:
         freeze_top_row: bool,
         rows: int | None = None,
         columns: int | None = None,
+        texts: dict[str, str] | None = None,
     ) -> None:
         self.title = title
         self._handle = handle
@@ -140,6 +151,8 @@ class XlsxSheet:
         self._columns = columns or 0
         self._buffer: list[str] = []
         self._letters = _Letters()
+        # Text → its XML, shared by the workbook's sheets (see `row`).
+        self._texts: dict[str, str] = texts if texts is not None else {}
         self._widths, self._freeze = widths, freeze_top_row
         self._started = False
 
@@ -165,7 +178,11 @@ class XlsxSheet:
         handle.write("".join(parts).encode("utf-8"))
 
     def row(self, values: Sequence, styles: Sequence[int | None] | int | None = None) -> None:
-        """Append a row; `styles` is one style for every cell or one per cell."""
+        """Append a row; `styles` is one style for every cell or one per cell.
+
+        The usual cells (text, whole numbers, empty) are written inline here, with each
+        distinct text escaped once per workbook (a report repeats its site names, P-codes
+        and labels on every sector sheet); anything else goes through `_cell`."""
         if not self._started:
             self._start(len(values))
         elif self._declared and len(values) > self._columns:
@@ -173,18 +190,36 @@ class XlsxSheet:
         self._rows += 1
         r = self._rows
         letters = self._letters.upto(len(values))
-        if styles is None:
-            cells = [
-                _cell(f"{letters[i]}{r}", v, "") for i, v in enumerate(values) if v is not None and v != ""
-            ]
+        if styles is None or isinstance(styles, int):
+            attrs = repeat(_style_attr(styles))
         else:
-            cells = []
-            for i, v in enumerate(values):
-                if v is None or v == "":
+            known = _STYLE_ATTRS.get
+            attrs = [a if (a := known(s)) is not None else _style_attr(s) for s in styles]
+            if len(attrs) < len(values):
+                raise IndexError(f"sheet {self.title!r}: row {r} has more values than styles")
+        texts = self._texts
+        parts = [f'<row r="{r}">']
+        add = parts.append
+        # Letters may run longer than the row (grown for a wider one): zip stops at the row.
+        for letter, v, s in zip(letters, values, attrs, strict=False):
+            t = type(v)
+            if t is str:
+                if not v:
                     continue
-                style = styles if isinstance(styles, int) else styles[i]
-                cells.append(_cell(f"{letters[i]}{r}", v, f' s="{style}"' if style else ""))
-        self._buffer.append(f'<row r="{r}">{"".join(cells)}</row>')
+                xml = texts.get(v)
+                if xml is None:
+                    xml = escape(v)
+                    if len(texts) < TEXT_CACHE:
+                        texts[v] = xml
+                add(f'<c r="{letter}{r}"{s} t="inlineStr"><is><t xml:space="preserve">{xml}</t></is></c>')
+            elif t is int or (t is float and v - v == 0):  # v - v: 0.0 unless NaN or infinite
+                add(f'<c r="{letter}{r}"{s}><v>{v}</v></c>')
+            elif v is None or (isinstance(v, str) and v == ""):
+                continue
+            else:
+                add(_cell(f"{letter}{r}", v, s))
+        add("</row>")
+        self._buffer.append("".join(parts))
         if len(self._buffer) >= FLUSH_ROWS:
             self._flush()
 
@@ -213,6 +248,7 @@ class XlsxBook:
         self._titles: list[str] = []
         self._used: set[str] = set()
         self._current: XlsxSheet | None = None
+        self._texts: dict[str, str] = {}
 
     def sheet(
         self,
@@ -230,7 +266,7 @@ class XlsxBook:
         title = sheet_name(title, self._used)
         self._titles.append(title)
         handle = self._zip.open(f"xl/worksheets/sheet{len(self._titles)}.xml", "w", force_zip64=True)
-        self._current = XlsxSheet(handle, title, widths, freeze_top_row, rows, columns)
+        self._current = XlsxSheet(handle, title, widths, freeze_top_row, rows, columns, self._texts)
         return self._current
 
     def save(self) -> bytes:

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from sitetrack.intake.models import ImportRun, ImportSource, ImportStatus, KoboPullState
+from sitetrack.intake.run_errors import error_message
 
 Transport = Callable[[str, dict, float], tuple[int, bytes]]
 PAGE_SIZE = 1000  # the most kpi returns in one page
@@ -179,7 +180,7 @@ def kobo_pull(
             if run.status != ImportStatus.DONE:
                 err = run.error or {}
                 raise KoboError(
-                    _("The import of a page failed: %(message)s") % {"message": err.get("message", "")},
+                    _("The import of a page failed: %(message)s") % {"message": error_message(err)},
                     rule=err.get("rule", "import_failed"),
                     url=url,
                 )

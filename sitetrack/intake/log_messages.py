@@ -116,12 +116,15 @@ def _template_texts(message: Any) -> set[str]:
     return {str(message % _Keep(n=_Placeholder(n))) for n in (1, 2)}
 
 
-def legacy_patterns(languages: list[str]) -> list[tuple[str, re.Pattern]]:
-    """(code, pattern) for every sentence in each language, most specific first."""
+def legacy_patterns(
+    languages: list[str], tables: tuple[Mapping[str, Any], ...] | None = None
+) -> list[tuple[str, re.Pattern]]:
+    """(code, pattern) for every sentence of `tables` (the cleaning log's and the
+    findings' by default) in each language, most specific first."""
     found: list[tuple[str, re.Pattern]] = []
     for language in languages:
         with translation.override(language):
-            for table in (MESSAGES, findings.MESSAGES):
+            for table in tables or (MESSAGES, findings.MESSAGES):
                 for code, message in table.items():
                     found += [(code, _pattern(text)) for text in _template_texts(message)]
     # Longer templates first: a specific sentence before a shorter, looser one.

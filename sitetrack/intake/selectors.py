@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count
 
 from sitetrack.intake.models import CleaningLogEntry, ImportRun, ImportStatus
+from sitetrack.intake.run_errors import error_for_reader
 
 
 def run_status(run: ImportRun) -> dict:
@@ -31,7 +32,8 @@ def run_status(run: ImportRun) -> dict:
             "held": run.held,
             "warnings": run.warnings,
         },
-        "error": run.error,
+        # In the reader's language (stored as a code and its parameters, run_errors.py).
+        "error": error_for_reader(run.error),
         # Set when the file is identical to an earlier import whose result still stands.
         "identical_to": run.identical_to_id,
         "created_at": run.created_at.isoformat() if run.created_at else None,

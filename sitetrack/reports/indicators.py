@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, FloatField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, FloatField, Q, QuerySet, Value, When
 
 from sitetrack.assessments.selectors import annotate_derived, gap_expression
 from sitetrack.core.catalogue import CatalogueIndex, IndicatorDef, catalogue_for, catalogue_for_version
@@ -43,6 +43,11 @@ class Catalogues:
 
     current: CatalogueIndex
     versions: dict[int, CatalogueIndex] = field(default_factory=dict)
+    # (version id, code) → (threshold, direction, threshold text), worked out once: a
+    # national report states 17,000 missed thresholds of a dozen indicators.
+    _thresholds: dict[tuple[int | None, str], tuple[float, str, str] | None] = field(
+        default_factory=dict, repr=False
+    )
 
     def of(self, version_id: int | None) -> CatalogueIndex:
         return self.versions.get(version_id, self.current) if version_id else self.current
@@ -50,6 +55,18 @@ class Catalogues:
     def definition(self, version_id: int | None, code: str) -> IndicatorDef | None:
         definition = self.of(version_id).get(code)
         return definition if definition is not None and definition.has_threshold else None
+
+    def threshold(self, version_id: int | None, code: str) -> tuple[float, str, str] | None:
+        """(threshold, direction, its text) of an indicator in a version; None without one."""
+        key = (version_id, code)
+        try:
+            return self._thresholds[key]
+        except KeyError:
+            pass
+        d = self.definition(version_id, code)
+        found = (float(d.threshold), d.threshold_direction, d.threshold_text()) if d else None
+        self._thresholds[key] = found
+        return found
 
 
 class IndicatorColumns(list):
@@ -101,15 +118,29 @@ def value_names(columns: list[IndicatorColumn]) -> list[str]:
     return names
 
 
-def _gap(column: IndicatorColumn, catalogues: Catalogues) -> Case:
-    """The column's gap against the threshold of each assessment's own version."""
+def _gap(column: IndicatorColumn, catalogues: Catalogues) -> Case | ExpressionWrapper:
+    """The column's gap against the threshold of each assessment's own version. Versions
+    that state the current threshold share the default branch (usually all of them): SQL
+    then carries the formula once, not once per version, wherever the gap is used."""
+    current = catalogues.definition(None, column.code)
+    same = catalogues.threshold(None, column.code)
     whens = []
     for version_id in catalogues.versions:
         definition = catalogues.definition(version_id, column.code)
+        if (
+            definition is not None
+            and current is not None
+            and (
+                catalogues.threshold(version_id, column.code) == same
+                and definition.derived == current.derived
+            )
+        ):
+            continue
         then = gap_expression(definition) if definition else Value(None)
         whens.append(When(catalogue_version_id=version_id, then=then))
-    current = catalogues.definition(None, column.code)
     default = gap_expression(current) if current else Value(None)
+    if not whens:
+        return ExpressionWrapper(default, output_field=FloatField()) if current else Value(None, FloatField())
     return Case(*whens, default=default, output_field=FloatField())
 
 
@@ -120,14 +151,12 @@ def annotate_indicators(qs: QuerySet, columns: IndicatorColumns) -> QuerySet:
         return qs
     qs = annotate_derived(qs)
     qs = qs.annotate(**{col.gap_key: _gap(col, columns.catalogues) for col in columns})
+    # Met when the shortfall is zero or less (IndicatorDef.meets): the comparison itself,
+    # which SQL makes NULL (unknown) when the gap is, with the gap computed once.
     return qs.annotate(
         **{
-            col.met_key: Case(
-                When(**{f"{col.gap_key}__isnull": True}, then=Value(None)),
-                # Met when the shortfall is zero or less (IndicatorDef.meets).
-                When(Q(**{f"{col.gap_key}__lte": 0}), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(null=True),
+            col.met_key: ExpressionWrapper(
+                Q(**{f"{col.gap_key}__lte": 0}), output_field=BooleanField(null=True)
             )
             for col in columns
         }

@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from sitetrack.assessments.models import NEED_FIELDS, Round, RoundKind, SiteAssessment
-from sitetrack.assessments.selectors import previous_round, total_sums
+from sitetrack.assessments.selectors import TOTAL_FIELDS, previous_round, total_sums
 from sitetrack.assessments.severity import severe_need_from, severe_q
 from sitetrack.core.models import Operation
 from sitetrack.core.sectors import SECTOR_HXL, Sector
@@ -55,6 +55,9 @@ from sitetrack.sites.models import Site, SiteStatus, SiteStatusChange
 # Priority ranking: a first priority weighs 3, a second 2, a third 1; the counts per rank
 # are shown beside the score.
 PRIORITY_WEIGHTS = (3, 2, 1)
+# Sites not assessed whose last assessments are looked up by their ids (bound parameters)
+# rather than by a subquery.
+LAST_KNOWN_IDS = 500
 
 
 def severe_need_default() -> int:
@@ -164,7 +167,9 @@ def _annotate_flags(qs: QuerySet, columns: list[ind.IndicatorColumn], severe_fro
     """Add the indicator values, gaps and `met` flags, then count (in SQL) how many
     thresholds each site misses and how many sectors are severe."""
     qs = ind.annotate_indicators(qs, columns)
-    missed = [When(Q(**{col.met_key: False}), then=Value(1)) for col in columns]
+    # Missed = a shortfall above zero (`met` False; NULL, unknown, is not missed): on the
+    # gap itself, which SQL then computes once here instead of twice through `met`.
+    missed = [When(Q(**{f"{col.gap_key}__gt": 0}), then=Value(1)) for col in columns]
     critical = sum(
         (Case(w, default=Value(0), output_field=IntegerField()) for w in missed),
         start=Value(0, output_field=IntegerField()),
@@ -191,26 +196,31 @@ def _annotate_flags(qs: QuerySet, columns: list[ind.IndicatorColumn], severe_fro
 
 def _gap(values: dict, col: ind.IndicatorColumn, columns: ind.IndicatorColumns) -> IndicatorGap:
     """A missed threshold, as the assessment's own catalogue version states it."""
-    definition = columns.catalogues.definition(values.get("catalogue_version_id"), col.code)
+    threshold, direction, text = columns.catalogues.threshold(values.get("catalogue_version_id"), col.code)
     return IndicatorGap(
         code=col.code,
         label=col.label,
         sector=col.sector,
         unit=col.unit,
         value=values.get(col.value_key),
-        threshold=float(definition.threshold),
-        direction=definition.threshold_direction,
-        threshold_text=definition.threshold_text(),
+        threshold=threshold,
+        direction=direction,
+        threshold_text=text,
         gap=values.get(col.gap_key),
     )
 
 
+# (sector, need field, its "<need>_severe" annotation), in sector order.
+_NEEDS = tuple((sector, need, f"{need}_severe") for sector, need in NEED_FIELDS.items())
+
+
 def _site_row(values: dict, columns: ind.IndicatorColumns, admin_names: dict[str, str]) -> SiteRow:
     adm1, adm2 = _path_codes(values["site__admin_area__path"])
-    severities = {sector: values[need] for sector, need in NEED_FIELDS.items()}
-    severe = {sector: bool(values.get(f"{need}_severe")) for sector, need in NEED_FIELDS.items()}
-    gaps = [_gap(values, col, columns) for col in columns if values.get(col.met_key) is False]
-    agency = values.get("site__management_agency__acronym") or values.get("site__management_agency__name")
+    get = values.get
+    severities = {sector: values[need] for sector, need, _ in _NEEDS}
+    severe = {sector: bool(get(flag)) for sector, _, flag in _NEEDS}
+    gaps = [_gap(values, col, columns) for col in columns if get(col.met_key) is False]
+    agency = get("site__management_agency__acronym") or get("site__management_agency__name")
     return SiteRow(
         code=values["site__code"],
         name=values["site__name"],
@@ -222,8 +232,8 @@ def _site_row(values: dict, columns: ind.IndicatorColumns, admin_names: dict[str
         households=values["households"],
         arrivals=values["arrivals"],
         departures=values["departures"],
-        previous_individuals=values.get("previous_individuals"),
-        change_individuals=values.get("change_individuals"),
+        previous_individuals=get("previous_individuals"),
+        change_individuals=get("change_individuals"),
         severities=severities,
         severe=severe,
         priorities=[p for p in (values["priority_1"], values["priority_2"], values["priority_3"]) if p],
@@ -238,7 +248,7 @@ def _sector_q(sector: str, columns: list[ind.IndicatorColumn], severe_from: int)
     q = severe_need(NEED_FIELDS[sector], severe_from)
     for col in columns:
         if col.sector == sector:
-            q |= Q(**{col.met_key: False})
+            q |= Q(**{f"{col.gap_key}__gt": 0})  # missed (see _annotate_flags)
     return q
 
 
@@ -259,36 +269,49 @@ def _signed_sum(field: str, this: Q, prev: Q) -> Sum:
 
 def key_figures_for(round: Round, previous: Round | None) -> dict:
     """Totals and coverage of this round and the previous one, and the change between
-    them over the sites validated in both rounds (two aggregate queries)."""
+    them over the sites validated in both rounds (two aggregate queries).
+
+    The open sites of each round are looked up once (in the WHERE clause), not once per
+    figure: the first aggregate groups the rows counted by site (a site has one
+    assessment per round, so a group of two is a site validated in both rounds) and the
+    figures are summed over those groups."""
     open_now = sites_open_in_round(round).values("pk")
-    this = Q(round_id=round.pk, site_id__in=open_now)
-    aggregates: dict = {"sites_assessed": Count("pk", filter=this), **total_sums(this)}
+    this = Q(round_id=round.pk)
+    counted = Q(round_id=round.pk, site_id__in=open_now)
+    per_site: dict = {"n": Count("pk"), "this_n": Count("pk", filter=this)}
+    per_site |= {f"this_{name}": agg for name, agg in total_sums(this).items()}
+    figures_of: dict = {"sites_assessed": Sum("kf_this_n", default=0)}
+    figures_of |= {name: Sum(f"kf_this_{name}", default=0) for name in TOTAL_FIELDS}
     open_counts = {"open_sites": Count("pk", filter=Q(pk__in=open_now))}
-    ids = [round.pk]
     if previous is not None:
-        ids.append(previous.pk)
         open_before = sites_open_in_round(previous).values("pk")
-        prev = Q(round_id=previous.pk, site_id__in=open_before)
-        validated = SiteAssessment.objects.validated()
+        prev = Q(round_id=previous.pk)
+        counted |= Q(round_id=previous.pk, site_id__in=open_before)
+        per_site["prev_n"] = Count("pk", filter=prev)
+        per_site |= {f"prev_{name}": agg for name, agg in total_sums(prev).items()}
         # Like with like: the sites validated (and open) in both rounds.
-        both = Q(site_id__in=validated.filter(this).values("site_id")) & Q(
-            site_id__in=validated.filter(prev).values("site_id")
-        )
-        aggregates |= {
-            "previous_sites_assessed": Count("pk", filter=prev),
-            "previous_individuals": Sum("individuals", filter=prev, default=0),
-            "previous_households": Sum("households", filter=prev, default=0),
-            "compared_sites": Count("pk", filter=this & both),
-            "change_individuals": _signed_sum("individuals", this & both, prev & both),
-            "change_households": _signed_sum("households", this & both, prev & both),
+        both = Q(kf_n=2)
+        figures_of |= {
+            "previous_sites_assessed": Sum("kf_prev_n", default=0),
+            "previous_individuals": Sum("kf_prev_individuals", default=0),
+            "previous_households": Sum("kf_prev_households", default=0),
+            "compared_sites": Count("kf_n", filter=both),
+            "change_individuals": Sum(
+                F("kf_this_individuals") - F("kf_prev_individuals"), filter=both, default=0
+            ),
+            "change_households": Sum(
+                F("kf_this_households") - F("kf_prev_households"), filter=both, default=0
+            ),
         }
         open_counts["previous_open_sites"] = Count("pk", filter=Q(pk__in=open_before))
     # Aliases may not shadow the fields they sum: prefix them, then strip the prefix.
-    result = (
+    groups = (
         SiteAssessment.objects.validated()
-        .filter(round_id__in=ids)
-        .aggregate(**{f"kf_{name}": agg for name, agg in aggregates.items()})
+        .filter(counted)
+        .values("site_id")
+        .annotate(**{f"kf_{name}": agg for name, agg in per_site.items()})
     )
+    result = groups.aggregate(**{f"kf_{name}": agg for name, agg in figures_of.items()})
     figures = {name[3:]: value for name, value in result.items()}
     figures |= Site.objects.for_operation(round.operation).aggregate(**open_counts)
     for name in (
@@ -438,9 +461,15 @@ def _not_assessed(
             "last_assessment",
         )
     )
-    last_qs = _annotate_flags(
-        validated.filter(pk__in=missing_sites.values("last_assessment")), columns, severe_from
-    )
+    if not missing:
+        # Every open site assessed (the usual national week): nothing to look up. (Left to
+        # the database, PostgreSQL's planner hashed every validated assessment of the
+        # operation to join it with nothing: a second for an empty list.)
+        return missing, {}, 0
+    known = [m["last_assessment"] for m in missing if m["last_assessment"]]
+    # The ids just read, when few; else the same subquery again.
+    last_ids = known if len(known) <= LAST_KNOWN_IDS else missing_sites.values("last_assessment")
+    last_qs = _annotate_flags(validated.filter(pk__in=last_ids), columns, severe_from)
     last_values = {
         v["site__code"]: v
         for v in last_qs.values(
@@ -489,26 +518,34 @@ def _sector_gap_lists(
 ) -> list[SectorGapList]:
     """Per sector, the sites that miss one of its thresholds (a row a gap) or whose need
     is severe, arranged from the rows SQL marked."""
-    sector_gaps = []
-    for s in sectors:
-        rows: list[SectorGapRow] = []
-        for site in site_rows:
-            severity = site.severities[s.code]
-            severe = site.severe[s.code]
-            missed = [g for g in site.gaps if g.sector == s.code]
-            if missed:
-                rows.extend(SectorGapRow(site, severity, severe, g) for g in missed)
-            elif severe:
-                rows.append(SectorGapRow(site, severity, severe, None))
-        sector_gaps.append(
-            SectorGapList(
-                sector=s,
-                sites=sector_totals[f"{s.code}__sites"],
-                people=sector_totals[f"{s.code}__people"],
-                rows=rows,
-                indicators=[c for c in columns if c.sector == s.code],
-            )
+    rows: dict[str, list[SectorGapRow]] = {s.code: [] for s in sectors}
+    # One pass over the sites, visiting only the sectors each one appears in (a site's
+    # rows keep site order within every list, its gaps their catalogue order).
+    for site in site_rows:
+        missed: dict[str, list[IndicatorGap]] = {}
+        for g in site.gaps:
+            missed.setdefault(g.sector, []).append(g)
+        for code in site.severe_sectors:
+            missed.setdefault(code, [])
+        for code, gaps in missed.items():
+            listed = rows.get(code)
+            if listed is None:
+                continue
+            severity, severe = site.severities[code], site.severe[code]
+            if gaps:
+                listed.extend(SectorGapRow(site, severity, severe, g) for g in gaps)
+            else:
+                listed.append(SectorGapRow(site, severity, severe, None))
+    sector_gaps = [
+        SectorGapList(
+            sector=s,
+            sites=sector_totals[f"{s.code}__sites"],
+            people=sector_totals[f"{s.code}__people"],
+            rows=rows[s.code],
+            indicators=[c for c in columns if c.sector == s.code],
         )
+        for s in sectors
+    ]
     return sector_gaps
 
 

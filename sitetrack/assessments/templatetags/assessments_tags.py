@@ -32,3 +32,11 @@ def get_item(mapping, key):
 def finding(issue) -> str:
     """A stored validation finding as a sentence in the reader's language."""
     return finding_message(issue)
+
+
+@register.filter
+def history_reason(stored):
+    """Why the assessment changed, in the reader's language (assessments/history.py)."""
+    from sitetrack.assessments.history import reason_text
+
+    return reason_text(stored)

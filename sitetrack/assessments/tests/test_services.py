@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from sitetrack.assessments import services
+from sitetrack.assessments.history import reason_text
 from sitetrack.assessments.models import AssessmentStatus, PopulationFlow, RoundStatus, SiteAssessment
 from sitetrack.assessments.tests.fixtures import good_values, make_round
 from sitetrack.core.catalogue import catalogue_for, catalogue_version_create
@@ -77,7 +79,7 @@ class WorkflowTests(BaseCase):
         )
         self.assertEqual(returned.status, AssessmentStatus.RETURNED)
         self.assertEqual(returned.return_reason, "Latrine count looks doubled; recount block C.")
-        self.assertIn("recount block C", returned.history.first().history_change_reason)
+        self.assertIn("recount block C", reason_text(returned.history.first().history_change_reason))
         # The facilitator fixes and resubmits; the reason stays on record.
         fixed = services.assessment_save(
             site=self.mpoko, round=self.round, user=self.fatou, values={"observations": "Recounted"}
@@ -108,7 +110,8 @@ class WorkflowTests(BaseCase):
         self.assertEqual(corrected.arrivals, 130)
         self.assertEqual(corrected.status, AssessmentStatus.VALIDATED)
         latest, before = corrected.history.all()[:2]
-        self.assertEqual(latest.history_change_reason, "Corrected: Typo in the arrivals")
+        with translation.override("en"):
+            self.assertEqual(reason_text(latest.history_change_reason), "Corrected: Typo in the arrivals")
         self.assertEqual((before.arrivals, latest.arrivals), (120, 130))
 
     def test_closing_a_round_locks_its_assessments_and_refuses_changes(self):
@@ -130,7 +133,8 @@ class WorkflowTests(BaseCase):
             services.assessment_correct(
                 assessment=validated, user=self.imani, values={"arrivals": 1}, reason="x"
             )
-        self.assertEqual(validated.history.first().history_change_reason, "Round closed")
+        with translation.override("en"):
+            self.assertEqual(reason_text(validated.history.first().history_change_reason), "Round closed")
 
     def test_only_imos_manage_rounds(self):
         with self.assertRaises(PermissionDenied):

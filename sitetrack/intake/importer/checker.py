@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from sitetrack.assessments.models import AssessmentStatus, SiteAssessment
 from sitetrack.assessments.selectors import previous_round
@@ -169,10 +168,7 @@ class Checker:
             self._no_site_column(keys, site_sources)
         if not getattr(self.reader, "has_identity", True) and not any(k in keys for k in self.id_keys):
             raise IntakeFileError(
-                _(
-                    "The file has no _uuid or meta/instanceID column, and the mapping names no stable id "
-                    "column: map the export's response id column to submission_id."
-                ),
+                code="no_identity_column",
                 file=self.run.file_name,
                 sheet=getattr(self.reader, "sheet", ""),
                 row=1,
@@ -187,11 +183,7 @@ class Checker:
         where = {"file": self.run.file_name, "sheet": sheet, "row": 1}
         if keys >= XLSFORM_HEADERS and any(k == "label" or k.startswith("label:") for k in keys):
             raise IntakeFileError(
-                _(
-                    "This file is an XLSForm (a form's definition: type, name, label), not an export of "
-                    "its submissions. Download the data from KoboToolbox (Data → Downloads, XLS or CSV) "
-                    "and import that file; a form belongs on the XLSForm page."
-                ),
+                code="xlsform_not_export",
                 rule="xlsform_not_export",
                 **where,
             )
@@ -199,12 +191,8 @@ class Checker:
         meaningful = [s for s, t in self.mapping.fields.items() if t.target != "ignore"]
         if len(mapped) < max(3, len(meaningful) // 5):
             raise IntakeFileError(
-                _(
-                    "This looks like an export of another form: %(n)s of its %(total)s columns match the "
-                    "%(form)s form or the chosen mapping. Choose the right form, or choose or create a field "
-                    "mapping for this export (for a DTM export: the dtm-site-assessment mapping)."
-                )
-                % {"n": len(mapped), "total": len(keys), "form": self.run.form},
+                code="other_form",
+                params={"n": len(mapped), "total": len(keys), "form": self.run.form},
                 rule="other_form",
                 **where,
             )
@@ -213,16 +201,11 @@ class Checker:
             close += [
                 k for k in difflib.get_close_matches(source, sorted(keys), n=3, cutoff=0.5) if k not in close
             ]
-        hint = (
-            _(" Closest columns in the file: %(columns)s.") % {"columns": ", ".join(close[:5])}
-            if close
-            else ""
-        )
+        column = " / ".join(site_sources)
         raise IntakeFileError(
-            _("The required column %(column)s (the site code) is missing.")
-            % {"column": " / ".join(site_sources)}
-            + hint,
-            column=" / ".join(site_sources),
+            code="missing_site_column_close" if close else "missing_site_column",
+            params={"column": column, "columns": ", ".join(close[:5])} if close else {"column": column},
+            column=column,
             rule="missing_required_column",
             **where,
         )
@@ -462,9 +445,7 @@ class Checker:
                 site=record.site_code,
             )
             self.spool.add(
-                SpoolItem(
-                    "hold", record, current.id if current else None, (code, params), existing
-                )
+                SpoolItem("hold", record, current.id if current else None, (code, params), existing)
             )
             return
         self.seen_sites[site_id] = sub.uuid

@@ -100,18 +100,50 @@ def _converter(d: IndicatorDef):
     return str
 
 
+_WHOLE, _PRIORITY = 1, 2
+# What each scalar field is, looked up once per value (other fields are copied as given).
+_KINDS = {**dict.fromkeys(_INT_FIELDS, _WHOLE), **dict.fromkeys(PRIORITY_FIELDS, _PRIORITY)}
+_SKIP = object()  # a derived indicator, or no value: left out of the typed copy
+
+
+def _indicator_converter(d: IndicatorDef):
+    """The whole typing of one indicator's value: the typed value, _SKIP (not kept) or
+    _MISSING (the reference cleaning must decide)."""
+    if d.derived:
+        return lambda raw: _SKIP
+    conv = _converter(d)
+    if d.type == IndicatorType.INTEGER:
+
+        def integer(raw):
+            if type(raw) is int:  # the usual case, already typed by the reader
+                return raw if raw >= 0 else _MISSING
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                return _SKIP
+            return conv(raw)
+
+        return integer
+
+    def other(raw):
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return _SKIP
+        return conv(raw)
+
+    return other
+
+
 class FastCleaner:
     def __init__(self, catalogue: CatalogueIndex) -> None:
-        self.converters = {
-            code: (d.derived, _converter(d), d.type == IndicatorType.INTEGER)
-            for code, d in catalogue.indicators.items()
-        }
+        self.converters = {code: _indicator_converter(d) for code, d in catalogue.indicators.items()}
 
     def clean(self, values: dict[str, Any]) -> dict[str, Any] | None:
         """Typed copy of values, or None when the reference cleaning must decide."""
         out = dict(values)
+        kinds = _KINDS
         for name, value in values.items():
-            if name in _INT_FIELDS:
+            kind = kinds.get(name)
+            if kind is None:
+                continue
+            if kind is _WHOLE:
                 if type(value) is int:  # the usual case, already typed by the reader
                     if value < 0:
                         return None
@@ -120,27 +152,20 @@ class FastCleaner:
                 if n is _MISSING or (n is not None and n < 0):
                     return None
                 out[name] = n
-            elif name in PRIORITY_FIELDS:
+            else:
                 text = "" if value is None else str(value).strip()
                 if text and text not in _SECTORS:
                     return None
                 out[name] = text
         indicators = {}
+        converters = self.converters
         for code, raw in (values.get("indicators") or {}).items():
-            entry = self.converters.get(code)
-            if entry is None:
+            conv = converters.get(code)
+            if conv is None:
                 return None
-            derived, conv, integer = entry
-            if derived or raw is None:
-                continue
-            if integer and type(raw) is int:  # the usual case, already typed by the reader
-                if raw < 0:
-                    return None
-                indicators[code] = raw
-                continue
-            if isinstance(raw, str) and not raw.strip():
-                continue
             v = conv(raw)
+            if v is _SKIP:
+                continue
             if v is _MISSING:
                 return None
             indicators[code] = v

@@ -113,9 +113,11 @@ def cells_not_too_long(sub: Submission, raw_length: int) -> None:
 
 def counts_in_range(cleaned: dict, site: KnownSite) -> None:
     """Whole numbers above MAX_COUNT are typing mistakes (1e30, 23 digits), refused."""
-    if not any(type(v) is int and v > MAX_COUNT for v in map(cleaned.get, _WHOLE_FIELDS)):
+    get = cleaned.get
+    too_large = [n for n in _WHOLE_FIELDS if type(v := get(n)) is int and v > MAX_COUNT]
+    if not too_large:
         return
-    name = next(n for n in _WHOLE_FIELDS if type(cleaned.get(n)) is int and cleaned[n] > MAX_COUNT)
+    name = too_large[0]
     raise Rejected(
         field=name,
         value=cleaned[name],

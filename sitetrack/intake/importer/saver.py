@@ -14,10 +14,10 @@ from operator import itemgetter
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
 
+from sitetrack.assessments import history
 from sitetrack.assessments.models import PopulationFlow, SiteAssessment
-from sitetrack.assessments.rules import HistoryType, history_columns, history_reason, status_after_save
+from sitetrack.assessments.rules import HistoryType, history_columns, status_after_save
 from sitetrack.assessments.validation import COUNT_FIELDS, PRIORITY_FIELDS, SEVERITY_FIELDS
 from sitetrack.intake.importer.bulk_sql import CHUNK, columns, insert, prep, update
 from sitetrack.intake.importer.records import Checked, Counts, RawRecord
@@ -92,7 +92,7 @@ class Saver:
         self.hist_fields = [
             f.attname for f in self.history._meta.concrete_fields if f.attname != "history_id"
         ]
-        self.reason = history_reason(_("Import %(file)s (#%(run)s)") % {"file": run.file_name, "run": run.pk})
+        self.reason = history.reason("import", file=run.file_name, run=run.pk)
         self.assessment_cols = ASSESSMENT_COLUMNS
         self.get_assessment = itemgetter(*self.assessment_cols)
         self.prep_submitted_at = prep(SiteAssessment, "submitted_at")
@@ -100,6 +100,18 @@ class Saver:
         # SQLite stores datetimes as naive UTC text (what Django's adapter writes, at a
         # fraction of its cost per row); other databases take the aware datetime.
         self.sqlite_dt = connection.vendor == "sqlite"
+        self._shared = {
+            "round_id": run.round_id,
+            "catalogue_version_id": catalogue_version_id,
+            "was_validated": False,
+            "facilitator_id": None,
+            "warnings_comment": "",
+            "return_reason": "",
+            "validated_at": None,
+            "validated_by_id": None,
+            "created_at": self.dt,
+            "updated_at": self.dt,
+        }
 
     # Rows ----------------------------------------------------------------------------------
     def new_row(self, record: Checked) -> tuple:
@@ -130,31 +142,22 @@ class Saver:
 
     def _row(self, record: Checked, status: str) -> dict:
         cleaned = record.cleaned
-        row = {name: cleaned.get(name) for name in SCALAR_COLUMNS}
+        get = cleaned.get
+        row = {name: get(name) for name in SCALAR_COLUMNS}
         for name in PRIORITY_FIELDS:
             row[name] = row[name] or ""
-        row.update(
-            round_id=self.run.round_id,
-            site_id=record.site_id,
-            catalogue_version_id=self.catalogue_version_id,
-            status=status,
-            was_validated=False,
-            indicators=self.json_prep(cleaned.get("indicators") or {}),
-            observations=str(cleaned.get("observations") or ""),
-            facilitator_id=None,
-            visit_date=cleaned.get("visit_date") or None,
-            method=cleaned.get("method") or "",
-            issues=self.json_prep(record.issues),
-            error_count=record.errors,
-            warning_count=record.warnings,
-            warnings_comment="",
-            return_reason="",
-            submitted_at=self._submitted(record.submitted_at),
-            validated_at=None,
-            validated_by_id=None,
-            created_at=self.dt,
-            updated_at=self.dt,
-        )
+        # The columns every row of this import shares, then the row's own.
+        row.update(self._shared)
+        row["site_id"] = record.site_id
+        row["status"] = status
+        row["indicators"] = self.json_prep(get("indicators") or {})
+        row["observations"] = str(get("observations") or "")
+        row["visit_date"] = get("visit_date") or None
+        row["method"] = get("method") or ""
+        row["issues"] = self.json_prep(record.issues)
+        row["error_count"] = record.errors
+        row["warning_count"] = record.warnings
+        row["submitted_at"] = self._submitted(record.submitted_at)
         return row
 
     # The transaction -----------------------------------------------------------------------

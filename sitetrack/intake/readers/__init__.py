@@ -5,8 +5,6 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from django.utils.translation import gettext as _
-
 from sitetrack.intake.formspec import FormSpec
 from sitetrack.intake.readers.base import IntakeFileError, Submission
 from sitetrack.intake.readers.kobo_csv import KoboCsvReader
@@ -37,7 +35,7 @@ def open_reader(
     path = Path(path)
     name = name or path.name
     if not path.exists() or path.stat().st_size == 0:
-        raise IntakeFileError(_("The file is empty or missing."), file=name, rule="empty")
+        raise IntakeFileError(code="empty_file", file=name, rule="empty")
     with open(path, "rb") as fh:
         head = fh.read(8)
     suffix = path.suffix.lower()
@@ -50,9 +48,7 @@ def open_reader(
             if "xl/workbook.xml" in names:
                 return open_reader_xlsx(path, name=name, form=form, sheet=sheet)
             return OdkCsvReader(path, name=name)
-        raise IntakeFileError(
-            _("The archive is truncated or damaged."), file=name, rule="truncated_or_damaged"
-        )
+        raise IntakeFileError(code="damaged_archive", file=name, rule="truncated_or_damaged")
     if suffix == ".json" or head.lstrip()[:1] in (b"{", b"["):
         return KoboJsonReader(path, name=name)
     header = _csv_header(path)

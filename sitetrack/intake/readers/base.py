@@ -17,8 +17,10 @@ class IntakeFileError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: str = "",
         *,
+        code: str = "",
+        params: dict | None = None,
         file: str = "",
         sheet: str = "",
         row: int | None = None,
@@ -26,6 +28,14 @@ class IntakeFileError(Exception):
         value: Any = None,
         rule: str = "",
     ) -> None:
+        # What it says is a code and its parameters (intake/run_errors.py), stored as such
+        # and read in the reader's language; `message` is its sentence in the active one.
+        # (A message without a code is text from the shared reading layer, kept as is.)
+        self.code, self.params = code, dict(params or {})
+        if code:
+            from sitetrack.intake.run_errors import render
+
+            message = render(code, self.params)
         super().__init__(message)
         self.message = message
         self.file, self.sheet, self.row, self.column, self.value, self.rule = (
@@ -38,8 +48,11 @@ class IntakeFileError(Exception):
         )
 
     def as_dict(self) -> dict:
+        """What ImportRun.error stores: the code and its parameters (text only when there
+        is no code), and where the problem is."""
+        said = {"code": self.code, "params": self.params} if self.code else {"message": str(self.message)}
         return {
-            "message": self.message,
+            **said,
             "file": self.file,
             "sheet": self.sheet,
             "row": self.row,

@@ -9,8 +9,6 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.utils.translation import gettext as _
-
 from sitetrack.core.tabular.safety import MAX_CELL_CHARS, huge_cell
 from sitetrack.core.xlsx import column_letter
 from sitetrack.intake.readers.base import IntakeFileError, Submission, clean_cell, field_keys, strip_uuid
@@ -24,7 +22,7 @@ def detect_encoding(path: Path, *, name: str) -> str:
         head = fh.read(4)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
             raise IntakeFileError(
-                _("The CSV file is in UTF-16; export it again as UTF-8 (KoboToolbox's default)."),
+                code="csv_utf16",
                 file=name,
                 rule="encoding",
             )
@@ -48,7 +46,7 @@ def detect_encoding(path: Path, *, name: str) -> str:
         text = None
     if text is None or "\x00" in text or any("\x80" <= ch <= "\x9f" for ch in text):
         raise IntakeFileError(
-            _("The CSV file is not in UTF-8 or Windows-1252: re-export it as UTF-8."),
+            code="csv_encoding",
             file=name,
             row=row,
             value=data[bad_at : bad_at + 8].hex(" "),
@@ -77,7 +75,7 @@ class KoboCsvReader:
             sample = fh.read(64 * 1024)
         first = sample.splitlines()[0] if sample else ""
         if not first.strip():
-            raise IntakeFileError(_("The CSV file is empty."), file=name, rule="empty")
+            raise IntakeFileError(code="csv_empty", file=name, rule="empty")
         self.delimiter = ";" if first.count(";") > first.count(",") else ","
         if first.count("\t") > max(first.count(";"), first.count(",")):
             self.delimiter = "\t"
@@ -153,7 +151,8 @@ class KoboCsvReader:
                 )
         except csv.Error as exc:
             raise IntakeFileError(
-                _("The CSV file cannot be read after row %(row)s: %(error)s.") % {"row": line, "error": exc},
+                code="csv_malformed",
+                params={"row": line, "error": str(exc)},
                 file=self.name,
                 row=line + 1,
                 rule="malformed_csv",

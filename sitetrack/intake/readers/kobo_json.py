@@ -11,8 +11,6 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from django.utils.translation import gettext as _
-
 from sitetrack.intake.readers.base import IntakeFileError, Submission, clean_cell, strip_uuid
 
 
@@ -59,7 +57,7 @@ def records_from_payload(payload) -> list[dict]:
     if isinstance(payload, dict):
         if "results" not in payload:
             raise IntakeFileError(
-                _("The JSON has no 'results' list: is it a KoboToolbox API v2 data page?"),
+                code="json_no_results",
                 column="results",
                 rule="missing_required_column",
             )
@@ -68,7 +66,7 @@ def records_from_payload(payload) -> list[dict]:
         if payload and isinstance(payload[0], dict) and "results" in payload[0]:
             return [r for page in payload for r in page["results"]]
         return list(payload)
-    raise IntakeFileError(_("The JSON is neither a data page nor a list of submissions."), rule="json_shape")
+    raise IntakeFileError(code="json_shape", rule="json_shape")
 
 
 class KoboJsonReader:
@@ -83,7 +81,8 @@ class KoboJsonReader:
                     payload = json.load(fh)
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise IntakeFileError(
-                    _("The file is not valid UTF-8 JSON: %(error)s") % {"error": exc},
+                    code="json_syntax",
+                    params={"error": str(exc)},
                     file=name,
                     rule="json_syntax",
                 ) from exc
@@ -101,7 +100,8 @@ class KoboJsonReader:
         for i, record in enumerate(self.records, start=1):
             if not isinstance(record, dict):
                 raise IntakeFileError(
-                    _("Submission %(n)s is not a JSON object.") % {"n": i},
+                    code="json_not_object",
+                    params={"n": i},
                     file=self.name,
                     row=i,
                     rule="json_shape",

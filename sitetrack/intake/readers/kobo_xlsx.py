@@ -23,8 +23,6 @@ from datetime import date, datetime
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-from django.utils.translation import gettext as _
-
 from sitetrack.core.tabular.xlsx_stream import XlsxStream
 from sitetrack.core.xlsx import column_letter
 from sitetrack.intake.readers.base import IntakeFileError, Submission, clean_cell, field_keys, strip_uuid
@@ -63,11 +61,11 @@ class KoboXlsxReader:
             self.book = XlsxStream(path)
             sheets = self.book.sheet_names
             if not sheets:
-                raise IntakeFileError(_("The workbook has no sheet."), file=name, rule="no_sheet")
+                raise IntakeFileError(code="no_sheet", file=name, rule="no_sheet")
             if sheet and sheet not in sheets:
                 raise IntakeFileError(
-                    _("The workbook has no sheet %(sheet)s; its sheets are: %(sheets)s.")
-                    % {"sheet": sheet, "sheets": ", ".join(sheets)},
+                    code="no_such_sheet",
+                    params={"sheet": sheet, "sheets": ", ".join(sheets)},
                     file=name,
                     sheet=sheet,
                     rule="no_sheet",
@@ -81,7 +79,7 @@ class KoboXlsxReader:
         except _READ_ERRORS as exc:
             raise self._damaged(exc) from exc
         if first is None or not first[1]:
-            raise IntakeFileError(_("The main sheet is empty."), file=name, sheet=self.sheet, rule="empty")
+            raise IntakeFileError(code="empty_main_sheet", file=name, sheet=self.sheet, rule="empty")
         self.headers = [str(h).strip() for h in self.book.decode(first[1])]
         if labels is not None:
             self.headers = labels.headers(self.headers)
@@ -106,7 +104,7 @@ class KoboXlsxReader:
 
     def _damaged(self, exc: Exception, sheet: str = "") -> IntakeFileError:
         return IntakeFileError(
-            _("The file is not a readable XLSX workbook: it is truncated or damaged. Export it again."),
+            code="damaged_xlsx",
             file=self.name,
             sheet=sheet,
             value=str(exc)[:200],

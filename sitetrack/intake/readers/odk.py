@@ -13,8 +13,6 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.utils.translation import gettext as _
-
 from sitetrack.intake.readers.base import IntakeFileError, Submission, clean_cell, strip_uuid
 
 ODK_ROOT = {
@@ -87,10 +85,10 @@ class OdkCsvReader:
             with zipfile.ZipFile(path) as zf:
                 infos = [i for i in zf.infolist() if i.filename.lower().endswith(".csv")]
                 if not infos:
-                    raise IntakeFileError(_("The zip archive holds no CSV file."), file=name, rule="no_csv")
+                    raise IntakeFileError(code="zip_no_csv", file=name, rule="no_csv")
                 if sum(i.file_size for i in infos) > 20 * sum(max(1, i.compress_size) for i in infos) * 10:
                     raise IntakeFileError(
-                        _("The archive would expand far beyond its size: refused as a possible zip bomb."),
+                        code="zip_bomb",
                         file=name,
                         rule="zip_bomb",
                     )
@@ -108,7 +106,7 @@ class OdkCsvReader:
         headers, _rows_iter = _rows(io.StringIO(self.main_text))
         if "KEY" not in headers:
             raise IntakeFileError(
-                _("The CSV has no KEY column: is it an ODK Central export?"),
+                code="odk_no_key",
                 file=name,
                 sheet=self.sheet,
                 row=1,

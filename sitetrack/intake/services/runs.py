@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from sitetrack.assessments.models import PopulationFlow, Round, RoundStatus, SiteAssessment
 from sitetrack.core.access import require
 from sitetrack.core.catalogue import catalogue_for
+from sitetrack.intake import run_errors
 from sitetrack.intake.formspec import indicator_dicts_for, site_assessment_form
 from sitetrack.intake.importer.checker import Checker
 from sitetrack.intake.importer.fastclean import fast_catalogue
@@ -121,7 +122,8 @@ def import_file(
 def _reader(run: ImportRun, records: Iterable[dict] | None):
     if run.round.status != RoundStatus.OPEN:
         raise IntakeFileError(
-            _("%(round)s is closed: its assessments are locked.") % {"round": run.round},
+            code="round_closed",
+            params={"round": str(run.round)},
             file=run.file_name,
             rule="round_closed",
         )
@@ -192,15 +194,7 @@ def _refuse_all_or_nothing(run: ImportRun, checker: Checker, saver: Saver) -> No
         run,
         status=ImportStatus.FAILED,
         rejected=rejected,
-        error={
-            "message": _(
-                "%(n)s submissions were rejected and the import was asked to be all-or-nothing: "
-                "nothing was written. See the cleaning log."
-            )
-            % {"n": rejected},
-            "file": run.file_name,
-            "rule": "all_or_nothing",
-        },
+        error=run_errors.coded("all_or_nothing", {"n": rejected}, file=run.file_name, rule="all_or_nothing"),
         finished_at=timezone.now(),
     )
     # The cleaning log of a refused import still tells what to fix.
@@ -209,7 +203,6 @@ def _refuse_all_or_nothing(run: ImportRun, checker: Checker, saver: Saver) -> No
 
 
 def _fail(run: ImportRun, error: dict) -> None:
-    error = {k: (str(v) if k == "message" else v) for k, v in error.items()}
     set_progress(run, status=ImportStatus.FAILED, error=error, finished_at=timezone.now())
 
 
@@ -235,15 +228,12 @@ def import_run_execute(
         log.exception("import run %s failed", run.pk)
         _fail(
             run,
-            {
-                "message": _(
-                    "The import stopped on an unexpected error and wrote nothing: %(error)s. "
-                    "Report it with the file if it happens again."
-                )
-                % {"error": f"{type(exc).__name__}: {str(exc)[:200]}"},
-                "file": run.file_name,
-                "rule": "internal_error",
-            },
+            run_errors.coded(
+                "internal_error",
+                {"error": f"{type(exc).__name__}: {str(exc)[:200]}"},
+                file=run.file_name,
+                rule="internal_error",
+            ),
         )
     finally:
         spool.close()
@@ -314,15 +304,7 @@ def import_runs_interrupted_mark() -> int:
         ImportRun.objects.filter(pk__in=stale).update(
             status=ImportStatus.INTERRUPTED,
             finished_at=timezone.now(),
-            error={
-                "message": str(
-                    _(
-                        "The import was interrupted (its process ended before it finished): nothing of it "
-                        "was written. Run it again."
-                    )
-                ),
-                "rule": "interrupted",
-            },
+            error=run_errors.coded("interrupted", rule="interrupted"),
         )
     return len(stale)
 

@@ -11,6 +11,7 @@ from sitetrack.assessments.models import SiteAssessment
 from sitetrack.core.xlsx import write_xlsx
 from sitetrack.demo.fake_export import write_kobo_csv, write_kobo_xlsx
 from sitetrack.intake.models import ChangeType, CleaningLogEntry, ImportStatus, RawSubmission
+from sitetrack.intake.run_errors import error_message
 from sitetrack.intake.services import import_file
 from sitetrack.intake.tests.helpers import IntakeCase
 
@@ -33,7 +34,7 @@ class BadInputTests(IntakeCase):
         run = self.run_import(path)
         self.assertEqual(run.status, ImportStatus.FAILED)
         self.assertEqual(run.error["rule"], rule, run.error)
-        self.assertTrue(run.error["message"])
+        self.assertTrue(error_message(run.error))
         self.assertEqual(run.error["file"], path.name)
         self.assertNothingWritten()
         return run.error

@@ -18,6 +18,7 @@ from sitetrack.demo.fake_export import write_kobo_csv, write_kobo_xlsx
 from sitetrack.intake.importer import spool as spool_module
 from sitetrack.intake.importer.saver import Saver
 from sitetrack.intake.models import ChangeType, CleaningLogEntry, ImportRun, ImportStatus
+from sitetrack.intake.run_errors import error_message
 from sitetrack.intake.services import import_file, import_run_create
 from sitetrack.intake.services.runs import import_runs_interrupted_mark, this_process
 from sitetrack.intake.tests.helpers import IntakeCase
@@ -113,7 +114,7 @@ class NeverStuckTests(IntakeCase):
             run = self.run_import(self.good)
         self.assertEqual(run.status, ImportStatus.FAILED)
         self.assertEqual(run.error["rule"], "internal_error")
-        self.assertIn("disk on fire", run.error["message"])
+        self.assertIn("disk on fire", error_message(run.error))
         self.assertFalse(run.round.assessments.exists())
 
     def test_a_run_left_by_a_dead_process_is_marked_interrupted_when_the_next_import_starts(self):
@@ -152,7 +153,7 @@ class NeverStuckTests(IntakeCase):
         )
         run = self.run_import(path)
         self.assertEqual(run.error["rule"], "xlsform_not_export", run.error)
-        self.assertIn("XLSForm", run.error["message"])
+        self.assertIn("XLSForm", error_message(run.error))
 
     def test_a_missing_site_column_names_the_closest_headers_only(self):
         def drop(rows):
@@ -161,5 +162,5 @@ class NeverStuckTests(IntakeCase):
 
         run = self.run_import(self.edited(drop))
         self.assertEqual(run.error["rule"], "missing_required_column")
-        self.assertIn("Closest columns in the file: site_cod", run.error["message"])
-        self.assertLess(len(run.error["message"]), 300)
+        self.assertIn("Closest columns in the file: site_cod", error_message(run.error))
+        self.assertLess(len(error_message(run.error)), 300)

@@ -92,6 +92,18 @@ class Listing:
             max(text, key=lambda c: c.width).width -= 1
 
     def _lines(self, cells: list, bold: bool) -> list[list[Segment]]:
+        columns = self.columns
+        if len(cells) == len(columns) and all(
+            not isinstance(v, list) and len(str(v)) <= c.width for c, v in zip(columns, cells, strict=True)
+        ):
+            # Every value fits its column (most rows of a national table): one line, the
+            # same as the general case below gives, without wrapping anything.
+            line: list[Segment] = []
+            for i, (c, v) in enumerate(zip(columns, cells, strict=True)):
+                if i:
+                    line.append((" " * c.space, False))
+                line.append((_pad(str(v), c.width, c.align), bold or isinstance(v, Bold)))
+            return [line]
         wrapped = []
         for c, value in zip(self.columns, cells, strict=True):
             lines: list[Segment] = []

@@ -65,7 +65,9 @@ def render_xlsx(report: WeeklyReport, *, sector: str = "") -> bytes:
 
 
 def _render(report: WeeklyReport, sector: str) -> bytes:
-    wb = XlsxBook()
+    # Level 1: a third of the compression time of the default for a file about a fifth
+    # larger (measured on the 5,000-site report).
+    wb = XlsxBook(compresslevel=1)
     labels = {s.code: s.label for s in report.sectors}
     ws = wb.sheet(
         _("Weekly report"),
@@ -204,12 +206,13 @@ def _sector_sheet(wb: XlsxBook, report: WeeklyReport, g) -> None:
         _("Gap"),
         _("Partners present"),
     )
+    severe_need = _("severe need")
     for r in g.rows:
         site = r.site
         values = [site.code, site.name, site.admin1_name, site.admin2_name, site.individuals, r.severity]
         if r.gap:
             values += [r.gap.label, r.gap.value, r.gap.threshold_text, r.gap.gap]
         else:
-            values += [_("severe need"), None, None, None]
+            values += [severe_need, None, None, None]
         values.append(site.partners)
         s.row(*values)

@@ -24,6 +24,7 @@ from sitetrack.demo.fake_export import write_kobo_csv
 from sitetrack.geo.models import AdminArea
 from sitetrack.geo.services import AdminAreaImportError, admin_areas_import
 from sitetrack.intake.models import ImportStatus, RawSubmission
+from sitetrack.intake.run_errors import error_message
 from sitetrack.intake.services import import_file
 from sitetrack.intake.tests.helpers import IntakeCase
 from sitetrack.sites.models import Site
@@ -121,7 +122,7 @@ class IntakeCorpusTests(FileCaseMixin, IntakeCase):
             error = run.error or {}
             rejected = run.log.filter(change_type="rejected").exists()
             refused = run.status == ImportStatus.FAILED or (created == 0 and rejected)
-            message = error.get("message", "") or " ".join(
+            message = error_message(error) or " ".join(
                 entry.message for entry in run.log.order_by("id")[:20]
             )
             if run.status == ImportStatus.FAILED:

@@ -12,6 +12,7 @@ from sitetrack.intake.importer.new_sites import propose_sites_in_file
 from sitetrack.intake.management.targets import import_target
 from sitetrack.intake.models import ChangeType, CleaningLogEntry, ImportStatus
 from sitetrack.intake.readers import IntakeFileError
+from sitetrack.intake.run_errors import error_message
 from sitetrack.intake.services import import_file
 
 SHOWN_SITES = 30
@@ -95,7 +96,8 @@ class Command(BaseCommand):
                 for k in ("file", "sheet", "row", "column", "value")
                 if err.get(k) not in (None, "")
             )
-            raise CommandError(f"{err.get('message', 'Import failed.')} ({where}) [{err.get('rule', '')}]")
+            message = error_message(err) or "Import failed."
+            raise CommandError(f"{message} ({where}) [{err.get('rule', '')}]")
         same = f" (file identical to import #{run.identical_to_id})" if run.identical_to_id else ""
         self.stdout.write(
             f"import #{run.pk}: {run.new} new, {run.updated} updated, {run.unchanged} unchanged{same}, "
