@@ -43,11 +43,11 @@ from sitetrack.monthly.types import (
     SiteEvent,
 )
 from sitetrack.reports.selectors import (
-    _signed_sum,
     key_figures_for,
     priority_ranking,
     round_assessed,
     sector_infos,
+    signed_sum,
     sites_open_in_round,
 )
 from sitetrack.sites.models import Site, SiteStatus, SiteStatusChange, SiteType
@@ -192,7 +192,7 @@ def area_figures(
             "previous_sites_assessed": Count("pk", filter=prev),
             "previous_individuals": Sum("individuals", filter=prev, default=0),
             "compared_sites": Count("pk", filter=this & both),
-            "change_individuals": _signed_sum("individuals", this & both, prev & both),
+            "change_individuals": signed_sum("individuals", this & both, prev & both),
         }
         open_counts["previous_open_sites"] = Count("pk", filter=Q(pk__in=open_before.values("pk")))
 

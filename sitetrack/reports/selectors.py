@@ -245,7 +245,7 @@ def _sector_q(sector: str, columns: list[ind.IndicatorColumn], severe_from: int)
 # --- the report ----------------------------------------------------------------------
 
 
-def _signed_sum(field: str, this: Q, prev: Q) -> Sum:
+def signed_sum(field: str, this: Q, prev: Q) -> Sum:
     """The total of `field` over `this` minus its total over `prev`, in one pass."""
     return Sum(
         Case(
@@ -279,8 +279,8 @@ def key_figures_for(round: Round, previous: Round | None) -> dict:
             "previous_individuals": Sum("individuals", filter=prev, default=0),
             "previous_households": Sum("households", filter=prev, default=0),
             "compared_sites": Count("pk", filter=this & both),
-            "change_individuals": _signed_sum("individuals", this & both, prev & both),
-            "change_households": _signed_sum("households", this & both, prev & both),
+            "change_individuals": signed_sum("individuals", this & both, prev & both),
+            "change_households": signed_sum("households", this & both, prev & both),
         }
         open_counts["previous_open_sites"] = Count("pk", filter=Q(pk__in=open_before))
     # Aliases may not shadow the fields they sum: prefix them, then strip the prefix.

@@ -331,7 +331,7 @@ def _dashboard_compute(round: Round, filters: DashboardFilters, language: str) -
     from sitetrack.assessments.selectors import previous_round
     from sitetrack.monthly import charts
     from sitetrack.monthly.selectors import round_trend
-    from sitetrack.response.gaps import _totals, gap_matrix
+    from sitetrack.response.gaps import gap_matrix, gap_totals
 
     operation = round.operation
     site_q = filters.site_q()
@@ -356,7 +356,7 @@ def _dashboard_compute(round: Round, filters: DashboardFilters, language: str) -
         matrix = gap_matrix(round, language=language)
         codes = _site_codes(operation, site_q)
         rows = [r for r in matrix.rows if codes is None or r.code in codes]
-        totals = _totals(matrix.sectors, rows)
+        totals = gap_totals(matrix.sectors, rows)
         sectors = [s for s in matrix.sectors if not filters.sector or s.code == filters.sector]
         worst_gaps = sorted(
             (
