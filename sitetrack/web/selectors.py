@@ -223,10 +223,16 @@ def latest_validated_round(*, operation: Operation) -> Round | None:
 
 
 def dashboard_version(*, operation: Operation) -> tuple[int | None, str]:
-    """The round the dashboard shows and a version of the data it reads (response.gaps'
-    monthly.cache.operation_stamp of assessments, sites, activities and monthly figures), re-read from the
-    database at most every monthly.cache.RECHECK_SECONDS, at once after a save here."""
-    from sitetrack.monthly.cache import remembered
+    """The round the dashboard shows and a version of the data it reads. Keyed by
+    monthly.cache.history_stamp, read from the database at every call (one query of index
+    lookups), so a write in any process shows at the next request; under it, the round and
+    monthly.cache.operation_stamp are read again at most every RECHECK_SECONDS (see
+    monthly/cache.py for why this holds across gunicorn workers)."""
+    import hashlib
+
+    from sitetrack.monthly.cache import history_stamp, remembered
+
+    stamp = repr(history_stamp())
 
     def compute() -> tuple[int | None, str]:
         from sitetrack.monthly.cache import operation_stamp
@@ -234,7 +240,9 @@ def dashboard_version(*, operation: Operation) -> tuple[int | None, str]:
         round = latest_validated_round(operation=operation)
         return (round.pk if round else None, repr(operation_stamp(operation.pk)) if round else "")
 
-    return remembered(f"dashboard:version:{operation.pk}", compute)
+    digest = hashlib.sha1(stamp.encode()).hexdigest()[:20]
+    round_id, version = remembered(f"dashboard:version:{operation.pk}:{digest}", compute)
+    return round_id, f"{stamp}{version}" if round_id else ""
 
 
 def dashboard_key(
