@@ -69,24 +69,36 @@ def connect_signals() -> None:
         post_delete.connect(data_changed, sender=model, dispatch_uid=f"monthly-data-{model.__name__}-delete")
 
 
+_HISTORY_SQL: list[str] = []  # built once per process (simple_history's managers are slow to reach)
+
+
+def _history_sql() -> str:
+    if not _HISTORY_SQL:
+        from django.db import connection
+
+        from sitetrack.assessments.models import SiteAssessment
+        from sitetrack.response.models import Activity, ActivityReport
+        from sitetrack.sites.models import Site, SiteStatusChange
+
+        qn = connection.ops.quote_name
+        tables = [
+            (m.history.model._meta.db_table, "history_id")
+            for m in (SiteAssessment, Site, Activity, ActivityReport)
+        ]
+        tables.append((SiteStatusChange._meta.db_table, SiteStatusChange._meta.pk.column))
+        _HISTORY_SQL.append(
+            "SELECT " + ", ".join(f"(SELECT MAX({qn(column)}) FROM {qn(table)})" for table, column in tables)
+        )
+    return _HISTORY_SQL[0]
+
+
 def history_stamp() -> tuple:
     """The newest history row id of assessments, sites, activities and activity reports,
     and the newest site status change id: one query of index lookups (see the module)."""
     from django.db import connection
 
-    from sitetrack.assessments.models import SiteAssessment
-    from sitetrack.response.models import Activity, ActivityReport
-    from sitetrack.sites.models import Site, SiteStatusChange
-
-    qn = connection.ops.quote_name
-    tables = [
-        (m.history.model._meta.db_table, "history_id")
-        for m in (SiteAssessment, Site, Activity, ActivityReport)
-    ]
-    tables.append((SiteStatusChange._meta.db_table, SiteStatusChange._meta.pk.column))
-    sql = "SELECT " + ", ".join(f"(SELECT MAX({qn(column)}) FROM {qn(table)})" for table, column in tables)
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(_history_sql())
         return tuple(cursor.fetchone())
 
 

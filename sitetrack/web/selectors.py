@@ -246,17 +246,23 @@ def dashboard_version(*, operation: Operation) -> tuple[int | None, str]:
 
 
 def dashboard_key(
-    *, user: AbstractBaseUser, operation: Operation, filters: DashboardFilters, language: str
+    *,
+    user: AbstractBaseUser,
+    operation: Operation,
+    filters: DashboardFilters,
+    language: str,
+    version: tuple[int | None, str] | None = None,
 ) -> str | None:
     """The cache key of the dashboard this user sees with these filters (None: no
-    dashboard for them: a facilitator scoped to some areas, or no validated round yet)."""
+    dashboard for them: a facilitator scoped to some areas, or no validated round yet).
+    `version`: dashboard_version's answer when the caller has read it in this request."""
     import hashlib
 
     from sitetrack.core.access import site_scope_q
 
     if site_scope_q(user, operation) is not None:
         return None
-    round_id, version = dashboard_version(operation=operation)
+    round_id, version = version or dashboard_version(operation=operation)
     if round_id is None:
         return None
     stamp = repr((operation.pk, round_id, version, language, filters.area, filters.site_type, filters.sector))
