@@ -133,6 +133,8 @@ class MonthlyReportCase:
         import io
 
         self.extra.update(
+            total_s=round(done - started, 3),
+            within_goal=done - started < MONTHLY_GOAL_S,
             selectors_s=round(selected - started, 3),
             html_s=round(built - selected, 3),
             weasyprint_s=round(done - built, 3),
