@@ -50,12 +50,26 @@ def data_changed(**kwargs) -> None:
 
 
 def remembered(key: str, compute, seconds: int = RECHECK_SECONDS):
-    """`compute()` cached under `key` for `seconds`, forgotten when the data changes."""
+    """`compute()` cached under `key` for `seconds`, forgotten when the data changes.
+
+    When it expires, one thread of the process computes it again while the others keep
+    answering with the value it replaces (same key, same data generation: at most one
+    recheck behind), rather than all of them running the same aggregates at once (at
+    national size, 64 clients made every thread of every worker read operation_stamp
+    together every RECHECK_SECONDS)."""
     full = f"{key}:g{generation()}"
     value = cache.get(full)
-    if value is None:
+    if value is not None:
+        return value
+    previous = cache.get(full + ":previous")
+    if previous is not None and not cache.add(full + ":busy", 1, 60):
+        return previous
+    try:
         value = compute()
         cache.set(full, value, seconds)
+        cache.set(full + ":previous", value, max(seconds * 4, 600))
+    finally:
+        cache.delete(full + ":busy")
     return value
 
 
