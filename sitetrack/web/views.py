@@ -90,7 +90,7 @@ def _dashboard_html(data: dict, operation, filters, language: str) -> str:
             {
                 "coordinator": data,
                 "filters": filters,
-                "choices": selectors.dashboard_choices(operation=operation),
+                "choices": selectors.dashboard_choices(operation=operation, area=filters.area),
                 "tiles_url": map_tiles_url(),
                 "LANGUAGE_CODE": language,
             },

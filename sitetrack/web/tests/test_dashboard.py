@@ -72,6 +72,19 @@ class DashboardTest(BaseCase):
         self.assertContains(page, 'id="dashboard-clear"')
         self.assertContains(page, '<option value="CF711" selected>')
 
+    def test_the_area_filter_lists_admin_1_areas_and_the_admin_2_areas_of_the_one_chosen(self):
+        page = self.home(self.victor).content.decode()
+        self.assertIn('<option value="CF71">', page)
+        self.assertIn('<option value="CF11">', page)
+        self.assertNotIn('value="CF711"', page)  # an admin 2 area, listed once its admin 1 is chosen
+        self.assertIn('id="f-area-hint"', page)
+        for chosen in ("CF71", "CF711"):
+            page = self.home(self.victor, area=chosen).content.decode()
+            self.assertIn('value="CF711"', page)
+            self.assertIn('value="CF11"', page)  # the other admin 1 areas stay
+            self.assertNotIn('value="CF111"', page)  # Bimbo, under Ombella M'Poko
+        self.assertIn('value="CF111"', self.home(self.victor, area="CF11").content.decode())
+
     def test_a_sector_filter_keeps_that_sectors_gaps_only(self):
         c = self.home(self.victor, sector="wash").context["coordinator"]
         self.assertEqual([g.sector.code for g in c["worst_gaps"]], ["wash"])
