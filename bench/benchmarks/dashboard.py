@@ -6,7 +6,8 @@ activities (the map's worst gaps read them); small: 200 sites x 12 rounds, 10 an
 
 Added by the monthly app; it reuses the API cases' load machinery (bench/benchmarks/api.py)
 as bench/benchmarks/response.py does. The dashboard is cached per round and data version
-in each gunicorn worker: the warm-up fills every worker's cache, so the load measures the
+in each gunicorn worker under a version read from the database at every request (one query,
+monthly/cache.py): the warm-up fills every worker's cache, so the load measures the
 page as coordinators get it between two changes of the data.
 """
 
@@ -132,6 +133,8 @@ class MonthlyReportCase:
         import io
 
         self.extra.update(
+            total_s=round(done - started, 3),
+            within_goal=done - started < MONTHLY_GOAL_S,
             selectors_s=round(selected - started, 3),
             html_s=round(built - selected, 3),
             weasyprint_s=round(done - built, 3),

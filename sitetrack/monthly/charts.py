@@ -37,8 +37,6 @@ def _svg(figure: Figure, dpi: int = 100) -> str:
     return out.getvalue()
 
 
-
-
 def trend_chart_svg(
     labels: Sequence[str], totals: Sequence[int], panel: Sequence[int], panel_sites: int
 ) -> str:

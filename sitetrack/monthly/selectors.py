@@ -13,7 +13,8 @@ sites validated (and open) in both reporting rounds, and every total carries its
 validated in every month shown.
 
 The figure rules themselves live in reports.selectors (open sites, validated assessments,
-key figures, priority ranking) and response.selectors (interventions per sector); this
+key figures, priority ranking) and response (interventions per sector, the strategy's
+progress per objective, the work-order statistics); this
 module groups them by month, admin area and site type, and never re-writes them.
 """
 
@@ -43,11 +44,11 @@ from sitetrack.monthly.types import (
     SiteEvent,
 )
 from sitetrack.reports.selectors import (
-    _signed_sum,
     key_figures_for,
     priority_ranking,
     round_assessed,
     sector_infos,
+    signed_sum,
     sites_open_in_round,
 )
 from sitetrack.sites.models import Site, SiteStatus, SiteStatusChange, SiteType
@@ -192,7 +193,7 @@ def area_figures(
             "previous_sites_assessed": Count("pk", filter=prev),
             "previous_individuals": Sum("individuals", filter=prev, default=0),
             "compared_sites": Count("pk", filter=this & both),
-            "change_individuals": _signed_sum("individuals", this & both, prev & both),
+            "change_individuals": signed_sum("individuals", this & both, prev & both),
         }
         open_counts["previous_open_sites"] = Count("pk", filter=Q(pk__in=open_before.values("pk")))
 
@@ -424,6 +425,28 @@ def interventions_by_sector(operation: Operation, month: dt.date) -> list[dict[s
     return [row for row in response_by_sector(operation=operation, month=month) if row["activities"]]
 
 
+def strategy(operation: Operation, month: dt.date) -> list[dict[str, Any]]:
+    """The response strategy's progress per objective in the month
+    (response.strategy.strategy_progress, the strategy page's figures)."""
+    from sitetrack.response.strategy import strategy_progress
+
+    return strategy_progress(operation, month)
+
+
+def work_orders_day(month: dt.date) -> dt.date:
+    """The day the month's work orders are counted overdue at: its last day, or today
+    while the month runs."""
+    return min(month_end(month), timezone.localdate())
+
+
+def work_orders(operation: Operation, month: dt.date) -> dict[str, Any]:
+    """The work-order statistics (response.infrastructure.work_order_stats, the list
+    page's figures) with overdue counted at `work_orders_day(month)`."""
+    from sitetrack.response.infrastructure import work_order_stats
+
+    return work_order_stats(operation=operation, today=work_orders_day(month))
+
+
 def return_headline(operation: Operation, month: dt.date) -> ReturnHeadline | None:
     """The return intentions app's headline for the month, when that app is installed and
     offers `return_headline(operation=..., month=...)` (month: the first day of the month).
@@ -492,4 +515,7 @@ def monthly_report(operation: Operation, month: dt.date, *, language: str = "en"
             by_organisation=interventions_by_organisation(operation, month),
             returns=return_headline(operation, month),
             map_sites=map_sites(round),
+            strategy=strategy(operation, month),
+            work_orders=work_orders(operation, month),
+            work_orders_on=work_orders_day(month),
         )

@@ -145,6 +145,11 @@ class MonthlyReport:
     by_organisation: list[dict[str, Any]]
     returns: ReturnHeadline | None
     map_sites: list[MapSite] = field(default_factory=list)
+    # response.strategy.strategy_progress for the month: objectives with their indicators.
+    strategy: list[dict[str, Any]] = field(default_factory=list)
+    # response.infrastructure.work_order_stats, overdue counted at `work_orders_on`.
+    work_orders: dict[str, Any] = field(default_factory=dict)
+    work_orders_on: date | None = None
 
     @property
     def month_arrivals(self) -> int:

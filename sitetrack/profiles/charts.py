@@ -40,7 +40,6 @@ def _svg(figure: Figure) -> str:
     return out.getvalue()
 
 
-
 def pyramid_svg(profile: SiteProfile) -> str:
     """Horizontal bars per age band: women to the right, men to the left (with hatches)."""
     bands = profile.pyramid

@@ -31,6 +31,13 @@ LANGUAGES = ("en", "fr")
 # Progress is written to the batch row at most this often (seconds), and at the end.
 PROGRESS_EVERY_S = 1.0
 STALE_AFTER = datetime.timedelta(hours=6)
+# Finished batches kept per round and language (their ZIP with the merged PDF) when a new
+# one is done; older ones are deleted with their file. SITETRACK_PROFILE_BATCHES_KEPT.
+BATCHES_KEPT = 3
+
+
+def batches_kept() -> int:
+    return max(1, int(getattr(settings, "SITETRACK_PROFILE_BATCHES_KEPT", BATCHES_KEPT)))
 
 
 def check_profile_round(round: Round) -> None:
@@ -120,6 +127,30 @@ def _finish(batch: ProfileBatch, result: BatchResult) -> None:
         status=BatchStatus.DONE,
         finished_at=timezone.now(),
     )
+    profile_batches_prune(round=batch.round, language=batch.language)
+
+
+def profile_batches_prune(*, round: Round, language: str, keep: int | None = None) -> int:
+    """Delete the finished batches of the round in the language beyond the newest `keep`
+    (SITETRACK_PROFILE_BATCHES_KEPT, 3 by default), their ZIP files first. Called when a
+    batch is done, so a batch that fails never removes the last good one; batches queued
+    or running are never touched. Returns how many were deleted."""
+    keep = batches_kept() if keep is None else max(1, keep)
+    finished = ProfileBatch.objects.filter(
+        round=round, language=language, status__in=[BatchStatus.DONE, BatchStatus.FAILED]
+    ).order_by("-created_at", "-id")
+    old = list(finished[keep:])
+    for batch in old:
+        if batch.zip_file:
+            try:
+                batch.zip_file.delete(save=False)
+            except OSError:
+                log.warning(
+                    "profile batch %s: its file %s could not be deleted", batch.pk, batch.zip_file.name
+                )
+                continue
+        batch.delete()
+    return len(old)
 
 
 def zip_filename(round: Round, language: str) -> str:

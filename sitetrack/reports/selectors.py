@@ -255,7 +255,7 @@ def _sector_q(sector: str, columns: list[ind.IndicatorColumn], severe_from: int)
 # --- the report ----------------------------------------------------------------------
 
 
-def _signed_sum(field: str, this: Q, prev: Q) -> Sum:
+def signed_sum(field: str, this: Q, prev: Q) -> Sum:
     """The total of `field` over `this` minus its total over `prev`, in one pass."""
     return Sum(
         Case(

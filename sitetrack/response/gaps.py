@@ -191,12 +191,13 @@ def gap_matrix(
         round=round,
         sectors=matrix.sectors,
         rows=rows,
-        totals=_totals(matrix.sectors, rows),
+        totals=gap_totals(matrix.sectors, rows),
         severe_from=severe_from,
     )
 
 
-def _totals(sectors, rows: list[GapRow]) -> dict[str, dict[str, int]]:
+def gap_totals(sectors, rows: list[GapRow]) -> dict[str, dict[str, int]]:
+    """Sites per sector and gap status among `rows` (the matrix's totals, and the dashboard's)."""
     totals = {s.code: {GAP: 0, UNDER: 0, COVERED: 0, OVER: 0} for s in sectors}
     for row in rows:
         for cell in row.cells:
@@ -215,6 +216,6 @@ def _compute(round: Round, *, language: str, severe_from: int) -> GapMatrix:
         round=round,
         sectors=report.sectors,
         rows=rows,
-        totals=_totals(report.sectors, rows),
+        totals=gap_totals(report.sectors, rows),
         severe_from=severe_from,
     )

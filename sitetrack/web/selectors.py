@@ -223,10 +223,16 @@ def latest_validated_round(*, operation: Operation) -> Round | None:
 
 
 def dashboard_version(*, operation: Operation) -> tuple[int | None, str]:
-    """The round the dashboard shows and a version of the data it reads (response.gaps'
-    monthly.cache.operation_stamp of assessments, sites, activities and monthly figures), re-read from the
-    database at most every monthly.cache.RECHECK_SECONDS, at once after a save here."""
-    from sitetrack.monthly.cache import remembered
+    """The round the dashboard shows and a version of the data it reads. Keyed by
+    monthly.cache.history_stamp, read from the database at every call (one query of index
+    lookups), so a write in any process shows at the next request; under it, the round and
+    monthly.cache.operation_stamp are read again at most every RECHECK_SECONDS (see
+    monthly/cache.py for why this holds across gunicorn workers)."""
+    import hashlib
+
+    from sitetrack.monthly.cache import history_stamp, remembered
+
+    stamp = repr(history_stamp())
 
     def compute() -> tuple[int | None, str]:
         from sitetrack.monthly.cache import operation_stamp
@@ -234,21 +240,29 @@ def dashboard_version(*, operation: Operation) -> tuple[int | None, str]:
         round = latest_validated_round(operation=operation)
         return (round.pk if round else None, repr(operation_stamp(operation.pk)) if round else "")
 
-    return remembered(f"dashboard:version:{operation.pk}", compute)
+    digest = hashlib.sha1(stamp.encode()).hexdigest()[:20]
+    round_id, version = remembered(f"dashboard:version:{operation.pk}:{digest}", compute)
+    return round_id, f"{stamp}{version}" if round_id else ""
 
 
 def dashboard_key(
-    *, user: AbstractBaseUser, operation: Operation, filters: DashboardFilters, language: str
+    *,
+    user: AbstractBaseUser,
+    operation: Operation,
+    filters: DashboardFilters,
+    language: str,
+    version: tuple[int | None, str] | None = None,
 ) -> str | None:
     """The cache key of the dashboard this user sees with these filters (None: no
-    dashboard for them: a facilitator scoped to some areas, or no validated round yet)."""
+    dashboard for them: a facilitator scoped to some areas, or no validated round yet).
+    `version`: dashboard_version's answer when the caller has read it in this request."""
     import hashlib
 
     from sitetrack.core.access import site_scope_q
 
     if site_scope_q(user, operation) is not None:
         return None
-    round_id, version = dashboard_version(operation=operation)
+    round_id, version = version or dashboard_version(operation=operation)
     if round_id is None:
         return None
     stamp = repr((operation.pk, round_id, version, language, filters.area, filters.site_type, filters.sector))
@@ -331,7 +345,7 @@ def _dashboard_compute(round: Round, filters: DashboardFilters, language: str) -
     from sitetrack.assessments.selectors import previous_round
     from sitetrack.monthly import charts
     from sitetrack.monthly.selectors import round_trend
-    from sitetrack.response.gaps import _totals, gap_matrix
+    from sitetrack.response.gaps import gap_matrix, gap_totals
 
     operation = round.operation
     site_q = filters.site_q()
@@ -356,7 +370,7 @@ def _dashboard_compute(round: Round, filters: DashboardFilters, language: str) -
         matrix = gap_matrix(round, language=language)
         codes = _site_codes(operation, site_q)
         rows = [r for r in matrix.rows if codes is None or r.code in codes]
-        totals = _totals(matrix.sectors, rows)
+        totals = gap_totals(matrix.sectors, rows)
         sectors = [s for s in matrix.sectors if not filters.sector or s.code == filters.sector]
         worst_gaps = sorted(
             (
@@ -405,28 +419,42 @@ def _map_sites(operation: Operation, rows, sector: str) -> list[list]:
     return out
 
 
-def dashboard_choices(*, operation: Operation) -> dict[str, Any]:
-    """The filters' options: admin 1 and 2 areas of the operation's country, site types,
-    sectors (cached: admin areas rarely change)."""
+def dashboard_choices(*, operation: Operation, area: str = "") -> dict[str, Any]:
+    """The filters' options: the admin 1 areas of the operation's sites and, under the
+    admin 1 area chosen (or the one above the admin 2 area chosen), its admin 2 areas;
+    site types, sectors. Listing every admin 2 area made the national page's select
+    1,650 options (95 KB of a 183 KB page, on every request). Cached: admin areas rarely
+    change."""
     from django.core.cache import cache
 
     from sitetrack.core.sectors import Sector
-    from sitetrack.geo.models import AdminArea
     from sitetrack.sites.models import SiteType
 
     key = f"dashboard:areas:{operation.pk}"
     areas = cache.get(key)
     if areas is None:
+        from sitetrack.geo.models import AdminArea
+
         areas = []
         if operation.country_id:
             areas = list(
                 AdminArea.objects.filter(path__startswith=operation.country.path, level__in=(1, 2))
                 .filter(pcode__in=_used_area_codes(operation))
                 .order_by("path")
-                .values_list("pcode", "name_en", "name_fr", "level")
+                .values_list("pcode", "name_en", "name_fr", "level", "parent__pcode")
             )
         cache.set(key, areas, 300)
-    return {"areas": areas, "site_types": SiteType.choices, "sectors": Sector.choices}
+    parents = {pcode: parent for pcode, _en, _fr, level, parent in areas if level == 2}
+    branch = parents.get(area, area)
+    shown = [
+        (pcode, en, fr, level) for pcode, en, fr, level, parent in areas if level == 1 or parent == branch
+    ]
+    return {
+        "areas": shown,
+        "more_areas": any(level == 2 for *_rest, level, _parent in areas) and not branch,
+        "site_types": SiteType.choices,
+        "sectors": Sector.choices,
+    }
 
 
 def _used_area_codes(operation: Operation):

@@ -30,10 +30,24 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {}
     user = request.user
     if operation is not None and can(user, operation, "read"):
-        context["figures"] = _site_figures(user, operation)
+        from sitetrack.core.access import site_scope_q
+
+        # The data version is read once per request (one query), for both caches below.
+        version = (
+            selectors.dashboard_version(operation=operation)
+            if site_scope_q(user, operation) is None
+            else None
+        )
+        context["figures"] = _site_figures(user, operation, version)
         filters = selectors.DashboardFilters.from_query(request.GET, operation)
         language = (get_language() or "en")[:2]
-        key = selectors.dashboard_key(user=user, operation=operation, filters=filters, language=language)
+        key = (
+            selectors.dashboard_key(
+                user=user, operation=operation, filters=filters, language=language, version=version
+            )
+            if version is not None
+            else None
+        )
         html = cache.get(key + ":html") if key else None
         if html is not None:
             # Served as it was rendered: the figures behind it need not be read again.
@@ -76,7 +90,7 @@ def _dashboard_html(data: dict, operation, filters, language: str) -> str:
             {
                 "coordinator": data,
                 "filters": filters,
-                "choices": selectors.dashboard_choices(operation=operation),
+                "choices": selectors.dashboard_choices(operation=operation, area=filters.area),
                 "tiles_url": map_tiles_url(),
                 "LANGUAGE_CODE": language,
             },
@@ -99,18 +113,16 @@ def _sites_html(key: str, figures: dict, language: str) -> str:
     return mark_safe(html)  # noqa: S308 - our template's output
 
 
-def _site_figures(user, operation):
+def _site_figures(user, operation, version: tuple | None):
     """The registry's figures (sites.selectors.operation_key_figures): cached by the
-    dashboard's data version for users who see the whole operation."""
-    from sitetrack.core.access import site_scope_q
+    dashboard's data version (`version`, None for a user scoped to some areas) for users
+    who see the whole operation."""
     from sitetrack.sites.selectors import operation_key_figures
 
-    if site_scope_q(user, operation) is not None:
+    if version is None:
         return operation_key_figures(user=user, operation=operation)
     from sitetrack.monthly.cache import remembered
-    from sitetrack.web import selectors
 
-    version = selectors.dashboard_version(operation=operation)
     language = (get_language() or "en")[:2]
     key = (
         f"dashboard:sites:{operation.pk}:{language}:{version[0]}:"

@@ -108,3 +108,40 @@ def build_monthly_fixture(case) -> None:
     assess(case.round3, case.don_bosco, individuals=800, households=160, arrivals=800, departures=0)
     assess(case.round3, case.bimbo_site, status=AssessmentStatus.SUBMITTED, individuals=320, households=64)
     assess(case.round4, case.mpoko, status=AssessmentStatus.SUBMITTED, individuals=1250, households=250)
+
+
+def build_strategy_and_work_orders(case) -> None:
+    """One WASH objective with two indicators and three work orders (response app).
+
+    In February: activity at M'Poko targeting 900 people, 300 reached, so "people reached"
+    (0 → 600) is at 50 % and "people targeted" (0 → 1,800) at 50 %. Work orders: two open
+    (one urgent, due 5 Feb: overdue at the end of February; one due in March), one done."""
+    from decimal import Decimal
+
+    from sitetrack.response.models import ActivityReport, WorkOrder
+    from sitetrack.response.services import objective_create, objective_indicator_add, reporting_period_get
+    from sitetrack.response.tests.helpers import make_activity
+
+    activity = make_activity(case, case.ngo, targeted=900)
+    ActivityReport.objects.create(
+        activity=activity, period=reporting_period_get(operation=case.operation, month="2014-02"), reached=300
+    )
+    case.objective = objective_create(
+        operation=case.operation, user=case.imani, code="SO1", title="Safe WASH in sites", sector="wash"
+    )
+    for measure, target in (("people_reached", 600), ("people_targeted", 1800)):
+        objective_indicator_add(
+            objective=case.objective, user=case.imani, measure=measure, baseline=0, target=target
+        )
+    common = {"operation": case.operation, "site": case.mpoko, "requested_on": datetime.date(2014, 1, 20)}
+    WorkOrder.objects.create(
+        title="Latrine doors",
+        priority="urgent",
+        due_date=datetime.date(2014, 2, 5),
+        estimated_cost=Decimal(1200),
+        **common,
+    )
+    WorkOrder.objects.create(
+        title="Drainage", due_date=datetime.date(2014, 3, 10), estimated_cost=Decimal(300), **common
+    )
+    WorkOrder.objects.create(title="Water point", status="done", actual_cost=Decimal(450), **common)

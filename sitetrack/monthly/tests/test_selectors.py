@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from sitetrack.core.testing import BaseCase
 from sitetrack.monthly.selectors import (
     MonthWithoutData,
@@ -12,7 +14,13 @@ from sitetrack.monthly.selectors import (
     parse_month,
     return_headline,
 )
-from sitetrack.monthly.tests.fixtures import FEBRUARY, JANUARY, MARCH, build_monthly_fixture
+from sitetrack.monthly.tests.fixtures import (
+    FEBRUARY,
+    JANUARY,
+    MARCH,
+    build_monthly_fixture,
+    build_strategy_and_work_orders,
+)
 from sitetrack.reports.selectors import (
     key_figures_for,
     priority_ranking,
@@ -20,9 +28,11 @@ from sitetrack.reports.selectors import (
     sector_infos,
     weekly_report,
 )
+from sitetrack.response.infrastructure import work_order_stats
 from sitetrack.response.models import ActivityReport
 from sitetrack.response.selectors import response_by_sector
 from sitetrack.response.services import reporting_period_get
+from sitetrack.response.strategy import strategy_progress
 from sitetrack.response.tests.helpers import make_activity, other_organisation
 
 
@@ -115,6 +125,26 @@ class MonthlyReportTests(BaseCase):
         self.assertEqual(report.by_sector, expected)
         rows = {r["organisation"]: (r["activities"], r["reached"]) for r in report.by_organisation}
         self.assertEqual(rows, {"DRC": (1, 70), "NRC": (1, 30)})
+
+    def test_the_strategy_progress_and_work_orders_are_the_response_apps_figures(self):
+        build_strategy_and_work_orders(self)
+        report = monthly_report(self.operation, FEBRUARY)
+        self.assertEqual(report.strategy, strategy_progress(self.operation, FEBRUARY))
+        (objective,) = report.strategy
+        self.assertEqual(objective["code"], "SO1")
+        self.assertEqual(
+            [(i["measure"], i["value"], i["progress"]) for i in objective["indicators"]],
+            [("people_reached", 300, 50.0), ("people_targeted", 900, 50.0)],
+        )
+        # Overdue at the month's last day: the urgent one due on 5 February.
+        self.assertEqual(report.work_orders_on, datetime.date(2014, 2, 28))
+        expected = work_order_stats(operation=self.operation, today=datetime.date(2014, 2, 28))
+        self.assertEqual(report.work_orders, expected)
+        w = report.work_orders
+        self.assertEqual((w["open"], w["overdue"], w["urgent"], w["done"]), (2, 1, 1, 1))
+        self.assertEqual((int(w["estimated_open"]), int(w["spent"])), (1500, 450))
+        # In January nothing was overdue yet.
+        self.assertEqual(monthly_report(self.operation, JANUARY).work_orders["overdue"], 0)
 
     def test_a_month_without_data_names_the_months_that_have_some(self):
         with self.assertRaises(MonthWithoutData) as caught:

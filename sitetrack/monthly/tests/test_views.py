@@ -7,7 +7,7 @@ import io
 from pypdf import PdfReader
 
 from sitetrack.core.testing import BaseCase
-from sitetrack.monthly.tests.fixtures import build_monthly_fixture
+from sitetrack.monthly.tests.fixtures import build_monthly_fixture, build_strategy_and_work_orders
 
 
 class MonthlyViewTests(BaseCase):
@@ -61,6 +61,35 @@ class MonthlyViewTests(BaseCase):
             self.assertIn(
                 "2,450" if lang == "en" else "2 450", text.replace("\u00a0", " ").replace("\u202f", " ")
             )
+
+    def test_the_page_and_the_pdf_carry_the_strategy_and_the_work_orders(self):
+        build_strategy_and_work_orders(self)
+        self.login(self.victor)
+        for lang, words in (
+            (
+                "en",
+                ("Response strategy: progress per objective", "SO1 Safe WASH in sites", "50%", "Work orders"),
+            ),
+            (
+                "fr",
+                (
+                    "Stratégie de réponse : progrès par objectif",
+                    "SO1 Safe WASH in sites",
+                    "50\u202f%",
+                    "Ordres de travail",
+                ),
+            ),
+        ):
+            page = self.client.get("/reports/monthly/2014-02/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+            for word in words:
+                self.assertIn(word, page)
+            self.assertIn('id="m-works-overdue">1<', page)
+            self.assertIn('id="m-works-estimated">1' + ("," if lang == "en" else "\u00a0") + "500<", page)
+            response = self.client.get(f"/reports/monthly/2014-02/pdf/?lang={lang}")
+            text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+            flat = " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+            for word in words:
+                self.assertIn(" ".join(word.replace("\u202f", " ").split()), flat)
 
     def test_people_without_a_role_may_not_read_it(self):
         self.login(self.olga)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from sitetrack.core.testing import BaseCase
 from sitetrack.profiles.models import BatchStatus, ProfileBatch
 from sitetrack.profiles.rendering import render_profile_pdf
-from sitetrack.profiles.services import profile_batch_create, profile_batch_run
+from sitetrack.profiles.services import profile_batch_create, profile_batch_run, profile_batches_prune
 from sitetrack.profiles.tests.fixtures import build_profile_fixture
 from sitetrack.reports.tests.fixtures import make_round
 
@@ -92,3 +92,60 @@ class ProfileBatchServiceTests(BaseCase):
         batch.refresh_from_db()
         self.assertEqual(batch.status, BatchStatus.FAILED)
         self.assertIn("disk full", batch.error)
+
+
+class ProfileBatchRetentionTests(BaseCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        build_profile_fixture(cls)
+
+    def _finished(self, language: str, *, status: str = BatchStatus.DONE, age_days: int = 0) -> ProfileBatch:
+        import datetime
+
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+
+        batch = ProfileBatch.objects.create(round=self.round3, language=language, status=status)
+        batch.zip_file.save(f"old-{batch.pk}.zip", ContentFile(b"PK old"), save=True)
+        ProfileBatch.objects.filter(pk=batch.pk).update(
+            created_at=timezone.now() - datetime.timedelta(days=age_days)
+        )
+        return batch
+
+    def test_a_new_batch_keeps_the_latest_ones_and_deletes_the_older_with_their_files(self) -> None:
+        old = [self._finished("en", age_days=days) for days in (4, 3, 2)]
+        french = self._finished("fr", age_days=9)
+        running = ProfileBatch.objects.create(round=self.round3, language="en", status=BatchStatus.RUNNING)
+        storage = old[0].zip_file.storage
+        paths = [b.zip_file.name for b in old]
+        with self.settings(SITETRACK_PROFILE_BATCHES_KEPT=2):
+            batch = ProfileBatch.objects.create(round=self.round3, language="en")
+            profile_batch_run(batch=batch, workers=1)
+        batch.refresh_from_db()
+        self.assertEqual(batch.status, BatchStatus.DONE)
+        kept = set(ProfileBatch.objects.filter(round=self.round3).values_list("pk", flat=True))
+        # The new one and the newest old one in English; the French one and the running
+        # one are not touched.
+        self.assertEqual(kept, {batch.pk, old[2].pk, french.pk, running.pk})
+        self.assertEqual([storage.exists(p) for p in paths], [False, False, True])
+        self.assertTrue(storage.exists(batch.zip_file.name))
+
+    def test_a_batch_that_fails_deletes_nothing(self) -> None:
+        old = [self._finished("en", age_days=days) for days in (3, 2)]
+        batch = ProfileBatch.objects.create(round=self.round3, language="en")
+        with (
+            self.settings(SITETRACK_PROFILE_BATCHES_KEPT=1),
+            mock.patch(
+                "sitetrack.profiles.services.round_site_profiles", side_effect=RuntimeError("db gone")
+            ),
+        ):
+            profile_batch_run(batch=batch)
+        self.assertEqual(ProfileBatch.objects.filter(pk__in=[b.pk for b in old]).count(), 2)
+
+    def test_the_default_keeps_three_and_never_fewer_than_one(self) -> None:
+        batches = [self._finished("en", age_days=days) for days in (5, 4, 3, 2, 1)]
+        self.assertEqual(profile_batches_prune(round=self.round3, language="en"), 2)
+        self.assertEqual(set(ProfileBatch.objects.values_list("pk", flat=True)), {b.pk for b in batches[2:]})
+        self.assertEqual(profile_batches_prune(round=self.round3, language="en", keep=0), 2)
+        self.assertEqual(list(ProfileBatch.objects.values_list("pk", flat=True)), [batches[4].pk])

@@ -28,6 +28,27 @@ class HomeTest(BaseCase):
         self.assertEqual(by_type, {"spontaneous_site": 1, "transit_centre": 1})
         self.assertContains(page, "Ombella M&#x27;Poko")
 
+    def test_the_admin_1_table_shows_the_15_with_most_open_sites_and_says_how_many_more(self) -> None:
+        from sitetrack.core.testing import make_area as area
+
+        for n in range(16):  # 16 more admin 1 areas, area n with n + 1 open sites
+            admin1 = area(f"CF9{n:02d}", f"Zone {n}", 1, self.car)
+            for k in range(n + 1):
+                Site.objects.create(
+                    operation=self.operation,
+                    code=f"CF9{n:02d}-S{k:03d}",
+                    name=f"Site {n}-{k}",
+                    site_type=SiteType.SPONTANEOUS_SITE,
+                    admin_area=admin1,
+                )
+        self.login(self.imani)
+        page = self.client.get(reverse("web:home")).content.decode()
+        table = page[page.index('id="by-admin1"') : page.index("</table>", page.index('id="by-admin1"'))]
+        self.assertEqual(table.count("<tr>") - 1, 15)  # the header row, then 15 areas
+        self.assertLess(table.index("Zone 15"), table.index("Zone 14"))  # most open sites first
+        self.assertNotIn("Zone 0<", table)
+        self.assertIn("2 more are in the site list", page)  # Zone 0, and Zone 1 or Bangui (2 sites each)
+
     def test_before_any_validated_round_the_home_page_says_what_comes(self) -> None:
         self.login(self.victor)
         self.assertContains(self.client.get(reverse("web:home")), 'id="no-key-figures"')
