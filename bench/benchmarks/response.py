@@ -77,13 +77,17 @@ class ResponseLoadCase(LoadCase):
         from bench.loadgen import load
 
         # Warm every worker on every path (the steady state users meet: each of the 4
-        # processes caches a page once per data version). Connections land on workers at
-        # random: with 16 requests a path, a worker misses a given path with chance
-        # (3/4)^16 = 1% (8 a path left one worker-path in ten cold, computed while measured).
-        for paths in (self.paths, ["/health/"]):
-            requests = max(48, 16 * len(paths))
+        # processes caches a page once per data version). A keep-alive connection stays on
+        # the worker that accepted it: 8 warm-up connections left some worker without any
+        # one run in three (P = 4 x (3/4)^8), and that worker's first request (URLconf
+        # imports, templates, a page computed) was the 1-2 s stall of a measured level.
+        # 64 connections (the highest level), three times, reach every worker; 32 requests
+        # a path leave a worker cold on a given path with a chance of about (9/10)^80.
+        # Three rounds: each opens its connections afresh (another draw of the workers).
+        for paths in (self.paths, ["/health/"]) * 3:
+            requests = max(128, 32 * len(paths) // 3)
             warm = load(
-                "127.0.0.1", self.server.port, paths, clients=8, requests=requests, headers=self.headers
+                "127.0.0.1", self.server.port, paths, clients=64, requests=requests, headers=self.headers
             )
             if warm.errors:
                 raise RuntimeError(f"warm-up failed: {warm.first_error}")
