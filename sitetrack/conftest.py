@@ -62,4 +62,9 @@ def _empty_cache():
     # The catalogue's indexes are kept per version in the process: a rolled-back test's
     # version may share its id (SQLite reuses them) with the next test's.
     catalogue_clear_cache()
+    # Results kept per data version in the process (core.versions): a rolled-back test's
+    # change may share its id and the next test's data its primary keys.
+    from sitetrack.core import versions
+
+    versions.local.clear()
     yield

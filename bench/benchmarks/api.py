@@ -51,6 +51,19 @@ def endpoints(slug: str, sites: int, assessments: int, round_pk: int = 0) -> dic
     }
 
 
+def browser_headers(user) -> dict[str, str]:
+    """The headers of a signed-in browser: its session cookie and the CSRF cookie the
+    first page set (a browser sends both on every page; pages are cached per CSRF
+    cookie, since their forms carry tokens made from it)."""
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(user)
+    browser.get("/accounts/tokens/")
+    cookies = "; ".join(f"{name}={browser.cookies[name].value}" for name in ("sessionid", "csrftoken"))
+    return {"Cookie": cookies, "Accept": "text/html"}
+
+
 # Cases that are web pages: signed in by a session cookie instead of the API token.
 WEB_PAGES = {"page-sites": "site list page", "page-home": "home page", "page-board": "round board"}
 
@@ -86,15 +99,9 @@ class LoadCase:
         _, key = api_token_create(user=scenario.imo, name="bench load")
         self.headers = {"Authorization": f"Token {key}", "Accept": "application/json"}
         if self.name in WEB_PAGES:
-            from django.test import Client
             from rest_framework.authtoken.models import Token
 
-            browser = Client()
-            browser.force_login(Token.objects.get(key=scenario.token).user)
-            self.headers = {
-                "Cookie": f"sessionid={browser.cookies['sessionid'].value}",
-                "Accept": "text/html",
-            }
+            self.headers = browser_headers(Token.objects.get(key=scenario.token).user)
         self.extra.update(sites=scenario.sites, assessments=scenario.assessments)
         # A database in use has planner statistics and a visibility map (autovacuum
         # vacuums and analyzes a table after inserts); one just filled by COPY has neither:

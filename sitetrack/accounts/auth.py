@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -18,9 +20,36 @@ from sitetrack.accounts.models import ApiToken, key_digest
 TOUCH_EVERY = datetime.timedelta(minutes=1)
 
 
+def _token_with_user(digest: str) -> ApiToken | None:
+    """The token of this digest with its user, or None. Two statements of given SQL
+    (raw querysets: no query compiling) instead of one select_related query: every API
+    request authenticates, and compiling the join cost three times as much as reading it.
+    Table and column names come from the models."""
+    user_model = get_user_model()
+    tokens, users = ApiToken._meta, user_model._meta
+    qn = connection.ops.quote_name
+    found = list(
+        ApiToken.objects.raw(
+            f"SELECT * FROM {qn(tokens.db_table)} WHERE {qn(tokens.get_field('digest').column)} = %s",  # noqa: S608
+            [digest],
+        )
+    )
+    if not found:
+        return None
+    token = found[0]
+    owner = list(
+        user_model.objects.raw(
+            f"SELECT * FROM {qn(users.db_table)} WHERE {qn(users.pk.column)} = %s",  # noqa: S608
+            [token.user_id],
+        )
+    )
+    token.user = owner[0]
+    return token
+
+
 class ApiTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str):
-        token = ApiToken.objects.select_related("user").filter(digest=key_digest(key)).first()
+        token = _token_with_user(key_digest(key))
         if token is None:
             return self._legacy(key)
         now = timezone.now()

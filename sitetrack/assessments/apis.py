@@ -24,7 +24,7 @@ from sitetrack.assessments.selectors import annotate_gaps, assessments_for, flow
 from sitetrack.assessments.services import EDITABLE_FIELDS
 from sitetrack.assessments.validation import MAX_COUNT
 from sitetrack.core.access import access_assessment, access_round, access_site, require
-from sitetrack.core.api import Rows, iso_datetime, request_operation
+from sitetrack.core.api import Rows, cached_list, iso_datetime, request_operation
 from sitetrack.core.api_input import InputSafeMixin, json_object
 from sitetrack.core.catalogue import catalogue_for, catalogue_for_version
 
@@ -67,6 +67,7 @@ class RoundListView(InputSafeMixin, GenericAPIView):
         parameters=[OpenApiParameter("operation", str), OpenApiParameter("kind", str)],
         responses=RoundSerializer(many=True),
     )
+    @cached_list
     def get(self, request: Request) -> Response:
         operation = request_operation(request)
         require(request.user, operation, "read")
@@ -297,6 +298,7 @@ class AssessmentListView(InputSafeMixin, GenericAPIView):
         ],
         responses=AssessmentListSerializer(many=True),
     )
+    @cached_list
     def get(self, request: Request) -> Response:
         operation = request_operation(request)
         require(request.user, operation, "read")

@@ -52,6 +52,7 @@ from sitetrack.core.access import (
 )
 from sitetrack.core.catalogue import catalogue_for, catalogue_for_version, catalogue_version_create
 from sitetrack.core.models import CatalogueVersion, Operation
+from sitetrack.core.pagecache import cached_page
 from sitetrack.core.safe_yaml import load_user_yaml_mapping
 
 
@@ -122,6 +123,7 @@ class _Counted:
 
 
 @login_required
+@cached_page
 def board_view(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
     board = round_board(round, request.user)

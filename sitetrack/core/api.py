@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -21,7 +22,7 @@ import orjson
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -29,6 +30,7 @@ from rest_framework import exceptions, pagination, renderers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from sitetrack.core import versions
 from sitetrack.core.access import operation_by_slug, operations_for
 from sitetrack.core.models import Operation
 
@@ -255,6 +257,37 @@ class Rows:
         if rows is None:
             return Response(self.render(self.values(queryset)))
         return view.get_paginated_response(self.render(rows))
+
+
+def cached_list(get):
+    """A list endpoint's GET answered from the process's cache while the data has not
+    changed (`core.versions`): the same user, URL, language and media type at the same data
+    version get the same bytes. A page of 100 sites or assessments cost about 7 ms of
+    queries and encoding; a cached one costs the version read. Only JSON 200s are kept;
+    the browsable API and anything inside a transaction that has written are computed."""
+
+    @functools.wraps(get)
+    def wrapper(self, request, *args, **kwargs):
+        media_type = getattr(request, "accepted_media_type", "") or ""
+        if getattr(request.accepted_renderer, "format", None) != "json" or versions.uncommitted():
+            return get(self, request, *args, **kwargs)
+        key = (
+            "api",
+            versions.version(),
+            request.user.pk,
+            request.build_absolute_uri(),
+            get_language(),
+            media_type,
+        )
+        body = versions.local.get(key)
+        if body is not None:
+            return HttpResponse(body, content_type=media_type or "application/json")
+        response = get(self, request, *args, **kwargs)
+        if response.status_code == 200 and isinstance(response, Response):
+            response.add_post_render_callback(lambda rendered: versions.local.set(key, rendered.content))
+        return response
+
+    return wrapper
 
 
 class choice_labels(Bound):  # noqa: N801 - used like a function in row specs

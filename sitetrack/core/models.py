@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -173,3 +175,23 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+def _change_token() -> str:
+    return uuid.uuid4().hex
+
+
+class DataChange(models.Model):
+    """One row per committed transaction that wrote to the operation's data (any table
+    but the bookkeeping ones `core.versions` leaves out): the latest row is the data
+    version that cached reads are keyed by. Rows are only inserted (writers share no lock)
+    and old ones pruned; the token tells apart changes that got the same id after a
+    rollback or a flush."""
+
+    token = models.CharField(max_length=32, default=_change_token)
+
+    class Meta:
+        verbose_name = _("data change")
+
+    def __str__(self) -> str:
+        return str(self.pk)

@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 
 from sitetrack.assessments.models import AssessmentStatus, Round, RoundKind, RoundStatus, SiteAssessment
+from sitetrack.core import versions
 from sitetrack.core.catalogue import catalogue_ensure_default
 from sitetrack.core.models import Membership, Operation, Organisation, Role
 from sitetrack.core.sectors import Sector
@@ -514,6 +515,8 @@ def _insert(cursor, table: str, sql_columns: str, width: int, rows: list[tuple])
         with cursor.cursor.copy(f"COPY {table} ({sql_columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        # COPY is not a statement Django runs: say that the data changed (core.versions).
+        versions.bump()
         return
     # Multi-row VALUES: one statement per few hundred rows is several times faster than
     # executemany. SQLite allows 32,766 parameters per statement.

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from sitetrack.core.api import cached_list
 from sitetrack.geo.models import AdminArea
 from sitetrack.geo.selectors import (
     admin_area_get,
@@ -169,6 +170,10 @@ class AdminAreaViewSet(
 
     def get_object(self) -> AdminArea:
         return admin_area_get(pcode=self.kwargs["pcode"])
+
+    @cached_list
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = AdminAreaCreateSerializer(data=request.data)

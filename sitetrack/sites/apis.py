@@ -12,7 +12,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sitetrack.core.access import access_site, operations_for, require
-from sitetrack.core.api import Rows, choice_labels, iso_date, iso_datetime, request_operation, translated
+from sitetrack.core.api import (
+    Rows,
+    cached_list,
+    choice_labels,
+    iso_date,
+    iso_datetime,
+    request_operation,
+    translated,
+)
 from sitetrack.sites.models import LandTenure, ManagementType, Site, SiteStatus, SiteType
 from sitetrack.sites.selectors import site_list
 from sitetrack.sites.services import site_create, site_update
@@ -165,6 +173,7 @@ class SiteListApi(GenericAPIView):
         )
 
     @extend_schema(parameters=FILTERS, responses=SiteSerializer(many=True), summary="List sites")
+    @cached_list
     def get(self, request: Request) -> Response:
         return SITE_ROWS.page(self, self.get_queryset())
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from sitetrack.core.access import access_site, can, current_operation, require
 from sitetrack.core.models import Operation
+from sitetrack.core.pagecache import cached_page
 from sitetrack.geo.models import AdminArea
 from sitetrack.sites.forms import SiteForm, SiteStatusForm
 from sitetrack.sites.models import Site, SiteStatus, SiteType
@@ -67,6 +68,7 @@ def _pcode_options(operation: Operation):
 
 
 @login_required
+@cached_page
 def site_list_view(request: HttpRequest) -> HttpResponse:
     operation = current_operation(request)
     require(request.user, operation, "read")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from sitetrack.web.tests.browser.conftest import page_errors, shoot
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
@@ -108,8 +110,17 @@ def test_the_map_draws_our_boundaries_and_the_sites_with_no_internet(world, cont
     page.wait_for_selector(f".st-site.st-closed[data-code='{world.boy_rabe.code}']")
     closed = page.locator(f".st-site[data-code='{world.boy_rabe.code}']")
     assert closed.evaluate("e => getComputedStyle(e).borderStyle") == "dashed"
-    page.locator(".st-site[data-code='CF7131-S002']").click()
     link = page.locator(".leaflet-popup-content a")
+    # The zoom animates, and the cluster layer redraws its markers when it ends: a click
+    # during the animation can land on a marker about to be replaced (a loaded machine
+    # took longer than the first click). Click again until the popup opens.
+    for _attempt in range(10):
+        page.locator(".st-site[data-code='CF7131-S002']").click()
+        try:
+            link.wait_for(timeout=3_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
     link.wait_for()
     assert link.get_attribute("href") == "/sites/CF7131-S002/"
     assert "5,000" in page.inner_text(".leaflet-popup-content")
