@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sitetrack.assessments.models import Round, RoundKind
 from sitetrack.core.access import can, current_operation, require
+from sitetrack.core.pagecache import cached_page
 from sitetrack.core.sectors import Sector
 from sitetrack.response import services
 from sitetrack.response.access import (
@@ -33,7 +34,6 @@ from sitetrack.response.gap_files import gap_matrix_filename, gap_matrix_xlsx
 from sitetrack.response.gaps import STATUS_LABELS, gap_matrix
 from sitetrack.response.hxl import threew_hxl_csv
 from sitetrack.response.models import ActivityStatus, ReferralStatus
-from sitetrack.response.page_cache import cached_html
 from sitetrack.response.selectors import activity_list, referral_stats
 from sitetrack.response.services.activities import TARGETED_FIELDS
 from sitetrack.response.versions import cached
@@ -42,8 +42,10 @@ PAGE_SIZE = 50
 
 
 @login_required
+@cached_page
 def activity_list_view(request: HttpRequest) -> HttpResponse:
-    """The 3W table: who does what where, filtered, with people reached."""
+    """The 3W table: who does what where, filtered, with people reached. The whole page
+    is kept at the data version (core.pagecache); the table also at the response's."""
     operation = current_operation(request)
     require(request.user, operation, "read")
     keys = ("sector", "organisation", "status", "site", "area", "month")
@@ -61,18 +63,15 @@ def activity_list_view(request: HttpRequest) -> HttpResponse:
     # The query goes in the key as the pager's links carry it.
     parts += (*filters.values(), request.GET.get("page", ""), query.urlencode())
 
-    def page(extra: dict) -> HttpResponse:
-        context = {
-            "table": mark_safe(cached("3w-page", parts, table)),  # noqa: S308 (our template's output)
-            "filters": filters,
-            "sectors": Sector.choices,
-            "statuses": ActivityStatus.choices,
-            "can_report": can(request.user, operation, "report_activity"),
-            "can_manage": can_response(request.user, operation, "manage_response"),
-        }
-        return render(request, "response/activity_list.html", context | extra)
-
-    return cached_html(request, "3w", page)
+    context = {
+        "table": mark_safe(cached("3w-page", parts, table)),  # noqa: S308 (our template's output)
+        "filters": filters,
+        "sectors": Sector.choices,
+        "statuses": ActivityStatus.choices,
+        "can_report": can(request.user, operation, "report_activity"),
+        "can_manage": can_response(request.user, operation, "manage_response"),
+    }
+    return render(request, "response/activity_list.html", context)
 
 
 @login_required
@@ -114,8 +113,10 @@ GAP_PAGE_SIZE = 100
 
 
 @login_required
+@cached_page
 def gap_matrix_view(request: HttpRequest) -> HttpResponse:
-    """Sites × sectors of a weekly round (the latest by default); ?format=xlsx downloads it."""
+    """Sites × sectors of a weekly round (the latest by default); ?format=xlsx downloads it.
+    The page is kept at the data version (core.pagecache: a download is not kept)."""
     operation = current_operation(request)
     require(request.user, operation, "read")
     number = request.GET.get("round", "").strip()
@@ -144,11 +145,11 @@ def gap_matrix_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
 
-    def page(extra: dict) -> HttpResponse:
-        # On a cached page (cached_html), none of this runs: no round query either.
+    def page() -> HttpResponse:
+        # On a cached page (core.pagecache), none of this runs: no round query either.
         rounds, round = rounds_and_round()
         if round is None:
-            return render(request, "response/gap_matrix.html", {"round": None, "rounds": rounds} | extra)
+            return render(request, "response/gap_matrix.html", {"round": None, "rounds": rounds})
         can_refer = can_response(request.user, operation, "refer")
 
         def table() -> str:
@@ -171,9 +172,9 @@ def gap_matrix_view(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": [(k, v) for k, v in STATUS_LABELS.items() if k],
         }
-        return render(request, "response/gap_matrix.html", context | extra)
+        return render(request, "response/gap_matrix.html", context)
 
-    return cached_html(request, "gaps", page)
+    return page()
 
 
 @login_required

@@ -122,7 +122,7 @@ class CachedPagesTests(BaseCase):
         self.assertEqual(self.api_as(self.victor).get("/api/activities/").json()["count"], 2)
 
     def test_a_cached_page_carries_each_request_its_own_valid_csrf_token(self):
-        from sitetrack.response.page_cache import CSRF_PLACEHOLDER
+        from sitetrack.core.pagecache import CSRF_PLACEHOLDER
 
         self.login(self.victor)
         tokens = []
