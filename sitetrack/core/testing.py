@@ -100,3 +100,19 @@ class BaseCase(TestCase):
 
     def login(self, user: User) -> None:
         self.client.force_login(user)
+
+
+def as_if_committed(case: TestCase) -> None:
+    """Make the rest of a `TestCase` test behave as committed data does for cached reads
+    (`core.versions`): its transaction is never committed, so reads would neither use nor
+    fill the caches. Here every write records a change at once and nothing counts as
+    uncommitted."""
+    from unittest import mock
+
+    from sitetrack.core import versions
+
+    for name in ("_pending", "uncommitted"):
+        patcher = mock.patch.object(versions, name, return_value=False)
+        patcher.start()
+        case.addCleanup(patcher.stop)
+    versions.local.clear()

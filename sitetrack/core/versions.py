@@ -46,7 +46,6 @@ CACHE_SECONDS = 300
 IGNORED_TABLES = frozenset(
     {
         "core_datachange",
-        "response_datachange",
         "response_sharedresult",
         "django_session",
         "django_admin_log",

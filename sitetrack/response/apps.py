@@ -7,8 +7,3 @@ class ResponseConfig(AppConfig):
     label = "response"
     verbose_name = _("Response (3W/4W)")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from sitetrack.response import versions
-
-        versions.connect()

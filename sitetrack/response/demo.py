@@ -26,7 +26,6 @@ from sitetrack.response.models import (
     ReferralStatus,
 )
 from sitetrack.response.services.activities import deadline_for
-from sitetrack.response.versions import bump
 
 # Which organisations work in which sectors (acronyms of the operation step).
 PROFILES = {
@@ -156,7 +155,6 @@ def build(ctx) -> None:
                 )
             )
     ActivityReport.objects.bulk_create(reports)
-    bump()  # bulk inserts send no post_save
     referrals = _referrals(ctx, orgs, sites)
     facilities, orders = _works(ctx, orgs, sites)
     ctx.log(
@@ -342,5 +340,4 @@ def build_at_scale(operation, *, organisations: int = 50, activities: int = 20_0
         [ActivityReport(activity=a, period=period, reached=(a.targeted or 0) // 3) for a in created],
         batch_size=2000,
     )
-    bump()
     return {"organisations": len(orgs), "activities": len(created), "round": last.number if last else None}

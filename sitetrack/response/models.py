@@ -362,23 +362,9 @@ class ReferralComment(models.Model):
 
 
 def _token() -> str:
+    """The default of the former response.DataChange's token (its migrations name it; the
+    data version now lives in core.versions)."""
     return uuid.uuid4().hex
-
-
-class DataChange(models.Model):
-    """One row per committed change to what the 3W list and the gap matrix read
-    (activities, their months, organisations, sites, assessments, rounds, memberships):
-    the latest id is the data version cached pages are keyed by (`response.versions`).
-    Rows are only inserted (no lock shared between writers) and old ones pruned; the
-    token tells apart changes that got the same id after a rollback."""
-
-    token = models.CharField(max_length=32, default=_token)
-
-    class Meta:
-        verbose_name = _("data change")
-
-    def __str__(self) -> str:
-        return str(self.pk)
 
 
 # --- site maintenance and infrastructure -------------------------------------------------

@@ -4,48 +4,17 @@ one user's (or one language's) page for another."""
 
 from unittest import mock
 
-from django.contrib.auth.models import User
-from django.test import TransactionTestCase
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from sitetrack.core.api import Rows
-from sitetrack.core.models import Membership, Operation, Role
-from sitetrack.core.testing import make_area
-from sitetrack.sites.models import Site, SiteType
+from sitetrack.core.tests.committed_world import CommittedWorld
+from sitetrack.sites.models import Site
 
 URL = "/api/sites/?operation=car"
 
 
-class CachedListTests(TransactionTestCase):
-    def setUp(self):
-        car = make_area("CF", "Central African Republic", 0)
-        bangui = make_area("CF71", "Bangui", 1, car)
-        arr1 = make_area("CF711", "1er Arrondissement", 2, bangui)
-        arr3 = make_area("CF713", "3e Arrondissement", 2, bangui)
-        self.operation = Operation.objects.create(slug="car", name="CAR", country=car)
-        self.mpoko = Site.objects.create(
-            operation=self.operation,
-            code="CF711-S001",
-            name="M'Poko",
-            site_type=SiteType.SPONTANEOUS_SITE,
-            admin_area=arr1,
-        )
-        Site.objects.create(
-            operation=self.operation,
-            code="CF713-S001",
-            name="Boy-Rabe",
-            site_type=SiteType.COLLECTIVE_CENTRE,
-            admin_area=arr3,
-        )
-        self.imani = self.member("imani", Role.IMO)
-        self.fatou = self.member("fatou", Role.FACILITATOR)
-        Membership.objects.get(user=self.fatou).areas.add(arr1)
-
-    def member(self, username, role):
-        user = User.objects.create_user(username)
-        Membership.objects.create(user=user, operation=self.operation, role=role)
-        return user
+class CachedListTests(CommittedWorld):
 
     def api(self, user, **headers):
         client = APIClient(**headers)

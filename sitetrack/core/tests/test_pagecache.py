@@ -5,50 +5,20 @@ never a page that carries a one-time message; each request gets its own CSRF tok
 import re
 from unittest import mock
 
-from django.contrib.auth.models import User
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
-from django.test import Client, RequestFactory, TransactionTestCase
+from django.test import Client, RequestFactory
 
-from sitetrack.core.models import Membership, Operation, Role
 from sitetrack.core.pagecache import CSRF_PLACEHOLDER
-from sitetrack.core.testing import make_area
+from sitetrack.core.tests.committed_world import CommittedWorld
 from sitetrack.sites import views as site_views
-from sitetrack.sites.models import Site, SiteType
+from sitetrack.sites.models import Site
 
 URL = "/sites/"
 
 
-class CachedPageTests(TransactionTestCase):
-    def setUp(self):
-        car = make_area("CF", "Central African Republic", 0)
-        bangui = make_area("CF71", "Bangui", 1, car)
-        arr1 = make_area("CF711", "1er Arrondissement", 2, bangui)
-        arr3 = make_area("CF713", "3e Arrondissement", 2, bangui)
-        self.operation = Operation.objects.create(slug="car", name="CAR", country=car)
-        self.mpoko = Site.objects.create(
-            operation=self.operation,
-            code="CF711-S001",
-            name="M'Poko",
-            site_type=SiteType.SPONTANEOUS_SITE,
-            admin_area=arr1,
-        )
-        Site.objects.create(
-            operation=self.operation,
-            code="CF713-S001",
-            name="Boy-Rabe",
-            site_type=SiteType.COLLECTIVE_CENTRE,
-            admin_area=arr3,
-        )
-        self.imani = self.member("imani", Role.IMO)
-        self.fatou = self.member("fatou", Role.FACILITATOR)
-        Membership.objects.get(user=self.fatou).areas.add(arr1)
-
-    def member(self, username, role):
-        user = User.objects.create_user(username)
-        Membership.objects.create(user=user, operation=self.operation, role=role)
-        return user
+class CachedPageTests(CommittedWorld):
 
     def browser(self, user):
         client = Client()

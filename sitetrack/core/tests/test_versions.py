@@ -2,13 +2,15 @@
 wrote it (a save, an update(), an import's own SQL); bookkeeping does not; nothing
 uncommitted does."""
 
+from unittest import mock
+
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.test import SimpleTestCase, TransactionTestCase
 from django.utils import timezone
 
 from sitetrack.core import versions
-from sitetrack.core.models import Organisation
+from sitetrack.core.models import DataChange, Organisation
 
 
 class WrittenTableTests(SimpleTestCase):
@@ -83,3 +85,22 @@ class VersionTests(TransactionTestCase):
         Organisation.objects.create(name="INTERSOS", acronym="INTERSOS", kind="ingo")
         self.assertEqual(versions.cached("organisations", (), compute), 1)
         self.assertEqual(len(calls), 2)
+
+
+class LocalCacheTests(SimpleTestCase):
+    def test_it_drops_its_oldest_entries_and_expired_ones(self):
+        cache = versions.LocalCache(size=2)
+        for key in "abc":
+            cache.set(key, key.upper())
+        self.assertEqual([cache.get(k) for k in "abc"], [None, "B", "C"])
+        with mock.patch.object(versions.time, "monotonic", return_value=10**12):
+            self.assertIsNone(cache.get("b"))
+
+
+class PruneTests(TransactionTestCase):
+    def test_old_changes_are_pruned(self):
+        with mock.patch.object(versions, "PRUNE_EVERY", 5), mock.patch.object(versions, "KEEP", 2):
+            for _ in range(12):
+                versions.bump()
+        latest = DataChange.objects.latest("pk").pk
+        self.assertFalse(DataChange.objects.filter(pk__lt=latest - 10).exists())

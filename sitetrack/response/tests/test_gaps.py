@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from sitetrack.core.testing import BaseCase
+from sitetrack.core.testing import BaseCase, as_if_committed
 from sitetrack.response.gaps import COVERED, GAP, OVER, UNDER, gap_matrix
 from sitetrack.response.tests.gap_fixture import build_gap_fixture
 
@@ -163,14 +163,7 @@ class CachedGapMatrixTests(BaseCase):
         build_gap_fixture(cls)
 
     def setUp(self) -> None:
-        from unittest import mock
-
-        from sitetrack.response import versions
-
-        versions.local.clear()
-        patcher = mock.patch.object(versions, "uncommitted", return_value=False)
-        patcher.start()
-        self.addCleanup(patcher.stop)
+        as_if_committed(self)
 
     def codes(self, user, path="/api/gaps/?round=1"):
         return [row["code"] for row in self.api_as(user).get(path).json()["results"]]

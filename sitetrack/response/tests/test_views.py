@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import date, timedelta
 
-from sitetrack.core.testing import BaseCase
+from sitetrack.core.testing import BaseCase, as_if_committed
 from sitetrack.response.services import referral_create
 from sitetrack.response.tests.helpers import make_activity, other_organisation
 
@@ -87,16 +87,7 @@ class CachedPagesTests(BaseCase):
     facilitator never gets the operation-wide rows another user's request cached."""
 
     def setUp(self) -> None:
-        # Behave as committed data does (a test's transaction is never committed): cache,
-        # and record a change when the commit callbacks run.
-        from unittest import mock
-
-        from sitetrack.response import versions
-
-        versions.local.clear()
-        patcher = mock.patch.object(versions, "uncommitted", return_value=False)
-        patcher.start()
-        self.addCleanup(patcher.stop)
+        as_if_committed(self)
 
     def test_a_change_shows_at_once_on_the_3w_page_and_api(self):
         from sitetrack.response.services import activity_update

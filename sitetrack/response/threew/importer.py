@@ -61,7 +61,6 @@ from sitetrack.response.threew.matching import (
     sector_from,
 )
 from sitetrack.response.threew.records import PUBLISHED, TEMPLATE, ImportReport, RowPlan
-from sitetrack.response.versions import bump
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -338,8 +337,6 @@ class _Run:
             if merged is not None:
                 reports.append(ActivityReport(activity=activity, period=plan.period, **merged))
         bulk_create_with_history(reports, ActivityReport, batch_size=500)
-        if activities or reports:
-            bump()  # bulk inserts send no post_save: the cached 3W and gap pages must move
         self.report.created += len(activities)
         self.report.months += len(reports)
 
