@@ -67,13 +67,13 @@ def _div(numerator, denominator) -> ExpressionWrapper:
     )
 
 
-def _functional_latrines(prefix: str = ""):
-    """Hook (response app, issue 14): the site's functional latrines counted in its
-    facility inventory when checked after the round, else the assessment's figure."""
-    from sitetrack.response.infrastructure import functional_count_expression
+def _functional(code: str, prefix: str = ""):
+    """Hook (response app, issue 14): a facility count indicator (latrines_functional,
+    water_points) as the site's functional facilities counted in its inventory when
+    checked after the round, else the assessment's figure."""
+    from sitetrack.response.infrastructure import functional_indicator
 
-    reported = indicator_number("latrines_functional", prefix)
-    return functional_count_expression("latrine", f"{prefix}site", f"{prefix}round__period_end", reported)
+    return functional_indicator(code, prefix, indicator_number(code, prefix))
 
 
 def derived_expressions(prefix: str = "") -> dict[str, Any]:
@@ -81,8 +81,8 @@ def derived_expressions(prefix: str = "") -> dict[str, Any]:
     people = F(f"{prefix}individuals")
     expressions = {
         "litres_per_person_day": _div(indicator_number("water_litres_per_day", prefix), people),
-        "people_per_latrine": _div(people, _functional_latrines(prefix)),
-        "people_per_water_point": _div(people, indicator_number("water_points", prefix)),
+        "people_per_latrine": _div(people, _functional("latrines_functional", prefix)),
+        "people_per_water_point": _div(people, _functional("water_points", prefix)),
         "covered_m2_per_person": _div(indicator_number("covered_area_m2", prefix), people),
         "site_area_per_person": _div(F(f"{prefix}site__area_m2"), people),
         "female_male_latrine_ratio": _div(

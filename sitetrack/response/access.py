@@ -247,3 +247,21 @@ def access_work_order(user: AbstractBaseUser, operation: Operation, pk: int | st
     if action != "read":
         require_work_order_change(user, operation, order.organisation)
     return order
+
+
+def access_objective(user: AbstractBaseUser, operation: Operation, pk: object, *, action: str = "read"):
+    """The operation's strategic objective with this id: 404 when there is none in the
+    operation; reading needs the "read" action, changing it "manage_response" (IMOs and
+    administrators), 403 otherwise."""
+    from sitetrack.core.access import _pk
+    from sitetrack.response.models import StrategyObjective
+
+    require(user, operation, "read")
+    objective = (
+        StrategyObjective.objects.select_related("operation").filter(operation=operation, pk=_pk(pk)).first()
+    )
+    if objective is None:
+        raise Http404("No such objective.")
+    if action != "read":
+        require_response(user, operation, "manage_response")
+    return objective

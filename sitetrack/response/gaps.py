@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
+from sitetrack.assessments.severity import is_severe
 from sitetrack.core.access import site_scope_q, visible_sites
 from sitetrack.reports.selectors import SiteRow, severe_need_default, weekly_report
 from sitetrack.response.models import Activity, ActivityReport, ActivityStatus
@@ -144,7 +145,7 @@ def _row(site: SiteRow, sectors, presence, reached, severe_from: int) -> GapRow:
                 reached=people,
                 coverage=coverage,
                 status=_classify(
-                    severe=severity is not None and severity >= severe_from,
+                    severe=is_severe(severity, severe_from),
                     gap_count=gap_counts.get(sector.code, 0),
                     partners=partners,
                     coverage=coverage,

@@ -30,12 +30,16 @@ if TYPE_CHECKING:
     from sitetrack.core.models import Operation
 
 # The kinds whose functional counts the assessments' indicators use, and the indicator
-# each stands for.
+# (catalogue code) each stands for. Every one that a derived indicator reads
+# (core.catalogue.DERIVED_FORMULAS: latrines_functional in people_per_latrine,
+# water_points in people_per_water_point) is fed by `functional_indicator`.
 FUNCTIONAL_KINDS = {
     FacilityKind.LATRINE: "latrines_functional",
     FacilityKind.SHOWER: "showers_functional",
     FacilityKind.WATER_POINT: "water_points",
 }
+# The other way round: indicator code -> facility kind.
+INDICATOR_KINDS = {indicator: str(kind) for kind, indicator in FUNCTIONAL_KINDS.items()}
 
 
 def functional_facilities(
@@ -81,6 +85,19 @@ def functional_count_expression(kind: str, site_ref: str, since_ref: str, fallba
         default=fallback,
         output_field=FloatField(),
     )
+
+
+def functional_indicator(code: str, prefix: str, reported: Expression) -> Expression:
+    """SQL for an assessment's indicator `code` as the derived indicators read it: the
+    site's counted functional facilities of the kind that stands for the indicator
+    (`INDICATOR_KINDS`) when its inventory was checked after the round ended, else
+    `reported` (the assessment's own figure). Indicators no facility kind stands for are
+    `reported` as they are. `prefix` leads from the outer query to the assessment
+    ("" on SiteAssessment, "assessment__" from a row pointing at one)."""
+    kind = INDICATOR_KINDS.get(code)
+    if kind is None:
+        return reported
+    return functional_count_expression(kind, f"{prefix}site", f"{prefix}round__period_end", reported)
 
 
 def site_facility_summary(site) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ validated assessments (in SQL; one or two aggregate queries per indicator).
 `strategy_progress(operation, month)` is what the strategy page shows and what the
 monthly report carries (sitetrack.monthly may call it):
 
-    [{"code": "SO1", "title": ..., "sector": "wash", "sector_label": ...,
+    [{"id", "code": "SO1", "title": ..., "sector": "wash", "sector_label": ...,
       "indicators": [{"id", "label", "measure", "sector", "baseline", "target", "value",
                       "progress"}]}]
 
@@ -115,6 +115,7 @@ def strategy_progress(operation: Operation, month: date) -> list[dict[str, Any]]
             )
         out.append(
             {
+                "id": objective.pk,
                 "code": objective.code,
                 "title": objective.title,
                 "sector": objective.sector,

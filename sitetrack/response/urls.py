@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sitetrack.response import views, views_import, views_works
+from sitetrack.response import views, views_import, views_strategy, views_works
 
 app_name = "response"
 urlpatterns = [
@@ -31,6 +31,8 @@ urlpatterns += [
 ]
 urlpatterns += [
     path("strategy/", views_works.strategy_view, name="strategy"),
+    path("strategy/<int:pk>/edit/", views_strategy.objective_edit_view, name="objective-edit"),
+    path("strategy/<int:pk>/delete/", views_strategy.objective_delete_view, name="objective-delete"),
 ]
 urlpatterns += [
     path("import/", views_import.import_view, name="import"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sitetrack.assessments.models import Round, RoundKind
 from sitetrack.core.access import can, current_operation, require
+from sitetrack.core.pagecache import cached_page
 from sitetrack.core.sectors import Sector
 from sitetrack.response import services
 from sitetrack.response.access import (
@@ -41,8 +42,10 @@ PAGE_SIZE = 50
 
 
 @login_required
+@cached_page
 def activity_list_view(request: HttpRequest) -> HttpResponse:
-    """The 3W table: who does what where, filtered, with people reached."""
+    """The 3W table: who does what where, filtered, with people reached. The whole page
+    is kept at the data version (core.pagecache); the table also at the response's."""
     operation = current_operation(request)
     require(request.user, operation, "read")
     keys = ("sector", "organisation", "status", "site", "area", "month")
@@ -59,18 +62,16 @@ def activity_list_view(request: HttpRequest) -> HttpResponse:
     parts = (operation.pk, scope_key(request.user, operation), translation.get_language())
     # The query goes in the key as the pager's links carry it.
     parts += (*filters.values(), request.GET.get("page", ""), query.urlencode())
-    return render(
-        request,
-        "response/activity_list.html",
-        {
-            "table": mark_safe(cached("3w-page", parts, table)),  # noqa: S308 (our template's output)
-            "filters": filters,
-            "sectors": Sector.choices,
-            "statuses": ActivityStatus.choices,
-            "can_report": can(request.user, operation, "report_activity"),
-            "can_manage": can_response(request.user, operation, "manage_response"),
-        },
-    )
+
+    context = {
+        "table": mark_safe(cached("3w-page", parts, table)),  # noqa: S308 (our template's output)
+        "filters": filters,
+        "sectors": Sector.choices,
+        "statuses": ActivityStatus.choices,
+        "can_report": can(request.user, operation, "report_activity"),
+        "can_manage": can_response(request.user, operation, "manage_response"),
+    }
+    return render(request, "response/activity_list.html", context)
 
 
 @login_required
@@ -112,21 +113,27 @@ GAP_PAGE_SIZE = 100
 
 
 @login_required
+@cached_page
 def gap_matrix_view(request: HttpRequest) -> HttpResponse:
-    """Sites × sectors of a weekly round (the latest by default); ?format=xlsx downloads it."""
+    """Sites × sectors of a weekly round (the latest by default); ?format=xlsx downloads it.
+    The page is kept at the data version (core.pagecache: a download is not kept)."""
     operation = current_operation(request)
     require(request.user, operation, "read")
-    rounds = (
-        Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY)
-        .select_related("operation")
-        .order_by("-number")
-    )
     number = request.GET.get("round", "").strip()
-    round = rounds.filter(number=int(number)).first() if number.isdigit() else rounds.first()
-    if round is None:
-        return render(request, "response/gap_matrix.html", {"round": None, "rounds": rounds})
     language = (translation.get_language() or "en")[:2]
+
+    def rounds_and_round():
+        rounds = (
+            Round.objects.filter(operation=operation, kind=RoundKind.WEEKLY)
+            .select_related("operation")
+            .order_by("-number")
+        )
+        return rounds, (rounds.filter(number=int(number)).first() if number.isdigit() else rounds.first())
+
     if request.GET.get("format") == "xlsx":
+        _rounds, round = rounds_and_round()
+        if round is None:
+            raise Http404(_("There is no weekly round yet."))
         matrix = gap_matrix(round, user=request.user, language=language)
         response = HttpResponse(
             gap_matrix_xlsx(matrix, language=language),
@@ -137,28 +144,37 @@ def gap_matrix_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "").strip()
     query = request.GET.copy()
     query.pop("page", None)
-    can_refer = can_response(request.user, operation, "refer")
 
-    def table() -> str:
-        matrix = gap_matrix(round, user=request.user, language=language)
-        rows = [r for r in matrix.rows if any(c.status == status for c in r.cells)] if status else matrix.rows
-        page = Paginator(rows, GAP_PAGE_SIZE).get_page(request.GET.get("page"))
-        context = {"matrix": matrix, "page": page, "query": query.urlencode(), "can_refer": can_refer}
-        return render_to_string("response/_gap_table.html", context, request=request)
+    def page() -> HttpResponse:
+        # On a cached page (core.pagecache), none of this runs: no round query either.
+        rounds, round = rounds_and_round()
+        if round is None:
+            return render(request, "response/gap_matrix.html", {"round": None, "rounds": rounds})
+        can_refer = can_response(request.user, operation, "refer")
 
-    parts = (round.pk, scope_key(request.user, operation), language, status, can_refer)
-    parts += (request.GET.get("round", ""), request.GET.get("page", ""), query.urlencode())
-    return render(
-        request,
-        "response/gap_matrix.html",
-        {
+        def table() -> str:
+            matrix = gap_matrix(round, user=request.user, language=language)
+            rows = (
+                [r for r in matrix.rows if any(c.status == status for c in r.cells)]
+                if status
+                else matrix.rows
+            )
+            page = Paginator(rows, GAP_PAGE_SIZE).get_page(request.GET.get("page"))
+            context = {"matrix": matrix, "page": page, "query": query.urlencode(), "can_refer": can_refer}
+            return render_to_string("response/_gap_table.html", context, request=request)
+
+        parts = (round.pk, scope_key(request.user, operation), language, status, can_refer)
+        parts += (request.GET.get("round", ""), request.GET.get("page", ""), query.urlencode())
+        context = {
             "round": round,
             "table": mark_safe(cached("gaps-page", parts, table)),  # noqa: S308 (our template's output)
             "rounds": rounds,
             "status": status,
             "statuses": [(k, v) for k, v in STATUS_LABELS.items() if k],
-        },
-    )
+        }
+        return render(request, "response/gap_matrix.html", context)
+
+    return page()
 
 
 @login_required

@@ -14,7 +14,7 @@ from sitetrack.intake.models import DuplicateHold, FieldMapping, ImportRun, Impo
 from sitetrack.profiles.models import ProfileBatch
 from sitetrack.profiles.tests.fixtures import assess, month_round
 from sitetrack.reports.models import Subscription
-from sitetrack.response.models import Facility, Referral, WorkOrder
+from sitetrack.response.models import Facility, Referral, StrategyObjective, WorkOrder
 from sitetrack.response.tests.helpers import make_activity
 from sitetrack.returns.models import Survey
 
@@ -35,6 +35,7 @@ class Objects:
     work_order: Any
     month: Any
     batch: Any
+    objective: Any
 
 
 def build(case) -> Objects:
@@ -80,6 +81,7 @@ def build(case) -> Objects:
     month = month_round(case.operation, 1)
     assess(month, case.mpoko)
     batch = ProfileBatch.objects.create(round=month, created_by=case.imani)
+    objective = StrategyObjective.objects.create(operation=case.operation, code="SO1", title="Safe WASH")
     return Objects(
         round,
         inside,
@@ -95,6 +97,7 @@ def build(case) -> Objects:
         work_order,
         month,
         batch,
+        objective,
     )
 
 
@@ -129,6 +132,8 @@ def kwargs_for(name: str, kwarg_names: list[str], case, objects: Objects) -> dic
         "response:facility-edit": {"pk": objects.facility.pk},
         "api-work-order": {"pk": objects.work_order.pk},
         "response:work-order": {"pk": objects.work_order.pk},
+        "response:objective-edit": {"pk": objects.objective.pk},
+        "response:objective-delete": {"pk": objects.objective.pk},
     }
     by_kwarg: dict[str, Any] = {
         "code": case.mpoko.code,

@@ -16,7 +16,12 @@ from sitetrack.response.services.organisations import (
     organisation_review_confirm,
 )
 from sitetrack.response.services.referrals import referral_change_status, referral_comment, referral_create
-from sitetrack.response.services.strategy import objective_create, objective_indicator_add
+from sitetrack.response.services.strategy import (
+    objective_create,
+    objective_delete,
+    objective_indicator_add,
+    objective_update,
+)
 from sitetrack.response.services.works import (
     facility_create,
     facility_update,
@@ -31,7 +36,9 @@ __all__ = [
     "facility_create",
     "facility_update",
     "objective_create",
+    "objective_delete",
     "objective_indicator_add",
+    "objective_update",
     "organisation_alias_add",
     "organisation_create",
     "organisation_merge",

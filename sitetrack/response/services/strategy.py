@@ -28,25 +28,71 @@ def _require_manager(user: User | None, operation: Operation) -> None:
         raise PermissionDenied(_("Your role in this operation does not allow this."))
 
 
+def _objective_values(
+    *, operation: Operation, code: str, title: str, sector: str, description: str, pk: int | None = None
+) -> dict[str, str]:
+    """The checked values of an objective (codes are unique in the operation, whatever
+    their case); a ValidationError names every field in error."""
+    errors = Errors()
+    code, title = (code or "").strip(), (title or "").strip()
+    same_code = StrategyObjective.objects.filter(operation=operation, code__iexact=code).exclude(pk=pk)
+    if not code:
+        errors.add("code", _("This field is required."))
+    elif same_code.exists():
+        errors.add("code", _("There is already an objective %(code)s.") % {"code": code})
+    if not title:
+        errors.add("title", _("This field is required."))
+    sector = clean_choice(sector, "sector", Sector, errors)
+    errors.raise_if_any()
+    return {"code": code, "title": title, "sector": sector, "description": (description or "").strip()}
+
+
 @transaction.atomic
 def objective_create(
     *, operation: Operation, user: User | None, code: str, title: str, sector: str = "", description: str = ""
 ) -> StrategyObjective:
     """A strategic objective (IMOs and administrators)."""
     _require_manager(user, operation)
-    errors = Errors()
-    code, title = (code or "").strip(), (title or "").strip()
-    if not code:
-        errors.add("code", _("This field is required."))
-    elif StrategyObjective.objects.filter(operation=operation, code__iexact=code).exists():
-        errors.add("code", _("There is already an objective %(code)s.") % {"code": code})
-    if not title:
-        errors.add("title", _("This field is required."))
-    sector = clean_choice(sector, "sector", Sector, errors)
-    errors.raise_if_any()
-    return StrategyObjective.objects.create(
-        operation=operation, code=code, title=title, sector=sector, description=(description or "").strip()
+    values = _objective_values(
+        operation=operation, code=code, title=title, sector=sector, description=description
     )
+    return StrategyObjective.objects.create(operation=operation, **values)
+
+
+@transaction.atomic
+def objective_update(
+    *,
+    objective: StrategyObjective,
+    user: User | None,
+    code: str,
+    title: str,
+    sector: str = "",
+    description: str = "",
+) -> StrategyObjective:
+    """Change an objective's code, title, sector or description (IMOs and
+    administrators); its indicators stay. The change is kept in its history."""
+    _require_manager(user, objective.operation)
+    values = _objective_values(
+        operation=objective.operation,
+        code=code,
+        title=title,
+        sector=sector,
+        description=description,
+        pk=objective.pk,
+    )
+    for field, value in values.items():
+        setattr(objective, field, value)
+    objective.save()
+    return objective
+
+
+@transaction.atomic
+def objective_delete(*, objective: StrategyObjective, user: User | None) -> None:
+    """Delete an objective and its indicators (IMOs and administrators); the history
+    keeps what it was."""
+    _require_manager(user, objective.operation)
+    objective.indicators.all().delete()
+    objective.delete()
 
 
 @transaction.atomic

@@ -56,6 +56,13 @@ class GapMatrixTests(BaseCase):
         boy_rabe = next(r for r in matrix.rows if r.code == "CF7131-S001")
         self.assertEqual(next(c for c in boy_rabe.cells if c.sector == "wash").status, GAP)
 
+    def test_the_operation_setting_of_severe_need_is_the_one_rule(self):
+        # No threshold given: the matrix asks assessments.severity (SITETRACK_SEVERE_NEED).
+        with self.settings(SITETRACK_SEVERE_NEED=2):
+            matrix = gap_matrix(self.round)
+        boy_rabe = next(r for r in matrix.rows if r.code == "CF7131-S001")
+        self.assertEqual(next(c for c in boy_rabe.cells if c.sector == "wash").status, GAP)
+
 
 class GapMatrixPageTests(BaseCase):
     @classmethod

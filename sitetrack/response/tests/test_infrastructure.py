@@ -63,6 +63,75 @@ class FunctionalLatrinesHookTests(BaseCase):
         self.assertEqual(self.people_per_latrine(), 100)
 
 
+class FunctionalWaterPointsHookTests(BaseCase):
+    """Every facility kind a derived indicator counts feeds it: water points too."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.round = Round.objects.create(
+            operation=cls.operation,
+            kind=RoundKind.WEEKLY,
+            number=1,
+            period_start=date(2014, 2, 3),
+            period_end=date(2014, 2, 9),
+        )
+        cls.assessment = SiteAssessment.objects.create(
+            round=cls.round,
+            site=cls.mpoko,
+            status=AssessmentStatus.VALIDATED,
+            was_validated=True,
+            individuals=1000,
+            households=200,
+            indicators={"latrines_functional": 10, "water_points": 2},
+        )
+
+    def derived(self) -> SiteAssessment:
+        return annotate_derived(SiteAssessment.objects.filter(pk=self.assessment.pk)).get()
+
+    def add_water_points(self, checked_on: date) -> None:
+        Facility.objects.create(site=self.mpoko, kind="water_point", quantity=3, checked_on=checked_on)
+        Facility.objects.create(site=self.mpoko, kind="water_point", quantity=1, checked_on=checked_on)
+        Facility.objects.create(
+            site=self.mpoko,
+            kind="water_point",
+            quantity=6,
+            usable=False,
+            condition="broken",
+            checked_on=checked_on,
+        )
+
+    def test_a_more_recent_inventory_gives_the_functional_water_points(self):
+        self.assertEqual(self.derived().people_per_water_point, 500)  # the assessment's 2
+        self.add_water_points(date(2014, 2, 20))
+        found = self.derived()
+        self.assertEqual(found.people_per_water_point, 250)  # 1,000 people / 4 usable points
+        self.assertEqual(found.people_per_latrine, 100)  # no latrine inventory: the assessment's
+
+    def test_an_older_inventory_does_not_override_the_assessment(self):
+        self.add_water_points(date(2014, 2, 9))  # checked on the round's last day, not after
+        self.assertEqual(self.derived().people_per_water_point, 500)
+
+    def test_the_gap_against_the_threshold_follows_the_inventory(self):
+        from sitetrack.assessments.selectors import annotate_gaps
+        from sitetrack.core.catalogue import catalogue_for
+
+        catalogue = catalogue_for(self.operation)
+        definition = next(d for d in catalogue.with_thresholds() if d.derived == "people_per_water_point")
+        self.add_water_points(date(2014, 2, 20))
+        row = annotate_gaps(SiteAssessment.objects.filter(pk=self.assessment.pk), catalogue).get()
+        self.assertEqual(getattr(row, f"{definition.code}_gap"), 250 - float(definition.threshold))
+
+    def test_kinds_no_derived_indicator_counts_change_nothing(self):
+        from sitetrack.response.infrastructure import INDICATOR_KINDS
+
+        self.assertEqual(INDICATOR_KINDS["water_points"], "water_point")
+        for kind in ("drainage", "lighting", "waste_point", "communal_shelter", "shower"):
+            Facility.objects.create(site=self.mpoko, kind=kind, quantity=50, checked_on=date(2014, 3, 1))
+        found = self.derived()
+        self.assertEqual((found.people_per_water_point, found.people_per_latrine), (500, 100))
+
+
 class FacilitySelectorTests(BaseCase):
     def test_functional_counts_per_site_with_their_dates(self):
         Facility.objects.create(site=self.mpoko, kind="latrine", quantity=12, checked_on=date(2014, 2, 1))

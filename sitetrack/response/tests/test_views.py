@@ -111,3 +111,50 @@ class CachedPagesTests(BaseCase):
         self.assertEqual(self.api_as(self.imani).get("/api/activities/").json()["count"], 2)
         self.assertEqual(self.api_as(self.fatou).get("/api/activities/").json()["count"], 1)
         self.assertEqual(self.api_as(self.victor).get("/api/activities/").json()["count"], 2)
+
+    def test_a_cached_page_carries_each_request_its_own_valid_csrf_token(self):
+        from sitetrack.core.pagecache import CSRF_PLACEHOLDER
+
+        self.login(self.victor)
+        tokens = []
+        for _ in range(2):
+            for path in ("/response/", "/response/gaps/"):
+                html = self.client.get(path).content.decode()
+                self.assertNotIn(CSRF_PLACEHOLDER, html)
+                marker = 'name="csrfmiddlewaretoken" value="'
+                self.assertIn(marker, html)
+                tokens.append(html.split(marker, 1)[1].split('"', 1)[0])
+        self.assertEqual(len(set(tokens)), len(tokens))  # masked afresh each time
+        # The page's language form posts with it (CSRF checks on, as a browser meets them).
+        from django.test import Client
+
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(self.victor)
+        html = browser.get("/response/").content.decode()  # cached above for Victor
+        token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        posted = browser.post("/i18n/setlang/", {"language": "fr", "next": "/response/"}, HTTP_REFERER="/")
+        self.assertEqual(posted.status_code, 403)  # without the token: refused
+        posted = browser.post(
+            "/i18n/setlang/", {"language": "fr", "next": "/response/", "csrfmiddlewaretoken": token}
+        )
+        self.assertEqual(posted.status_code, 302)
+
+    def test_a_flash_message_shows_on_a_cached_page_and_each_user_gets_their_own_page(self):
+        from django.contrib.messages import constants
+        from django.contrib.messages.storage.cookie import CookieStorage
+
+        self.login(self.victor)
+        self.assertEqual(self.client.get("/response/").status_code, 200)  # cached for Victor
+        self.login(self.imani)
+        page = self.client.get("/response/")
+        self.assertContains(page, self.imani.get_full_name() or self.imani.username)
+        self.assertContains(page, "Import a 3W file")  # an IMO's page, not Victor's
+        self.login(self.victor)
+        self.assertNotContains(self.client.get("/response/"), "Import a 3W file")
+        # A message queued for the next page (as a redirect after a save leaves it).
+        from django.contrib.messages.storage.base import Message
+
+        message = Message(constants.SUCCESS, "Activity saved for the test.")
+        self.client.cookies["messages"] = CookieStorage(None)._encode([message])
+        self.assertContains(self.client.get("/response/"), "Activity saved for the test.")
+        self.assertNotContains(self.client.get("/response/"), "Activity saved for the test.")  # once
