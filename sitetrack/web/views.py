@@ -14,12 +14,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from sitetrack.core.access import can
+from sitetrack.core.pagecache import cached_page
 
 logger = logging.getLogger(__name__)
 SEARCH_LIMIT = 50
 
 
 @login_required
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """What this user should do or look at now, by what their role allows: the sites to
     collect (assess), what to validate, import and publish (validate/import/publish), and
