@@ -17,7 +17,6 @@ matches a sentence below (`legacy_reason`).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from sitetrack.assessments.rules import HISTORY_REASON_LENGTH
+from sitetrack.core.text_templates import template_pattern
 
 # The sentence of each reason (the English text is the gettext message id).
 REASONS: dict[str, Any] = {
@@ -98,17 +98,6 @@ def reason_text(stored: str | None) -> str:
 
 # --- reasons stored as text (before codes) ----------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-def _pattern(template: str) -> re.Pattern:
-    parts, end = [], 0
-    for m in _PLACEHOLDER.finditer(template):
-        parts.append(re.escape(template[end : m.start()]))
-        parts.append(f"(?P<{m.group(1)}>.+?)")
-        end = m.end()
-    parts.append(re.escape(template[end:]))
-    return re.compile("".join(parts) + r"\Z", re.S)
 
 
 def legacy_reason(text: str) -> str | None:
@@ -116,7 +105,7 @@ def legacy_reason(text: str) -> str | None:
     (its parameters as written); None otherwise (kept as text)."""
     with translation.override("en"):
         patterns = sorted(
-            ((code, _pattern(str(message))) for code, message in REASONS.items()),
+            ((code, template_pattern(str(message))) for code, message in REASONS.items()),
             key=lambda item: -len(item[1].pattern),
         )
     for code, pattern in patterns:

@@ -25,6 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from sitetrack.assessments import findings
+from sitetrack.core.text_templates import template_pattern
 
 # The sentence of each code of the import's own rules (the English text is the gettext
 # message id). A plural takes its number from the parameter "n".
@@ -84,17 +85,6 @@ def log_message(code: str, params: Mapping[str, Any] | None = None, fallback: st
 
 # --- lines stored as text (before codes) -----------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-def _pattern(template: str) -> re.Pattern:
-    parts, end = [], 0
-    for m in _PLACEHOLDER.finditer(template):
-        parts.append(re.escape(template[end : m.start()]))
-        parts.append(f"(?P<{m.group(1)}>.+?)")
-        end = m.end()
-    parts.append(re.escape(template[end:]))
-    return re.compile("".join(parts) + r"\Z", re.S)
 
 
 class _Placeholder(int):
@@ -126,7 +116,7 @@ def legacy_patterns(
         with translation.override(language):
             for table in tables or (MESSAGES, findings.MESSAGES):
                 for code, message in table.items():
-                    found += [(code, _pattern(text)) for text in _template_texts(message)]
+                    found += [(code, template_pattern(text)) for text in _template_texts(message)]
     # Longer templates first: a specific sentence before a shorter, looser one.
     found.sort(key=lambda item: -len(item[1].pattern))
     return found
