@@ -11,7 +11,11 @@ from sitetrack.response.infrastructure import functional_facilities, site_facili
 from sitetrack.response.models import Facility, WorkOrder
 
 
-class FunctionalLatrinesHookTests(BaseCase):
+class ValidatedAssessmentCase(BaseCase):
+    """A validated assessment of M'Poko in the round of 3-9 February 2014."""
+
+    indicators: dict = {}
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -29,8 +33,12 @@ class FunctionalLatrinesHookTests(BaseCase):
             was_validated=True,
             individuals=1000,
             households=200,
-            indicators={"latrines_functional": 10},
+            indicators=dict(cls.indicators),
         )
+
+
+class FunctionalLatrinesHookTests(ValidatedAssessmentCase):
+    indicators = {"latrines_functional": 10}
 
     def people_per_latrine(self) -> float | None:
         return annotate_derived(SiteAssessment.objects.filter(pk=self.assessment.pk)).get().people_per_latrine
@@ -63,28 +71,10 @@ class FunctionalLatrinesHookTests(BaseCase):
         self.assertEqual(self.people_per_latrine(), 100)
 
 
-class FunctionalWaterPointsHookTests(BaseCase):
+class FunctionalWaterPointsHookTests(ValidatedAssessmentCase):
     """Every facility kind a derived indicator counts feeds it: water points too."""
 
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        cls.round = Round.objects.create(
-            operation=cls.operation,
-            kind=RoundKind.WEEKLY,
-            number=1,
-            period_start=date(2014, 2, 3),
-            period_end=date(2014, 2, 9),
-        )
-        cls.assessment = SiteAssessment.objects.create(
-            round=cls.round,
-            site=cls.mpoko,
-            status=AssessmentStatus.VALIDATED,
-            was_validated=True,
-            individuals=1000,
-            households=200,
-            indicators={"latrines_functional": 10, "water_points": 2},
-        )
+    indicators = {"latrines_functional": 10, "water_points": 2}
 
     def derived(self) -> SiteAssessment:
         return annotate_derived(SiteAssessment.objects.filter(pk=self.assessment.pk)).get()
