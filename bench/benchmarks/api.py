@@ -120,9 +120,20 @@ class LoadCase:
 
         connections.close_all()
         self.server.start()
-        # Warm up every worker (imports, first queries) before measuring anything.
+        # Warm up every worker (imports, first queries) before measuring anything. A cold
+        # home page computes the national dashboard in each worker at once (tens of
+        # seconds on PostgreSQL): the warm-up waits for it, as the dashboard case does.
         for paths in (self.paths, ["/health/"]):
-            warm = load("127.0.0.1", self.server.port, paths, clients=8, requests=48, headers=self.headers)
+            warm = load(
+                "127.0.0.1",
+                self.server.port,
+                paths,
+                clients=8,
+                requests=48,
+                headers=self.headers,
+                timeout=300,
+                max_seconds=600,
+            )
             if warm.errors:
                 raise RuntimeError(f"warm-up failed: {warm.first_error}")
 
