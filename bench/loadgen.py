@@ -233,3 +233,24 @@ if __name__ == "__main__":  # a quick manual check: python -m bench.loadgen PORT
     print(
         f"{outcome.rps:.0f} req/s, p50 {percentile(outcome.latencies, 50) * 1000:.1f} ms, errors {outcome.errors}"
     )
+
+
+def warm_up(port: int, levels, headers: dict[str, str]) -> None:
+    """Send each level's paths from its number of connections before measuring: every
+    worker computes its cold pages once (tens of seconds for a national dashboard on
+    PostgreSQL, hence the long timeout), and many connections reach every worker (a
+    keep-alive connection stays with the worker that accepted it). `levels`: (paths,
+    clients) pairs. Raises on the first level with errors."""
+    for paths, clients in levels:
+        warm = load(
+            "127.0.0.1",
+            port,
+            paths,
+            clients=clients,
+            requests=max(48, clients),
+            headers=headers,
+            timeout=300,
+            max_seconds=600,
+        )
+        if warm.errors:
+            raise RuntimeError(f"warm-up failed: {warm.first_error}")

@@ -16,7 +16,7 @@ import math
 from pathlib import Path
 
 from bench.harness import Case
-from bench.loadgen import Gunicorn, LoadResult, load, percentile
+from bench.loadgen import Gunicorn, LoadResult, load, percentile, warm_up
 
 CLIENTS = (8, 32, 64)
 # Requests per concurrency level: at least REQUESTS, and PER_CLIENT per client, so that
@@ -120,25 +120,12 @@ class LoadCase:
 
         connections.close_all()
         self.server.start()
-        # Warm up every worker (imports, first queries) before measuring anything. A cold
-        # home page computes the national dashboard in each worker at once (tens of
-        # seconds on PostgreSQL): the warm-up waits for it, as the dashboard case does.
-        # A keep-alive connection stays with the worker that accepted it: warm with many
-        # connections too, or a worker the warm-up never reached pays its first requests
-        # (a 1 s stall) inside a measured level.
-        for paths, clients in ((self.paths, 8), (self.paths, 64), (self.paths, 64), (["/health/"], 64)):
-            warm = load(
-                "127.0.0.1",
-                self.server.port,
-                paths,
-                clients=clients,
-                requests=max(48, clients),
-                headers=self.headers,
-                timeout=300,
-                max_seconds=600,
-            )
-            if warm.errors:
-                raise RuntimeError(f"warm-up failed: {warm.first_error}")
+        # Every worker warmed up (imports, first queries, cold pages) before measuring.
+        warm_up(
+            self.server.port,
+            ((self.paths, 8), (self.paths, 64), (self.paths, 64), (["/health/"], 64)),
+            self.headers,
+        )
 
     def _load(self, kind: str, paths: list[str]) -> None:
         errors = []

@@ -52,7 +52,7 @@ class DashboardLoadCase(LoadCase):
         from django.db import connections
         from django.test import Client
 
-        from bench.loadgen import load
+        from bench.loadgen import warm_up
         from sitetrack.core.models import Membership, Role
 
         scenario, made = _scenario(self.size, f"bench-dashboard-{self.size}")
@@ -76,19 +76,7 @@ class DashboardLoadCase(LoadCase):
         # level, which the kernel may hand to a worker the warm-up never reached: warm with
         # many short-lived connections too, so that every worker has its copy.
         levels = ((self.paths, 8), (self.paths, 32), (self.paths, 64), (self.paths, 64), (["/health/"], 8))
-        for paths, clients in levels:
-            warm = load(
-                "127.0.0.1",
-                self.server.port,
-                paths,
-                clients=clients,
-                requests=max(48, clients),
-                headers=self.headers,
-                timeout=300,
-                max_seconds=600,
-            )
-            if warm.errors:
-                raise RuntimeError(f"warm-up failed: {warm.first_error}")
+        warm_up(self.server.port, levels, self.headers)
 
 
 class MonthlyReportCase:
