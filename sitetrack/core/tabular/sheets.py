@@ -164,17 +164,8 @@ def _read_xlsx(path: Path, name: str, only: str | None) -> list[Sheet]:
                         row=r + 1,
                         rule="too_many_cells",
                     )
-                for i, cell in enumerate(cells):
-                    # Writers (openpyxl, Excel) cut a longer cell to the limit: a full cell was longer.
-                    if len(cell) >= MAX_CELL_CHARS:
-                        raise huge_cell(
-                            file=name,
-                            sheet=sheet_name,
-                            row=r + 1,
-                            column=_letter(i),
-                            length=len(cell),
-                            at_least=len(cell) == MAX_CELL_CHARS,
-                        )
+                # Writers (openpyxl, Excel) cut a longer cell to the limit: a full cell was longer.
+                _refuse_huge_cells(cells, file=name, sheet=sheet_name, row=r + 1, reader_cuts=False)
                 rows.append(cells)
             while rows and not any(rows[-1]):
                 rows.pop()
@@ -190,6 +181,21 @@ def _read_xlsx(path: Path, name: str, only: str | None) -> list[Sheet]:
         ) from exc
     finally:
         book.close()
+
+
+def _refuse_huge_cells(cells: list[str], *, file: str, sheet: str, row: int, reader_cuts: bool) -> None:
+    """Refuse a row with a cell at the size limit (its length is "at least" when the
+    reader cut it there, or when it is exactly the limit a writer cuts to)."""
+    for i, cell in enumerate(cells):
+        if len(cell) >= MAX_CELL_CHARS:
+            raise huge_cell(
+                file=file,
+                sheet=sheet,
+                row=row,
+                column=_letter(i),
+                length=len(cell),
+                at_least=reader_cuts or len(cell) == MAX_CELL_CHARS,
+            )
 
 
 def _read_workbook(path: Path, name: str, only: str | None) -> list[Sheet]:
@@ -210,17 +216,8 @@ def _read_workbook(path: Path, name: str, only: str | None) -> list[Sheet]:
             rows = []
             for r, row in enumerate(data):
                 cells = [cell_text(v) for v in row]
-                for i, cell in enumerate(cells):
-                    # python-calamine cuts a longer cell to the limit: a full cell was longer.
-                    if len(cell) >= MAX_CELL_CHARS:
-                        raise huge_cell(
-                            file=name,
-                            sheet=sheet_name,
-                            row=r + 1,
-                            column=_letter(i),
-                            length=len(cell),
-                            at_least=True,
-                        )
+                # python-calamine cuts a longer cell to the limit: its length is a lower bound.
+                _refuse_huge_cells(cells, file=name, sheet=sheet_name, row=r + 1, reader_cuts=True)
                 rows.append(cells)
             sheets.append(Sheet(name=sheet_name, rows=rows))
         return sheets
