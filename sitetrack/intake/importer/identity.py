@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 from django.db import models
 
 from sitetrack.intake.models import ImportRun, ImportSource, ImportStatus
@@ -19,6 +20,20 @@ from sitetrack.intake.readers import Submission
 to_json: Callable[[Any], str] = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":"), default=str
 ).encode
+
+
+def stored_json(value: Any) -> str:
+    """Text that is stored (raw records, log parameters): the same compact JSON as
+    `to_json`, encoded by orjson, several times faster (a 5,000-row export's records took
+    the reading process most of a second with the standard encoder). Values orjson
+    refuses (integers past 64 bits, keys that are not text, lone surrogates) go through
+    `to_json`; a NaN is stored as null. Content digests keep `to_json` (their text must
+    not change); the raw hash of a reader without its own (`raw_digest`) is taken of this
+    text, so rows stored before it are compared by content once, then skipped early."""
+    try:
+        return orjson.dumps(value, default=str, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    except TypeError:
+        return to_json(value)
 
 
 def text(value: Any) -> str:
@@ -33,7 +48,7 @@ def text(value: Any) -> str:
 def raw_text(sub: Submission) -> str:
     """The raw record as stored: compact JSON (encoded already when the file was read in
     a second process)."""
-    return sub.raw if isinstance(sub.raw, str) else to_json(sub.raw)
+    return sub.raw if isinstance(sub.raw, str) else stored_json(sub.raw)
 
 
 def raw_digest(sub: Submission) -> str:

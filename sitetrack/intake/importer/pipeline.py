@@ -6,13 +6,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import json
 import os
 import pickle
 from collections.abc import Iterable
 from operator import attrgetter
 
-from sitetrack.intake.importer.identity import to_json
+import orjson
+
+from sitetrack.intake.importer.identity import stored_json
 from sitetrack.intake.readers import Submission
 
 # Files of at least this many rows are read in a second process (forked, so it needs
@@ -61,7 +62,7 @@ def _produce(reader, receiving, sending) -> None:
             reader.defer_fields = True
         for sub in reader:
             if not sub.skipped:
-                sub.raw = to_json(sub.raw)
+                sub.raw = stored_json(sub.raw)
             # A plain tuple: pickled in C, several times cheaper than the dataclass.
             batch.append(_as_tuple(sub))
             if len(batch) >= PIPELINE_CHUNK:
@@ -92,7 +93,7 @@ def submissions(reader) -> Iterable[Submission]:
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    loads = json.loads
+    loads = orjson.loads
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(target=_produce, args=(reader, receiving, sending), daemon=True)
     process.start()

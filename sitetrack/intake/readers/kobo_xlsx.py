@@ -213,6 +213,8 @@ class KoboXlsxReader:
             stream = self._repeat_stream(name)
             streams.append([name, stream, next(stream, None), None])
         ncols = min(len(headers), len(keys))
+        # A deferred row is decoded straight into its raw record (header → value).
+        names = {column_letter(c): headers[c] for c in range(ncols)}
         rows = book.raw_rows(sheet)
         next(rows, None)  # the header row
         for line, inner in rows:
@@ -223,10 +225,13 @@ class KoboXlsxReader:
             if known is None:
                 # Nothing to compare with (a first import): decode the row at once and
                 # read the identity from it.
-                cells = self._main_cells(inner, ncols)
-                if not cells:
+                if defer:
+                    raw = book.named(inner, names)
+                else:
+                    cells = self._main_cells(inner, ncols)
+                    raw = {headers[c]: v for c, v in cells}
+                if not raw:
                     continue
-                raw = {headers[c]: v for c, v in cells}
                 uid = (
                     strip_uuid(raw.get("meta/rootUuid"))
                     or strip_uuid(raw.get("_uuid"))
@@ -289,11 +294,14 @@ class KoboXlsxReader:
                     skipped=True,
                 )
                 continue
-            if cells is None:
-                cells = self._main_cells(inner, ncols)
-                if not cells:
+            if raw is None:
+                if defer:
+                    raw = book.named(inner, names)
+                else:
+                    cells = self._main_cells(inner, ncols)
+                    raw = {headers[c]: v for c, v in cells}
+                if not raw:
                     continue
-                raw = {headers[c]: v for c, v in cells}
             if defer:
                 fields = repeats = None
                 raw_repeats = {

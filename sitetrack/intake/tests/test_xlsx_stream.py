@@ -10,7 +10,7 @@ import openpyxl
 import python_calamine as pc
 from django.test import SimpleTestCase
 
-from sitetrack.core.xlsx import write_xlsx
+from sitetrack.core.xlsx import column_letter, write_xlsx
 from sitetrack.intake.readers.xlsx_stream import XlsxStream
 
 
@@ -77,6 +77,30 @@ class XlsxStreamTests(SimpleTestCase):
         styled = XlsxStream(self.tmp / "styled.xlsx")
         inner = [i for _n, i in styled.raw_rows(styled.sheet_names[0])][1]
         self.assertEqual(styled.cells(inner), [(0, "2014-02-01"), (1, 7), (2, "x")])
+
+    def test_named_gives_the_cells_by_name_and_leaves_out_columns_past_the_names(self):
+        # The one-pass path (our and KoboToolbox's writer) and the general one (openpyxl's
+        # shared strings and styles) give what naming `cells` gives.
+        path = self.tmp / "named.xlsx"
+        write_xlsx(
+            path,
+            [("s", [["a", "b", "c", "d"], [" padded ", 3.0, 2.5, "x & <y>"], ["", None, "", -4], ["p", 1, 2, 3]])],
+        )
+        book = openpyxl.Workbook()
+        book.active.append(["when", "n", "t", "extra"])
+        book.active.append([datetime.date(2014, 2, 1), 7, " x ", "past"])
+        book.save(self.tmp / "styled.xlsx")
+        for stream in (XlsxStream(path), XlsxStream(self.tmp / "styled.xlsx")):
+            for width in (4, 3):
+                names = {column_letter(c): f"h{c}" for c in range(width)}
+                for _n, inner in stream.raw_rows(stream.sheet_names[0]):
+                    expected = {f"h{c}": v for c, v in stream.cells(inner) if c < width}
+                    self.assertEqual(stream.named(inner, names), expected)
+        stream = XlsxStream(path)
+        rows = [inner for _n, inner in stream.raw_rows("s")]
+        names = {"A": "a", "B": "b", "C": "c"}
+        self.assertEqual(stream.named(rows[1], names), {"a": "padded", "b": 3, "c": 2.5})
+        self.assertEqual(stream.named(rows[2], names), {})
 
     def test_a_row_key_does_not_depend_on_where_the_row_is_but_on_every_value(self):
         path = self.tmp / "keys.xlsx"
