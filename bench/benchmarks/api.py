@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from bench.benchmarks._common import settle_database
 from bench.harness import Case
 from bench.loadgen import Gunicorn, LoadResult, load, percentile, warm_up
 
@@ -103,18 +104,10 @@ class LoadCase:
 
             self.headers = browser_headers(Token.objects.get(key=scenario.token).user)
         self.extra.update(sites=scenario.sites, assessments=scenario.assessments)
-        # A database in use has planner statistics and a visibility map (autovacuum
-        # vacuums and analyzes a table after inserts); one just filled by COPY has neither:
-        # PostgreSQL then plans a page of 260,000 assessments as if the tables were empty,
-        # and the bounded count reads 10,000 heap rows instead of an index-only scan.
-        # Measure the database users have.
-        from django.db import connection
-
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-            self.extra["analyzed"] = True
-            self.extra["vacuumed"] = True
+        # A database just filled by COPY plans a page of 260,000 assessments as if the
+        # tables were empty, and the bounded count reads 10,000 heap rows instead of an
+        # index-only scan.
+        settle_database(self.extra)
         # The server must not hold the case's connection open state: close ours first.
         from django.db import connections
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from bench.benchmarks._common import settle_database
 from bench.benchmarks.api import CLIENTS, PAGES, REPETITIONS, LoadCase, level_requests
 from bench.harness import Case
 
@@ -62,16 +63,9 @@ class ResponseLoadCase(LoadCase):
                 "Accept": "text/html",
             }
         self.extra.update(sites=scenario.sites, goal_ratio=GOAL_RATIO, **made)
-        from django.db import connection, connections
+        from django.db import connections
 
-        if connection.vendor == "postgresql":
-            # Planner statistics and a visibility map, as a database in use has (as the API
-            # cases do): without the VACUUM, autovacuum processes the freshly loaded tables
-            # while the first levels are measured, on the same two cores.
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-            self.extra["vacuumed"] = True
-
+        settle_database(self.extra)
         connections.close_all()
         self.server.start()
         from bench.loadgen import load
