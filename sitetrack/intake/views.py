@@ -122,6 +122,13 @@ def run_new_sites_view(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.error(request, message)
                 return redirect("intake:run-new-sites", pk=run.pk)
             messages.success(request, _("%(n)s sites created.") % {"n": len(created)})
+            for p in proposals:
+                if p.point_refused:
+                    messages.warning(
+                        request,
+                        _("%(site)s was created without its GPS point: %(why)s")
+                        % {"site": p.code or p.name, "why": p.point_refused},
+                    )
         import_run_enqueue(run=run)
         return redirect("intake:run", pk=run.pk)
     creatable = [p for p in proposals if not p.problem]

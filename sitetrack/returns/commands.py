@@ -73,14 +73,12 @@ def handle_survey_import(command, options) -> None:
     month is created (stratified sample, cells under 5 suppressed) when it does not exist."""
     from django.db import transaction
 
-    from sitetrack.core.models import Operation
+    from sitetrack.core.operations import operation_for_command
     from sitetrack.core.tabular import parse_assignments
     from sitetrack.returns.importer import ImportRefused, households_import
     from sitetrack.returns.services import survey_get_or_create
 
-    operation = Operation.objects.filter(slug=options["operation"]).first()
-    if operation is None:
-        raise CommandError(f"No operation {options['operation']!r}.")
+    operation = operation_for_command(options["operation"])
     month = parse_month(options["survey"])
     try:
         mapping = parse_assignments(options.get("map") or [])

@@ -42,6 +42,7 @@ class ProposedSite:
     rows: list[int] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
     problem: str = ""  # why it cannot be created ("" = it can)
+    point_refused: str = ""  # why the site was created without its GPS point
 
     @property
     def key(self) -> str:

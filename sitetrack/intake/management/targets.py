@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from sitetrack.assessments.models import Round
 from sitetrack.core.models import Operation
+from sitetrack.core.operations import operation_for_command
 from sitetrack.intake.mapping import shipped_mappings
 from sitetrack.intake.models import FieldMapping
 from sitetrack.intake.rounds import find_round
@@ -26,9 +27,7 @@ class ImportTarget:
 
 
 def import_target(opts: dict[str, Any]) -> ImportTarget:
-    operation = Operation.objects.filter(slug=opts["operation"]).first()
-    if operation is None:
-        raise CommandError(f"No operation {opts['operation']!r}.")
+    operation = operation_for_command(opts["operation"])
     round_ = find_round(operation, opts["round"])
     user = None
     if opts.get("user"):

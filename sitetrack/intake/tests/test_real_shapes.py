@@ -140,6 +140,20 @@ class DtmExportTests(IntakeCase):
         last = ImportRun.objects.order_by("-pk").first()
         self.assertEqual((last.new, last.unchanged, last.rejected), (0, 16, 0))
 
+    def test_a_point_outside_its_area_leaves_the_site_created_without_it(self):
+        from sitetrack.geo.spatial import bbox_polygon
+
+        # A boundary that none of the export's points falls in (an approximate one).
+        self.arr1.boundary = bbox_polygon(18.0, 4.0, 18.1, 4.1)
+        self.arr1.save()
+        out = self.sitetrack_import("--create-sites")
+        self.assertIn("4 sites created.", out)
+        self.assertIn("LOC-BG-0010: created without its point (The point", out)
+        created = Site.objects.get(code="LOC-BG-0010")
+        self.assertEqual((created.latitude, created.longitude), (None, None))
+        run = ImportRun.objects.get()
+        self.assertEqual((run.new, run.rejected), (16, 0), run.error)
+
     def test_the_web_import_previews_the_missing_sites_and_creates_them_on_confirmation(self):
         from django.core.files.uploadedfile import SimpleUploadedFile
         from django.urls import reverse

@@ -14,6 +14,8 @@ from sitetrack.core.access import require
 from sitetrack.core.models import Operation
 from sitetrack.core.tabular import INFO, WARNING, Problem, Table, TabularError, normalise, read_table
 from sitetrack.geo.countries import check_point, country_outline, iso3
+from sitetrack.geo.models import AdminArea
+from sitetrack.geo.spatial import boundary_area, point_in_area
 from sitetrack.sites.choices import match_choice
 from sitetrack.sites.master_list.duplicates import likely_duplicates, same_site_by_name
 from sitetrack.sites.master_list.fields import FIELD_LABELS, site_fields
@@ -39,6 +41,7 @@ class _Run:
     touched: dict[int, int] = field(default_factory=dict)  # site pk → file row
     population: list[tuple[Site, dict[str, int], int]] = field(default_factory=list)
     from_code: list[tuple[int, str]] = field(default_factory=list)  # (row, why) admin area from the code
+    area_of: dict[str, AdminArea | None] = field(default_factory=dict)  # P-code → area, looked up once
 
 
 @transaction.atomic
@@ -301,6 +304,7 @@ def _check_country(run: _Run, number: int, raw: dict) -> None:
     country = run.operation.country
     verdict = check_point(country.pcode, lat_f, lon_f)
     if verdict.verdict not in ("outside", "swapped"):
+        _check_area(run, number, raw, lat_f, lon_f)
         return
     if verdict.verdict == "swapped":
         message = _(
@@ -320,6 +324,41 @@ def _check_country(run: _Run, number: int, raw: dict) -> None:
             row=number,
             column=column,
             value=f"{lat}, {lon}",
+            severity=WARNING,
+        )
+    )
+    raw.pop("latitude")
+    raw.pop("longitude")
+
+
+def _check_area(run: _Run, number: int, raw: dict, lat: float, lon: float) -> None:
+    """A point inside the country but outside the boundary of the row's admin area (a
+    wrong P-code, a point off by a district, or an approximate boundary) is not stored
+    either, for the same reason: the site lands without it, and a warning gives the
+    point and the area so the IMO can correct one or the other. The site form, which
+    refuses such a point, then accepts the site as it is."""
+    pcode = str(raw.get("admin_area") or "").strip()
+    if not pcode:
+        return
+    if pcode not in run.area_of:
+        run.area_of[pcode] = AdminArea.objects.filter(pcode__iexact=pcode).first()
+    area = run.area_of[pcode]
+    if area is None or point_in_area(area, lat, lon) is not False:
+        return
+    holder = boundary_area(area) or area
+    message = _(
+        "The point %(lat)s, %(lon)s lies outside %(area)s (%(pcode)s), the site's admin area. The site is "
+        "imported without a point: correct the point or the admin area in the file and import it again."
+    )
+    column = run.table.column("latitude") or run.table.column("gps")
+    run.report.warnings.append(
+        run.table.problem(
+            message
+            % {"lat": raw["latitude"], "lon": raw["longitude"], "area": holder.name, "pcode": holder.pcode},
+            rule="point_outside_area",
+            row=number,
+            column=column,
+            value=f"{raw['latitude']}, {raw['longitude']}",
             severity=WARNING,
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from sitetrack.core.management.inputs import input_file
 from sitetrack.geo.services import AdminAreaImportError, admin_areas_import
 
 
@@ -47,6 +48,8 @@ class Command(BaseCommand):
         country: str | None = None,
         **options,
     ):
+        for name in files:
+            input_file(name)
         try:
             report = admin_areas_import(
                 paths=files, dry_run=dry_run, country_name=country_name, sheet=sheet, country=country

@@ -8,6 +8,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from sitetrack.core.management.inputs import input_file
 from sitetrack.intake.importer.new_sites import propose_sites_in_file
 from sitetrack.intake.management.targets import import_target
 from sitetrack.intake.models import ChangeType, CleaningLogEntry, ImportStatus
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, **opts):
+        input_file(opts["file"])
         if opts.get("survey"):
             from sitetrack.returns.commands import handle_survey_import
 
@@ -150,3 +152,6 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(f"{len(created)} sites created.")
+        for p in proposals:
+            if p.point_refused:
+                self.stdout.write(f"  {p.code or p.name}: created without its point ({p.point_refused})")

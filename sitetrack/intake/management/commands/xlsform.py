@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from sitetrack.core.models import Operation
+from sitetrack.core.operations import operation_for_command
 from sitetrack.intake.xlsform.build import FORMS, form_for, xlsform_bytes
 
 
@@ -22,9 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         operation = None
         if opts["operation"]:
-            operation = Operation.objects.filter(slug=opts["operation"]).first()
-            if operation is None:
-                raise CommandError(f"No operation {opts['operation']!r}.")
+            operation = operation_for_command(opts["operation"])
         data = xlsform_bytes(form_for(operation, opts["form"]), [x.strip() for x in opts["lang"].split(",")])
         if opts["output"]:
             with open(opts["output"], "wb") as fh:

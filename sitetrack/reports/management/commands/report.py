@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sitetrack.assessments.models import Round, RoundKind
 from sitetrack.core.models import Operation
+from sitetrack.core.operations import operation_for_command
 from sitetrack.core.sectors import Sector
 from sitetrack.reports.files import FORMATS, render_file
 from sitetrack.reports.selectors import weekly_report
@@ -96,11 +97,7 @@ class Command(BaseCommand):
 
     def _operation(self, slug: str | None) -> Operation:
         if slug:
-            operation = Operation.objects.filter(slug=slug).first()
-            if operation is None:
-                known = ", ".join(Operation.objects.values_list("slug", flat=True)) or "none"
-                raise CommandError(f"No operation {slug!r}. Operations: {known}.")
-            return operation
+            return operation_for_command(slug)
         operations = list(Operation.objects.all()[:2])
         if not operations:
             raise CommandError("There is no operation yet.")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sitetrack.core.models import Operation
+from sitetrack.core.operations import operation_for_command
 from sitetrack.response.threew.template import activities_template
 
 
@@ -20,10 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", default="", help="Write to this file instead of the standard output.")
 
     def handle(self, *args, **options) -> None:
-        operation = Operation.objects.filter(slug=options["operation"]).first()
-        if operation is None:
-            known = ", ".join(Operation.objects.values_list("slug", flat=True)) or "none"
-            raise CommandError(f"No operation {options['operation']!r}. Operations: {known}.")
+        operation = operation_for_command(options["operation"])
         content = activities_template(operation=operation, language=options["lang"])
         if options["out"]:
             Path(options["out"]).write_bytes(content)

@@ -5,11 +5,10 @@ file (unplaceable rows refused and listed, new organisations created for review)
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from sitetrack.core.models import Operation
+from sitetrack.core.management.inputs import input_file
+from sitetrack.core.operations import operation_for_command
 from sitetrack.response.threew.importer import PUBLISHED, import_activities
 
 SHOWN_PROBLEMS = 200
@@ -28,13 +27,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Check and report; write nothing.")
 
     def handle(self, *args, **options) -> None:
-        operation = Operation.objects.filter(slug=options["operation"]).first()
-        if operation is None:
-            known = ", ".join(Operation.objects.values_list("slug", flat=True)) or "none"
-            raise CommandError(f"No operation {options['operation']!r}. Operations: {known}.")
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No file {path}.")
+        operation = operation_for_command(options["operation"])
+        path = input_file(options["file"])
         report = import_activities(
             path,
             operation=operation,

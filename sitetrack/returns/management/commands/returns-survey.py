@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from sitetrack.core.models import Operation
+from sitetrack.core.operations import operation_for_command
 from sitetrack.returns.choices import SamplingMethod
 from sitetrack.returns.commands import parse_month
 from sitetrack.returns.models import Survey
@@ -25,9 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--frame", help="the sampling frame (what the households were drawn from)")
 
     def handle(self, *args, **opts) -> None:
-        operation = Operation.objects.filter(slug=opts["operation"]).first()
-        if operation is None:
-            raise CommandError(f"No operation {opts['operation']!r}.")
+        operation = operation_for_command(opts["operation"])
         month = parse_month(opts["month"])
         changes = {
             key: opts[option]

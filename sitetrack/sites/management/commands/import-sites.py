@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 
+from sitetrack.core.management.inputs import input_file
 from sitetrack.core.operations import operation_for_command
 from sitetrack.core.tabular import parse_assignments
 from sitetrack.sites.services import sites_import
@@ -49,6 +50,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, operation: str, map: list[str], dry_run: bool, **options) -> None:
         op = operation_for_command(operation)
+        input_file(file)
         try:
             mapping = parse_assignments(map, what="FIELD=COLUMN")
             defaults = parse_assignments(options["default"], what="FIELD=VALUE")
