@@ -215,6 +215,14 @@ class KoboXlsxReader:
         ncols = min(len(headers), len(keys))
         # A deferred row is decoded straight into its raw record (header → value).
         names = {column_letter(c): headers[c] for c in range(ncols)}
+
+        def decoded(inner: str) -> tuple[list | None, dict]:
+            """(cells, raw record) of a main-sheet row; no cells when deferred."""
+            if defer:
+                return None, book.named(inner, names)
+            cells = self._main_cells(inner, ncols)
+            return cells, {headers[c]: v for c, v in cells}
+
         rows = book.raw_rows(sheet)
         next(rows, None)  # the header row
         for line, inner in rows:
@@ -225,11 +233,7 @@ class KoboXlsxReader:
             if known is None:
                 # Nothing to compare with (a first import): decode the row at once and
                 # read the identity from it.
-                if defer:
-                    raw = book.named(inner, names)
-                else:
-                    cells = self._main_cells(inner, ncols)
-                    raw = {headers[c]: v for c, v in cells}
+                cells, raw = decoded(inner)
                 if not raw:
                     continue
                 uid = (
@@ -295,11 +299,7 @@ class KoboXlsxReader:
                 )
                 continue
             if raw is None:
-                if defer:
-                    raw = book.named(inner, names)
-                else:
-                    cells = self._main_cells(inner, ncols)
-                    raw = {headers[c]: v for c, v in cells}
+                cells, raw = decoded(inner)
                 if not raw:
                     continue
             if defer:

@@ -316,14 +316,19 @@ def _check_country(run: _Run, number: int, raw: dict) -> None:
             "The point %(lat)s, %(lon)s lies outside %(country)s (about %(km)s km from its border). The site is "
             "imported without a point: correct it in the file and import it again."
         )
-    column = run.table.column("latitude") or run.table.column("gps")
+    text = message % {"lat": lat, "lon": lon, "country": country.name_en, "km": verdict.distance_km}
+    _refuse_point(run, number, raw, text, f"point_{verdict.verdict}")
+
+
+def _refuse_point(run: _Run, number: int, raw: dict, message: str, rule: str) -> None:
+    """The row's point left out of the site, with a warning that gives it and says why."""
     run.report.warnings.append(
         run.table.problem(
-            message % {"lat": lat, "lon": lon, "country": country.name_en, "km": verdict.distance_km},
-            rule=f"point_{verdict.verdict}",
+            message,
+            rule=rule,
             row=number,
-            column=column,
-            value=f"{lat}, {lon}",
+            column=run.table.column("latitude") or run.table.column("gps"),
+            value=f"{raw['latitude']}, {raw['longitude']}",
             severity=WARNING,
         )
     )
@@ -350,20 +355,8 @@ def _check_area(run: _Run, number: int, raw: dict, lat: float, lon: float) -> No
         "The point %(lat)s, %(lon)s lies outside %(area)s (%(pcode)s), the site's admin area. The site is "
         "imported without a point: correct the point or the admin area in the file and import it again."
     )
-    column = run.table.column("latitude") or run.table.column("gps")
-    run.report.warnings.append(
-        run.table.problem(
-            message
-            % {"lat": raw["latitude"], "lon": raw["longitude"], "area": holder.name, "pcode": holder.pcode},
-            rule="point_outside_area",
-            row=number,
-            column=column,
-            value=f"{raw['latitude']}, {raw['longitude']}",
-            severity=WARNING,
-        )
-    )
-    raw.pop("latitude")
-    raw.pop("longitude")
+    values = {"lat": raw["latitude"], "lon": raw["longitude"], "area": holder.name, "pcode": holder.pcode}
+    _refuse_point(run, number, raw, message % values, "point_outside_area")
 
 
 def _column_field(table: Table, name: str) -> str:
