@@ -166,7 +166,14 @@ def resolve_organisation(value: Any, errors: Errors) -> Organisation | None:
     else:
         org = Organisation.objects.filter(Q(acronym__iexact=text) | Q(name__iexact=text)).first()
     if org is None:
-        errors.add("management_agency", _("Unknown organisation “%(value)s”.") % {"value": text})
+        errors.add(
+            "management_agency",
+            _(
+                "Unknown organisation “%(value)s”: add it in the admin (Organisations), or import "
+                "without this column (--map management_agency= on the command line)."
+            )
+            % {"value": text},
+        )
     return org
 
 

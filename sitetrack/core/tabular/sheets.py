@@ -115,6 +115,18 @@ def _read_csv(path: Path, name: str) -> Sheet:
 MAX_CELLS = 20_000_000
 
 
+def _sheet_named(only: str, names: list[str], name: str) -> str:
+    """The sheet `--sheet` names: exactly, else the one sheet whose name matches it
+    ignoring case and surrounding spaces ("adm2" for "ADM2 "; Excel's sheet names are
+    unique ignoring case), else an error listing them."""
+    if only in names:
+        return only
+    folded = [n for n in names if n.strip().casefold() == only.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    raise _unknown_sheet(only, names, name)
+
+
 def _unknown_sheet(only: str, names: list[str], name: str) -> TabularError:
     return TabularError.make(
         _("The workbook has no sheet “%(sheet)s”; its sheets are %(sheets)s.")
@@ -142,9 +154,7 @@ def _read_xlsx(path: Path, name: str, only: str | None) -> list[Sheet]:
     try:
         names = [n for n in book.sheet_names if "chartsheets/" not in book.sheets[n]]
         if only is not None:
-            if only not in names:
-                raise _unknown_sheet(only, names, name)
-            names = [only]
+            names = [_sheet_named(only, names, name)]
         budget = MAX_CELLS
         sheets = []
         for sheet_name in names:
@@ -207,9 +217,7 @@ def _read_workbook(path: Path, name: str, only: str | None) -> list[Sheet]:
             m.name for m in book.sheets_metadata if str(getattr(m, "typ", "")).endswith("WorkSheet")
         ] or list(book.sheet_names)
         if only is not None:
-            if only not in names:
-                raise _unknown_sheet(only, names, name)
-            names = [only]
+            names = [_sheet_named(only, names, name)]
         sheets = []
         for sheet_name in names:
             data = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)

@@ -52,6 +52,13 @@ def test_it_reads_the_sheet_it_is_told_to_and_names_the_sheets_of_an_unknown_one
     assert "“A”, “B”" in caught.value.problem.message
 
 
+def test_a_sheet_named_in_another_case_is_found(tmp_path):
+    # Excel's sheet names are unique ignoring case, so at most one sheet matches.
+    path = workbook(tmp_path / "list.xlsx", {"ADM2 ": [["site name"], ["x"]], "Notes": [["site name"], ["y"]]})
+    table = read_table(path, fields=FIELDS, sheet="adm2")
+    assert (table.sheet, next(table.records())[1]["name"]) == ("ADM2 ", "x")
+
+
 def test_it_finds_the_header_below_title_rows_and_numbers_rows_as_the_sheet_does(tmp_path):
     path = workbook(
         tmp_path / "list.xlsx",

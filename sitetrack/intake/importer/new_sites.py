@@ -155,7 +155,8 @@ def _proposal(fields: dict, code: Any, locations: list, sources: dict, registry:
         # The location code (a value that is no admin area's P-code) becomes the site's code.
         code = next((v for v in locations if str(v).strip().upper() not in registry.pcodes), "")
     lat, lon = _gps(fields, sources)
-    name = str(_first(fields, sources.get("site:name", [])) or code or "").strip()[:200]
+    # One line: a name cell with line breaks ("Site 6\nBangui (annexe)") is one name.
+    name = " ".join(str(_first(fields, sources.get("site:name", [])) or code or "").split())[:200]
     proposal = ProposedSite(
         code=str(code or "").strip()[:40],
         name=name,

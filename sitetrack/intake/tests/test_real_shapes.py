@@ -140,6 +140,12 @@ class DtmExportTests(IntakeCase):
         last = ImportRun.objects.order_by("-pk").first()
         self.assertEqual((last.new, last.unchanged, last.rejected), (0, 16, 0))
 
+    def test_a_name_cell_with_a_line_break_gives_a_one_line_site_name(self):
+        Site.objects.filter(code="BG-006").delete()
+        self.sitetrack_import("--create-sites")
+        created = Site.objects.get(admin_area=self.locations[6])
+        self.assertEqual(created.name, "Site 6 Bangui (annexe)")
+
     def test_a_point_outside_its_area_leaves_the_site_created_without_it(self):
         from sitetrack.geo.spatial import bbox_polygon
 
