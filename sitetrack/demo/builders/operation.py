@@ -54,6 +54,28 @@ def demo_token(username: str) -> str:
     return hashlib.sha1(f"sitetrack-demo-token:{username}".encode()).hexdigest()
 
 
+def demo_email(username: str) -> str:
+    return f"{username}@demo.sitetrack.example"
+
+
+def _refuse_taken_usernames() -> None:
+    """A user of the database who is not the demo's (another email) but has a demo
+    username ("admin" is common) would get the demo's public password and token: the
+    demo stops instead (nothing of it is written: one transaction) and says so."""
+    from django.core.management.base import CommandError
+
+    taken = User.objects.filter(username__in=list(USERS)).exclude(
+        email__in=[demo_email(name) for name in USERS]
+    )
+    names = [f"{u.username} ({u.email or 'no email'})" for u in taken]
+    if names:
+        raise CommandError(
+            f"These users exist and are not the demo's: {', '.join(names)}. Loading the demo would "
+            "give them its public password and token. Rename them, or load the demo into a database "
+            "of its own (SQLITE_PATH or DATABASE_URL)."
+        )
+
+
 def build(ctx: DemoContext) -> None:
     country = AdminArea.objects.get(pcode="CF")
     operation, _ = Operation.objects.update_or_create(
@@ -71,6 +93,7 @@ def build(ctx: DemoContext) -> None:
             name=name, defaults={"acronym": acronym, "kind": kind}
         )
 
+    _refuse_taken_usernames()
     for username, (first, last, role, acronym, scope, language) in USERS.items():
         is_admin = role == Role.ADMINISTRATOR
         user, _ = User.objects.update_or_create(
@@ -78,7 +101,7 @@ def build(ctx: DemoContext) -> None:
             defaults={
                 "first_name": first,
                 "last_name": last,
-                "email": f"{username}@demo.sitetrack.example",
+                "email": demo_email(username),
                 "is_staff": is_admin,
                 "is_superuser": is_admin,
                 "is_active": True,
