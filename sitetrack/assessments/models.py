@@ -100,8 +100,11 @@ NEED_FIELDS = {sector: f"need_{sector}" for sector in Sector.values}
 
 
 class SiteAssessment(models.Model):
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="assessments")
-    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="assessments")
+    # No single-column indexes on round, site and status: the composite indexes below
+    # begin with them and serve the same lookups, and every index is one more write for
+    # each of an import's rows (and the validation's UPDATE).
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="assessments", db_index=False)
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="assessments", db_index=False)
     catalogue_version = models.ForeignKey(
         "core.CatalogueVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -110,7 +113,6 @@ class SiteAssessment(models.Model):
         max_length=12,
         choices=AssessmentStatus.choices,
         default=AssessmentStatus.DRAFT,
-        db_index=True,
     )
     # Set when validated; stays true when the round closes and the status becomes locked.
     was_validated = models.BooleanField(default=False)
@@ -190,7 +192,11 @@ class SiteAssessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # History is read by assessment (`id`), date, user and round: the other columns the
+    # history copies would each be one more index written for every history row.
+    history = HistoricalRecords(
+        no_db_index=["status", "site", "catalogue_version", "facilitator", "validated_by"]
+    )
     objects = SiteAssessmentQuerySet.as_manager()
 
     class Meta:
@@ -225,7 +231,10 @@ class FlowDirection(models.TextChoices):
 class PopulationFlow(models.Model):
     """Arrivals from an area of origin / departures to a destination, with the reason."""
 
-    assessment = models.ForeignKey(SiteAssessment, on_delete=models.CASCADE, related_name="flows")
+    # Indexed by the (assessment, direction) index below.
+    assessment = models.ForeignKey(
+        SiteAssessment, on_delete=models.CASCADE, related_name="flows", db_index=False
+    )
     direction = models.CharField(max_length=10, choices=FlowDirection.choices)
     area = models.ForeignKey(
         "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -130,7 +130,10 @@ class RawSubmission(models.Model):
     """A submission exactly as it arrived. Restricted: it holds key-informant names and
     phones and every field no mapping uses; nothing here is copied elsewhere."""
 
-    operation = models.ForeignKey("core.Operation", on_delete=models.CASCADE, related_name="raw_submissions")
+    # Indexed by the unique (operation, uuid) constraint, which begins with it.
+    operation = models.ForeignKey(
+        "core.Operation", on_delete=models.CASCADE, related_name="raw_submissions", db_index=False
+    )
     uuid = models.CharField(max_length=64)
     form = models.CharField(max_length=80)
     submitted_at = models.CharField(max_length=40, blank=True)
@@ -188,7 +191,8 @@ CLEANING_LOG_FIELDS = (
 class CleaningLogEntry(models.Model):
     """One line of the cleaning log: a change, a rejection or a flag, with its reason."""
 
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="log")
+    # Indexed by the (run, change_type) index, which begins with it.
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="log", db_index=False)
     row = models.PositiveIntegerField(null=True)
     sheet = models.CharField(max_length=100, blank=True)
     uuid = models.CharField(max_length=64, blank=True)
