@@ -100,9 +100,9 @@ NEED_FIELDS = {sector: f"need_{sector}" for sector in Sector.values}
 
 
 class SiteAssessment(models.Model):
-    # No single-column indexes on round, site and status: the composite indexes below
-    # begin with them and serve the same lookups, and every index is one more write for
-    # each of an import's rows (and the validation's UPDATE).
+    # No single-column indexes on round and site: the composite indexes below begin with
+    # them; status is looked up within rounds, through (round, status). Every index is one
+    # more write for each of an import's rows (and the validation's UPDATE).
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="assessments", db_index=False)
     site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="assessments", db_index=False)
     catalogue_version = models.ForeignKey(
